@@ -1,0 +1,71 @@
+# Cellvisor: top-level build.
+#
+# One non-recursive make for everything: each subsystem adds its rules in its own
+# <folder>/build.mk, included below.  arm64 artifacts are cross-built, host tests natively;
+# everything lands under $(O) (default ./build).
+#
+#   make            build every arm64 artifact and the guest image
+#   make check      host tier, then guest tier; ends with "N passed, N failed"
+#   make demo       boot the guest and run the showcase
+#   make shell      boot the guest with an interactive root shell on the terminal
+#   make bench      benchmarks that print figures
+#   make fuzz       run the fuzz targets (FUZZ_SECONDS, default 600)
+#
+# Conventions for <folder>/build.mk fragments:
+#   ARM64_TARGETS += files cross-built for the guest (prerequisites of 'all')
+#   HOST_TESTS    += host test programs; each prints TAP ("ok N - ...", "not ok N - ...")
+#   GUEST_TESTS   += scenario scripts for tests/guest/run, each printing TAP as well
+#   $(call stage,SOURCE,/PATH/IN/GUEST,MODE)  installs a file into the guest image
+#   GUEST_MODULES += in-tree kernel modules (by name) the guest needs, dependencies follow
+
+O := $(abspath $(or $(BUILD),build))
+CROSS_COMPILE ?= aarch64-linux-gnu-
+HOST_CC ?= gcc
+ARM64_CC := $(CROSS_COMPILE)gcc
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+export O
+
+# Host tier programs: warnings are errors, sanitizers always on.
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -I$(CURDIR)/include
+HOST_LDFLAGS := -fsanitize=address,undefined
+
+# arm64 userspace programs.
+ARM64_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/include
+
+STAGE := $(O)/stage
+KERNEL := $(O)/kernel
+DEPS_STAMP := $(O)/.deps-$(shell sha256sum .ci/install-deps | cut -c1-16)
+
+ARM64_TARGETS :=
+HOST_TESTS :=
+GUEST_TESTS :=
+STAGE_FILES :=
+GUEST_MODULES := virtio_mmio virtio_console
+
+# $(call stage,SOURCE,/PATH/IN/GUEST,MODE): install SOURCE into the guest image.
+define stage-rule
+STAGE_FILES += $(STAGE)$(2)
+$(STAGE)$(2): $(1)
+	@mkdir -p $$(@D)
+	$(Q)install -m $(3) $$< $$@
+endef
+stage = $(eval $(call stage-rule,$(1),$(2),$(3)))
+
+.PHONY: all deps image check check-host check-guest demo shell bench fuzz clean
+all: image
+
+# Dependencies: one idempotent step, re-run when the installer changes.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): .ci/install-deps
+	$(Q).ci/install-deps $(O)
+	$(Q)rm -f $(O)/.deps-* && touch $@
+
+include $(sort $(shell find . -name build.mk -not -path "./build/*" -not -path "./.git/*"))
+
+# Nothing is built before the dependencies are in place.
+$(ARM64_TARGETS) $(HOST_TESTS): | $(DEPS_STAMP)
+
+clean:
+	rm -rf $(O)
