@@ -45,7 +45,7 @@
 
 #define CV_API_VERSION		1
 
-#define CV_IOCTL_MAGIC		0xCE
+#define CV_IOCTL_MAGIC		0xC7	/* free in Documentation/userspace-api/ioctl/ioctl-number.rst */
 
 #define CV_CONFIG_MAX_SIZE	(256 * 1024)	/* largest system or cell blob accepted */
 #define CV_LOAD_MAX_IMAGES	64		/* largest num_images of CV_IOCTL_CELL_LOAD */
