@@ -8,7 +8,9 @@
  * up to the cell's shutdown_timeout_ms for reply_from_cell.  The cell answers
  * CV_REPLY_APPROVED (and then stops using its CPUs: it parks them in a wfi loop or calls
  * PSCI CPU_OFF) or CV_REPLY_DENIED.  No answer in time marks the cell failed.  A cell that
- * has CV_CELL_PASSIVE_COMMREG set is never asked.
+ * has CV_CELL_PASSIVE_COMMREG set is never asked.  Before each request the hypervisor sets
+ * reply_from_cell to CV_REPLY_NONE, then msg_to_cell; a cell answers a request when it sees
+ * msg_to_cell == CV_MSG_SHUTDOWN_REQUEST with reply_from_cell == CV_REPLY_NONE.
  *
  * cell_state is written by the cell: CV_CELL_STATE_RUNNING, or CV_CELL_STATE_RUNNING_LOCKED
  * while it forbids the root to create, start or destroy other cells.
@@ -43,6 +45,7 @@ struct cv_comm_region {
 	__u32 console_type;		/* CV_CONSOLE_* of config.h */
 	__u32 timer_freq_hz;		/* CNTFRQ_EL0 */
 	__u64 cpu_set;
+	__u64 pci_ecam_base;		/* the cell's view of PCI config space (ECAM), 0: no PCI */
 };
 
 #endif /* _CELLVISOR_COMM_H */
