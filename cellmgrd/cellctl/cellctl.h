@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* cellctl: the verb table shared by main.c and the files implementing verbs. */
+#ifndef CELLCTL_H
+#define CELLCTL_H
+
+/* Exit status of every verb. */
+#define CELLCTL_EXIT_OK		0
+#define CELLCTL_EXIT_INVALID	1	/* invalid input, or the operation failed */
+#define CELLCTL_EXIT_USAGE	2	/* wrong command line */
+
+struct cellctl_verb {
+	const char *name;
+	const char *synopsis;		/* arguments, for --help */
+	const char *help;		/* one line */
+	/* argv[0] is the verb's name; getopt state is reset before the call. */
+	int (*run)(int argc, char **argv);
+};
+
+extern const char *cellctl_program;
+
+/* config.c: config check|compile|show (no daemon needed). */
+int cellctl_config(int argc, char **argv);
+
+/* Print "cellctl: MESSAGE" and a pointer to --help to stderr; returns CELLCTL_EXIT_USAGE. */
+int cellctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* cellctl config check|compile|show: configuration files, no daemon needed. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cellconf.h"
+#include "cellctl.h"
+
+#define DEFAULT_SYSTEM	"/etc/cellvisor/system.json"
+
+enum { OPT_SYSTEM = 256, OPT_JSON };
+
+static const struct option opts[] = {
+	{ "system", required_argument, NULL, OPT_SYSTEM },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct args {
+	const char *system, *output;
+	bool json, quiet;
+	char **files;
+	int num_files;
+};
+
+enum { ACCEPT_SYSTEM = 1, ACCEPT_JSON = 2, ACCEPT_OUTPUT = 4, ACCEPT_QUIET = 8 };
+
+static int parse_args(int argc, char **argv, unsigned accepted, struct args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	while ((c = getopt_long(argc, argv, "o:q", opts, NULL)) != -1) {
+		unsigned bit = c == OPT_SYSTEM ? ACCEPT_SYSTEM : c == OPT_JSON ? ACCEPT_JSON :
+			       c == 'o' ? ACCEPT_OUTPUT : c == 'q' ? ACCEPT_QUIET : 0;
+
+		if (!(bit & accepted))
+			return cellctl_usage_error("config %s: option not accepted here",
+						   argv[0]);
+		switch (c) {
+		case OPT_SYSTEM:
+			a->system = optarg;
+			break;
+		case OPT_JSON:
+			a->json = true;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		}
+	}
+	a->files = argv + optind;
+	a->num_files = argc - optind;
+	return 0;
+}
+
+/* Load the system configuration named by --system, or the installed one if present. */
+static struct cc_config *load_system(const char *name, bool *missing, struct cc_diags *d)
+{
+	*missing = false;
+	if (name)
+		return cc_load_file(name, d);
+	if (access(DEFAULT_SYSTEM, F_OK) == 0)
+		return cc_load_file(DEFAULT_SYSTEM, d);
+	*missing = true;
+	return NULL;
+}
+
+static int finish(struct cc_diags *d, bool quiet, enum cc_severity min)
+{
+	int ret = d->errors ? CELLCTL_EXIT_INVALID : CELLCTL_EXIT_OK;
+
+	if (!quiet || d->errors)
+		cc_diags_print(d, stderr, quiet ? CC_WARNING : min);
+	cc_diags_free(d);
+	return ret;
+}
+
+static int check(int argc, char **argv)
+{
+	struct cc_config **cfgs, *system = NULL, *installed = NULL;
+	struct cc_diags d;
+	struct args a;
+	int n = 0, systems = 0, ret;
+	bool missing;
+
+	if ((ret = parse_args(argc, argv, ACCEPT_SYSTEM | ACCEPT_QUIET, &a)))
+		return ret;
+	if (!a.num_files)
+		return cellctl_usage_error("config check: no file given");
+	cc_diags_init(&d);
+	cfgs = calloc(a.num_files, sizeof(*cfgs));
+	if (!cfgs)
+		abort();
+	for (int i = 0; i < a.num_files; i++) {
+		struct cc_config *c = cc_load_file(a.files[i], &d);
+
+		if (!c)
+			continue;
+		if (c->kind == CC_KIND_SYSTEM && systems++) {
+			cc_report(&d, CC_ERROR, c->file, NULL, "check one machine at a time",
+				  "a second system configuration (the first is %s)", system->file);
+			cc_free(c);
+			continue;
+		}
+		if (c->kind == CC_KIND_SYSTEM)
+			system = c;
+		cfgs[n++] = c;
+	}
+	if (!systems && !a.system) {
+		installed = load_system(NULL, &missing, &d);
+		system = installed;
+	} else if (a.system && !systems) {
+		installed = system = cc_load_file(a.system, &d);
+	}
+	if (installed)
+		cc_validate(installed, NULL, 0, &d);
+	for (int i = 0; i < n; i++)
+		cc_validate(cfgs[i], cfgs[i] == system ? NULL : system, 0, &d);
+	if (n > 1)
+		cc_validate_set((const struct cc_config *const *)cfgs, n, system, &d);
+	cc_diags_print(&d, stderr, a.quiet ? CC_WARNING : CC_NOTE);
+	fflush(stderr);
+	if (!a.quiet)
+		printf("%d file%s checked%s%s: %u error%s, %u warning%s\n", a.num_files,
+		       a.num_files == 1 ? "" : "s", installed ? " against " : "",
+		       installed ? installed->file : "", d.errors, d.errors == 1 ? "" : "s",
+		       d.warnings, d.warnings == 1 ? "" : "s");
+	ret = d.errors ? CELLCTL_EXIT_INVALID : CELLCTL_EXIT_OK;
+	for (int i = 0; i < n; i++)
+		cc_free(cfgs[i]);
+	free(cfgs);
+	cc_free(installed);
+	cc_diags_free(&d);
+	return ret;
+}
+
+static bool write_file(const char *path, const void *data, size_t len, struct cc_diags *d)
+{
+	char *tmp;
+	FILE *f;
+	bool ok;
+
+	if (asprintf(&tmp, "%s.tmp%ld", path, (long)getpid()) < 0)
+		abort();
+	f = fopen(tmp, "wb");
+	ok = f && fwrite(data, 1, len, f) == len;
+	if (f && fclose(f))
+		ok = false;
+	if (ok && rename(tmp, path))
+		ok = false;
+	if (!ok) {
+		cc_report(d, CC_ERROR, path, NULL, "check the directory and its permissions",
+			  "cannot write: %s", strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok;
+}
+
+static int compile(int argc, char **argv)
+{
+	struct cc_config *c, *system = NULL;
+	struct cc_diags d;
+	struct args a;
+	bool missing;
+	int ret;
+
+	if ((ret = parse_args(argc, argv, ACCEPT_SYSTEM | ACCEPT_OUTPUT | ACCEPT_QUIET, &a)))
+		return ret;
+	if (a.num_files != 1 || !a.output)
+		return cellctl_usage_error("config compile: expected FILE -o OUTPUT");
+	cc_diags_init(&d);
+	c = cc_load_file(a.files[0], &d);
+	if (c && c->kind == CC_KIND_CELL) {
+		system = load_system(a.system, &missing, &d);
+		if (system)
+			cc_validate(system, NULL, 0, &d);
+	}
+	if (c && !d.errors && cc_validate(c, system, 0, &d))
+		write_file(a.output, c->blob, c->blob_size, &d);
+	cc_free(c);
+	cc_free(system);
+	return finish(&d, a.quiet, CC_WARNING);
+}
+
+static int show(int argc, char **argv)
+{
+	struct cc_config *c;
+	struct cc_diags d;
+	struct args a;
+	int ret;
+
+	if ((ret = parse_args(argc, argv, ACCEPT_JSON, &a)))
+		return ret;
+	if (a.num_files != 1)
+		return cellctl_usage_error("config show: expected one FILE");
+	cc_diags_init(&d);
+	c = cc_load_file(a.files[0], &d);
+	if (c && a.json) {
+		char *json = cc_to_json(c);
+
+		fputs(json, stdout);
+		free(json);
+	} else if (c) {
+		cc_print(c, stdout);
+	}
+	cc_free(c);
+	return finish(&d, false, CC_WARNING);
+}
+
+int cellctl_config(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} sub[] = { { "check", check }, { "compile", compile }, { "show", show } };
+
+	if (argc < 2)
+		return cellctl_usage_error("config: expected check, compile or show");
+	for (unsigned i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+		if (!strcmp(argv[1], sub[i].name))
+			return sub[i].run(argc - 1, argv + 1);
+	return cellctl_usage_error("config: unknown command '%s'", argv[1]);
+}

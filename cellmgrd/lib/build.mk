@@ -1,0 +1,31 @@
+# cellconf: the configuration library shared by cellmgrd and cellctl (cellmgrd/lib/cellconf.h),
+# built twice: for arm64 and for the host (ASan/UBSan).  Users add
+#   $(CELLCONF_CFLAGS) to their compile flags, and link $(CELLCONF_ARM64_LIB) $(CELLCONF_ARM64_LIBS)
+#   or $(CELLCONF_HOST_LIB) $(CELLCONF_HOST_LIBS).
+
+CELLCONF_SRCS := $(wildcard cellmgrd/lib/*.c)
+CELLCONF_CFLAGS := -Icellmgrd/lib
+CELLCONF_HOST_LIB := $(O)/host/cellconf/libcellconf.a
+CELLCONF_ARM64_LIB := $(O)/arm64/cellconf/libcellconf.a
+CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson)
+CELLCONF_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
+	pkg-config --libs libcjson 2>/dev/null),-lcjson)
+
+CELLCONF_HOST_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/host/cellconf/%.o,$(CELLCONF_SRCS))
+CELLCONF_ARM64_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/arm64/cellconf/%.o,$(CELLCONF_SRCS))
+
+$(O)/host/cellconf/%.o: cellmgrd/lib/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/arm64/cellconf/%.o: cellmgrd/lib/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(CELLCONF_HOST_LIB): $(CELLCONF_HOST_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(CELLCONF_ARM64_LIB): $(CELLCONF_ARM64_OBJS)
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+-include $(CELLCONF_HOST_OBJS:.o=.d) $(CELLCONF_ARM64_OBJS:.o=.d)

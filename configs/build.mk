@@ -1,0 +1,30 @@
+# Configurations: configs/<arch>/*.json compiled by the host cellctl into binary blobs
+# ($(O)/configs/arm64/<name>.cvb); the guest gets both, see cellvisor-config(5):
+#   system.json -> /etc/cellvisor/system.json, <cell>.json -> /etc/cellvisor/cells/<cell>.json,
+#   <name>.cvb  -> /usr/share/cellvisor/configs/<name>.cvb
+
+CONFIGS_ARM64_SYSTEM := configs/arm64/system.json
+CONFIGS_ARM64_CELLS := $(filter-out $(CONFIGS_ARM64_SYSTEM),$(wildcard configs/arm64/*.json))
+CONFIGS_ARM64_OUT := $(O)/configs/arm64
+CONFIGS_ARM64_BLOBS := $(patsubst configs/arm64/%.json,$(CONFIGS_ARM64_OUT)/%.cvb,\
+	$(CONFIGS_ARM64_SYSTEM) $(CONFIGS_ARM64_CELLS))
+# This file is read after cellmgrd/cellctl/build.mk: CELLCTL_HOST is set.
+CONFIGS_CELLCTL := $(CELLCTL_HOST)
+
+$(CONFIGS_ARM64_OUT)/system.cvb: $(CONFIGS_ARM64_SYSTEM) $(CONFIGS_CELLCTL)
+	@mkdir -p $(@D)
+	@echo "  CONFIG  $@"
+	$(Q)$(CONFIGS_CELLCTL) config compile $< -o $@
+
+$(CONFIGS_ARM64_OUT)/%.cvb: configs/arm64/%.json $(CONFIGS_ARM64_SYSTEM) $(CONFIGS_CELLCTL)
+	@mkdir -p $(@D)
+	@echo "  CONFIG  $@"
+	$(Q)$(CONFIGS_CELLCTL) config compile --system $(CONFIGS_ARM64_SYSTEM) $< -o $@
+
+ARM64_TARGETS += $(CONFIGS_ARM64_BLOBS)
+
+$(call stage,$(CONFIGS_ARM64_SYSTEM),/etc/cellvisor/system.json,0644)
+$(foreach f,$(CONFIGS_ARM64_CELLS),\
+	$(call stage,$(f),/etc/cellvisor/cells/$(notdir $(f)),0644))
+$(foreach f,$(CONFIGS_ARM64_BLOBS),\
+	$(call stage,$(f),/usr/share/cellvisor/configs/$(notdir $(f)),0644))
