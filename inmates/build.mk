@@ -1,0 +1,56 @@
+# Bare-metal inmates: one flat binary per inmate, linked at 0x40000000 (the start of a cell's
+# RAM), staged to /usr/share/cellvisor/inmates/<name>.bin.  See cellvisor-inmates(7).
+
+INMATES_DEMOS := gic-demo uart-demo pci-demo
+INMATES_TESTS := shutdown-deny lock fault
+INMATES := $(INMATES_DEMOS) $(INMATES_TESTS)
+
+INMATES_OUT := $(O)/inmates
+INMATES_LDS := inmates/lib/arch/arm64/inmate.lds
+INMATES_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdlib -mgeneral-regs-only \
+	-mstrict-align -mno-outline-atomics -fno-pic -fno-pie -fno-stack-protector -fno-common \
+	-fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
+	-Wall -Wextra -Werror -MMD -MP \
+	-I$(CURDIR)/include -Iinmates/lib/include -Iinmates/lib/arch/arm64/include
+INMATES_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-T,$(INMATES_LDS)
+
+INMATES_LIB_SRCS := $(wildcard inmates/lib/*.c inmates/lib/arch/arm64/*.c) \
+	inmates/lib/arch/arm64/head.S
+INMATES_LIB_OBJS := $(patsubst inmates/%,$(INMATES_OUT)/obj/%.o,$(INMATES_LIB_SRCS))
+INMATES_BINS := $(patsubst %,$(INMATES_OUT)/%.bin,$(INMATES))
+
+$(INMATES_OUT)/obj/%.c.o: inmates/%.c
+	@mkdir -p $(@D)
+	$(Q)$(ARM64_CC) $(INMATES_CFLAGS) -c $< -o $@
+
+$(INMATES_OUT)/obj/%.S.o: inmates/%.S
+	@mkdir -p $(@D)
+	$(Q)$(ARM64_CC) $(INMATES_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# $(call inmate-rule,NAME,SOURCE)
+define inmate-rule
+$(INMATES_OUT)/$(1).elf: $(INMATES_OUT)/obj/$(2).o $(INMATES_LIB_OBJS) $(INMATES_LDS)
+	$(Q)$(ARM64_CC) $(INMATES_CFLAGS) $(INMATES_LDFLAGS) -o $$@ \
+		$(INMATES_OUT)/obj/$(2).o $(INMATES_LIB_OBJS)
+$(INMATES_OUT)/$(1).bin: $(INMATES_OUT)/$(1).elf
+	$(Q)$(CROSS_COMPILE)objcopy -O binary $$< $$@
+$(call stage,$(INMATES_OUT)/$(1).bin,/usr/share/cellvisor/inmates/$(1).bin,0644)
+endef
+$(foreach i,$(INMATES_DEMOS),$(eval $(call inmate-rule,$(i),demos/$(i).c)))
+$(foreach i,$(INMATES_TESTS),$(eval $(call inmate-rule,$(i),tests/$(i).c)))
+
+ARM64_TARGETS += $(INMATES_BINS)
+
+# Host tier: boot the inmates on a plain QEMU virt machine and check their output.
+INMATES_SMOKE := $(INMATES_OUT)/tests/inmates-smoke
+$(INMATES_SMOKE): inmates/tests/smoke.sh $(INMATES_BINS)
+	@mkdir -p $(@D)
+	$(Q)install -m 0755 $< $@
+HOST_TESTS += $(INMATES_SMOKE)
+
+.PHONY: inmates
+inmates: $(INMATES_BINS)
+
+-include $(INMATES_LIB_OBJS:.o=.d) $(patsubst %,$(INMATES_OUT)/obj/demos/%.c.d,$(INMATES_DEMOS)) \
+	$(patsubst %,$(INMATES_OUT)/obj/tests/%.c.d,$(INMATES_TESTS))

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gic-demo: the virtual timer at 10 Hz through the GIC.  Each tick prints how late the
+ * interrupt was handled (jitter), with the minimum and maximum so far, in ns.  Approves
+ * shutdown.
+ */
+#include <inmate.h>
+
+INMATE_NAME("gic-demo");
+
+#define TICK_HZ	10
+
+static unsigned long ticks;
+static uint64_t jitter_min = ~0ULL, jitter_max;
+
+static void tick(uint64_t now, uint64_t due)
+{
+	uint64_t jitter = timer_ticks_to_ns(now - due);
+
+	ticks++;
+	if (jitter < jitter_min)
+		jitter_min = jitter;
+	if (jitter > jitter_max)
+		jitter_max = jitter;
+	printf("gic-demo: tick %lu jitter %lu ns min %lu ns max %lu ns\n", ticks,
+	       (unsigned long)jitter, (unsigned long)jitter_min, (unsigned long)jitter_max);
+}
+
+void inmate_main(void)
+{
+	if (irq_init())
+		return;
+	printf("gic-demo: virtual timer at %u Hz on INTID %u, counter at %lu Hz\n", TICK_HZ,
+	       TIMER_VIRT_IRQ, (unsigned long)timer_freq());
+	if (ticker_start(TICK_HZ, tick)) {
+		printf("gic-demo: error: cannot start the timer\n");
+		return;
+	}
+	inmate_serve(shutdown_approve);
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What the boot code (arch/<arch>/head.S) calls once a CPU has a stack and vectors. */
+#include <inmate.h>
+#include <arch/board.h>
+
+bool boot_is_primary(unsigned int cpu)
+{
+	struct cv_comm_region *c = comm_probe();
+	uint64_t set = c ? c->cpu_set : 0;
+
+	/* The cell's lowest CPU runs the inmate; without a hypervisor, CPU 0 does. */
+	if (!set)
+		return cpu == 0;
+	return cpu < 64 && (set & -set) == 1ULL << cpu;
+}
+
+noreturn void boot_primary(unsigned int cpu)
+{
+	struct cv_comm_region *comm;
+
+	comm_init();
+	comm = comm_region();
+	console_init();
+	printf("%s: started on CPU %u\n", inmate_name, cpu);
+	if (comm) {
+		if (comm->revision != CV_COMM_REVISION)
+			printf("%s: warning: communication region revision %u, expected %u\n",
+			       inmate_name, comm->revision, CV_COMM_REVISION);
+		printf("%s: cell %u, communication region at 0x%lx, console %s\n",
+		       inmate_name, comm->cell_id, (unsigned long)INMATE_COMM_REGION,
+		       console_describe());
+	} else {
+		printf("%s: no communication region at 0x%lx: running without the hypervisor, "
+		       "console %s\n", inmate_name, (unsigned long)INMATE_COMM_REGION,
+		       console_describe());
+	}
+	comm_set_state(CV_CELL_STATE_RUNNING);
+	inmate_main();
+	inmate_serve(shutdown_approve);
+}
+
+noreturn void boot_secondary(unsigned int cpu)
+{
+	/* Inmates use their cell's first CPU only; the others stay parked. */
+	(void)cpu;
+	cpu_halt();
+}
+
+/*
+ * The image runs somewhere else than it was linked for: say so with PC-relative code only (no
+ * pointer stored in data is right) on the default UART.
+ */
+void boot_wrong_address(uintptr_t actual)
+{
+	static const char msg1[] = ": error: loaded at 0x";
+	static const char msg2[] = " but linked to run at 0x40000000: load the flat image at the "
+				   "start of the cell's RAM (QEMU: -device loader,file=IMAGE,"
+				   "addr=0x40000000,force-raw=on -device loader,addr=0x40000000,"
+				   "cpu-num=0)\r\n";
+	for (const char *s = inmate_name; *s; s++)
+		pl011_putc(BOARD_UART_BASE, *s);
+	for (const char *s = msg1; *s; s++)
+		pl011_putc(BOARD_UART_BASE, *s);
+	for (int shift = 28; shift >= 0; shift -= 4)
+		pl011_putc(BOARD_UART_BASE, "0123456789abcdef"[(actual >> shift) & 0xf]);
+	for (const char *s = msg2; *s; s++)
+		pl011_putc(BOARD_UART_BASE, *s);
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The inmate console: the communication region's console_type when there is one (PL011 at
+ * console_base, or the hypercall console), else QEMU virt's PL011.
+ */
+#include <inmate.h>
+#include <arch/board.h>
+
+static bool ready;
+static unsigned int type;
+static uintptr_t uart;
+static char description[40];
+
+static void describe(const char *s, uintptr_t base)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+
+	memcpy(description, s, n);
+	if (base) {
+		memcpy(description + n, " at 0x", 6);
+		n += 6;
+		for (int shift = base >> 32 ? 60 : 28; shift >= 0; shift -= 4)
+			description[n++] = hex[(base >> shift) & 0xf];
+	}
+	description[n] = '\0';
+}
+
+void console_init(void)
+{
+	struct cv_comm_region *comm = comm_region();
+
+	type = CV_CONSOLE_PL011;
+	uart = BOARD_UART_BASE;
+	if (comm) {
+		type = comm->console_type;
+		uart = comm->console_base;
+	}
+	switch (type) {
+	case CV_CONSOLE_PL011:
+		if (!uart)
+			uart = BOARD_UART_BASE;
+		pl011_init(uart);
+		describe("pl011", uart);
+		break;
+	case CV_CONSOLE_HVC:
+		uart = 0;
+		describe("hypercall", 0);
+		break;
+	default:
+		uart = 0;
+		type = CV_CONSOLE_NONE;
+		describe("none", 0);
+		break;
+	}
+	ready = true;
+}
+
+const char *console_describe(void)
+{
+	return description;
+}
+
+unsigned int console_type(void)
+{
+	return type;
+}
+
+uintptr_t console_uart_base(void)
+{
+	return uart;
+}
+
+/* A UART gets "\r\n" for "\n"; the hypercall console gets lines as they are. */
+void console_putc(char c)
+{
+	unsigned int t = ready ? type : CV_CONSOLE_PL011;
+	uintptr_t base = ready ? uart : BOARD_UART_BASE;
+
+	switch (t) {
+	case CV_CONSOLE_PL011:
+		if (c == '\n')
+			pl011_putc(base, '\r');
+		pl011_putc(base, c);
+		break;
+	case CV_CONSOLE_HVC:
+		hypercall_console_putc(c);
+		break;
+	default:
+		break;
+	}
+}
+
+void console_puts(const char *s)
+{
+	while (*s)
+		console_putc(*s++);
+}
