@@ -1,0 +1,218 @@
+#!/bin/bash
+# Host-tier smoke test of the inmates: boot each one alone on a plain QEMU virt machine (no
+# hypervisor, no communication region: console on the PL011) and check what it prints.
+# Installed next to the binaries as $(O)/inmates/tests/inmates-smoke; prints TAP.
+#
+# QEMU's -kernel loads a flat image 512 KiB into RAM, and -device loader collides with the
+# device tree QEMU puts at the start of RAM; so each .bin is wrapped, byte for byte, into an
+# ELF whose one segment sits at 0x40000000, the address the hypervisor loads inmates at.
+set -u
+
+bindir=$(cd "$(dirname "$0")/.." && pwd)
+cross=${CROSS_COMPILE:-aarch64-linux-gnu-}
+qemu=${QEMU:-qemu-system-aarch64}
+tmp=$(mktemp -d)
+qemu_pid=
+cleanup() {
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+n=0
+failed=0
+pass() { n=$((n + 1)); echo "ok $n - $*"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+# check DESCRIPTION COMMAND...: one TAP line from the command's status.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+now() { date +%s.%N; }
+# elapsed T0 T1: seconds from T0 to T1, as a decimal
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+# at_least X Y: X >= Y, decimals
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+
+# boot NAME UNTIL MAX_SECONDS [QEMU ARGS...]
+# Boots NAME.bin (or $image.bin if set) and stops QEMU as soon as its output matches the extended regex UNTIL, or
+# after MAX_SECONDS.  Output (CRs removed) in $out; $t_first/$t_second: when the lines
+# matching $mark1/$mark2 (if set) first appeared.
+boot() {
+	local name=$1 until=$2 max=$3 raw t0 deadline
+	shift 3
+	out=$tmp/$name.out
+	raw=$tmp/$name.raw
+	t_first= t_second=
+	: > "$raw"
+	if ! "${cross}ld" -N -b binary --section-start=.data=0x40000000 -e 0x40000000 \
+		-o "$tmp/$name.elf" "$bindir/${image:-$name}.bin"; then
+		echo "# cannot wrap $bindir/${image:-$name}.bin into an ELF with ${cross}ld"
+		: > "$out"
+		return 1
+	fi
+	"$qemu" -M virt,gic-version=3 -cpu cortex-a57 -m 1G -nic none -display none \
+		-monitor none -serial "file:$raw" -kernel "$tmp/$name.elf" "$@" \
+		2> "$tmp/$name.qemu-err" &
+	qemu_pid=$!
+	t0=$(now)
+	deadline=$(awk -v a="$t0" -v m="$max" 'BEGIN { printf "%.2f", a + m }')
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		if [ -n "${mark1:-}" ] && [ -z "$t_first" ] && grep -qE "$mark1" "$raw"; then
+			t_first=$(now)
+		fi
+		if [ -n "${mark2:-}" ] && [ -z "$t_second" ] && grep -qE "$mark2" "$raw"; then
+			t_second=$(now)
+		fi
+		grep -qE "$until" "$raw" && break
+		at_least "$(now)" "$deadline" && break
+		sleep 0.05
+	done
+	kill "$qemu_pid" 2>/dev/null
+	wait "$qemu_pid" 2>/dev/null
+	qemu_pid=
+	tr -d '\r' < "$raw" > "$out"
+	if [ -s "$tmp/$name.qemu-err" ] && ! grep -q 'terminating on signal' "$tmp/$name.qemu-err"; then
+		sed 's/^/# qemu: /' "$tmp/$name.qemu-err"
+	fi
+	echo "# $name: $(wc -l < "$out") lines in $(elapsed "$t0" "$(now)") s"
+	return 0
+}
+
+first_line_is() { [ "$(head -n1 "$out")" = "$1" ]; }
+has_line() { grep -qxE "$1" "$out"; }
+no_line() { ! grep -qE "$1" "$out"; }
+show_on_failure() { [ "$failed" -gt "$1" ] && sed 's/^/#   | /' "$out"; return 0; }
+
+for bin in gic-demo uart-demo pci-demo shutdown-deny lock fault; do
+	check "$bin.bin is built" test -s "$bindir/$bin.bin"
+done
+
+# gic-demo: 10 Hz virtual timer through the GIC; jitter lines consistent.
+before=$failed
+mark1='gic-demo: tick 1 ' mark2='gic-demo: tick 11 '
+boot gic-demo 'gic-demo: tick 11 ' 10
+mark1= mark2=
+check "gic-demo: first line says it started on CPU 0" first_line_is "gic-demo: started on CPU 0"
+check "gic-demo: runs without a communication region on the PL011" \
+	has_line 'gic-demo: no communication region at 0x80000000: running without the hypervisor, console pl011 at 0x09000000'
+check "gic-demo: reports the timer it uses" \
+	has_line 'gic-demo: virtual timer at 10 Hz on INTID 27, counter at [1-9][0-9]* Hz'
+gic_ticks_ok() {
+	awk '/^gic-demo: tick / {
+		if ($0 !~ /^gic-demo: tick [0-9]+ jitter [0-9]+ ns min [0-9]+ ns max [0-9]+ ns$/) {
+			print "# malformed: " $0; exit 1 }
+		t = $3; j = $5; mn = $8; mx = $11
+		if (t != ++expect) { print "# tick " t " after tick " expect - 1; exit 1 }
+		if (mn > j || j > mx) { print "# jitter outside min/max: " $0; exit 1 }
+		if (expect > 1 && (mn > pmn || mx < pmx)) { print "# min/max went backwards: " $0; exit 1 }
+		if (j > 200000000) { print "# jitter above 200 ms: " $0; exit 1 }
+		pmn = mn; pmx = mx
+	} END { if (expect < 11) { print "# only " expect + 0 " ticks"; exit 1 } }' "$out"
+}
+check "gic-demo: 11 consecutive ticks, jitter within min..max, min/max monotonic" gic_ticks_ok
+gic_rate_ok() {
+	[ -n "$t_first" ] && [ -n "$t_second" ] || return 1
+	echo "# gic-demo: ticks 1..11 took $(elapsed "$t_first" "$t_second") s"
+	at_least "$(elapsed "$t_first" "$t_second")" 0.9
+}
+check "gic-demo: ticks come at 10 Hz at most (10 periods >= 0.9 s)" gic_rate_ok
+show_on_failure "$before"
+
+# uart-demo: a counter once per second, written straight to the PL011.
+before=$failed
+mark1='uart-demo: count 1[^0-9]' mark2='uart-demo: count 3'
+boot uart-demo 'uart-demo: count 3' 10
+mark1= mark2=
+check "uart-demo: first line says it started on CPU 0" first_line_is "uart-demo: started on CPU 0"
+check "uart-demo: drives the PL011 at 0x09000000" \
+	has_line 'uart-demo: writing to the PL011 at 0x09000000 directly, one count per second'
+uart_counts_ok() {
+	[ "$(grep '^uart-demo: count ' "$out" | head -n3 | tr '\n' ,)" = \
+	  "uart-demo: count 1,uart-demo: count 2,uart-demo: count 3," ]
+}
+check "uart-demo: counts 1, 2, 3" uart_counts_ok
+uart_rate_ok() {
+	[ -n "$t_first" ] && [ -n "$t_second" ] || return 1
+	echo "# uart-demo: counts 1..3 took $(elapsed "$t_first" "$t_second") s"
+	at_least "$(elapsed "$t_first" "$t_second")" 1.8
+}
+check "uart-demo: about one count per second (1 -> 3 takes >= 1.8 s)" uart_rate_ok
+show_on_failure "$before"
+
+# pci-demo with QEMU's edu device: every step ok.
+before=$failed
+boot pci-demo 'pci-demo: (all checks passed|[0-9]+ checks FAILED)' 10 -device edu
+check "pci-demo: first line says it started on CPU 0" first_line_is "pci-demo: started on CPU 0"
+check "pci-demo: finds edu on bus 0" has_line 'pci-demo: found edu 1234:11e8 at 00:[0-9a-f]{2}\.0'
+check "pci-demo: programs the unassigned BAR0" \
+	has_line 'pci-demo: BAR0 was unassigned: programmed 0x10000000 \(size 0x100000\)'
+check "pci-demo: liveness register returns the complement" \
+	has_line 'pci-demo: liveness: wrote 0x12345678, read 0xedcba987'
+check "pci-demo: factorial(10) computed by the device" \
+	has_line 'pci-demo: factorial\(10\) = 3628800 \(expected 3628800\)'
+check "pci-demo: INTx routed to an SPI of the PCI lines" \
+	has_line 'pci-demo: INTx pin A routed to INTID (35|36|37|38)'
+check "pci-demo: interrupt received after the factorial" has_line 'pci-demo: factorial interrupt: ok'
+check "pci-demo: interrupt raised by software received" has_line 'pci-demo: raised interrupt: ok'
+check "pci-demo: all checks passed, none failed" \
+	eval 'has_line "pci-demo: all checks passed" && no_line FAILED'
+show_on_failure "$before"
+
+# pci-demo without the device: a clear error, no crash.
+before=$failed
+image=pci-demo boot pci-demo-nodev 'checks FAILED' 10
+check "pci-demo without edu: says the device is missing and what to do" \
+	has_line 'pci-demo: error: no edu device \(1234:11e8\) on bus 0: start QEMU with -device edu and give it to this cell'
+show_on_failure "$before"
+
+# shutdown-deny and lock: start and say what they will do (the protocol itself needs the
+# hypervisor: guest tier).
+before=$failed
+boot shutdown-deny 'will deny' 10
+check "shutdown-deny: first line says it started on CPU 0" first_line_is "shutdown-deny: started on CPU 0"
+check "shutdown-deny: announces its policy" \
+	has_line 'shutdown-deny: will deny the first shutdown request and approve the second'
+show_on_failure "$before"
+before=$failed
+boot lock 'nothing to lock' 10
+check "lock: first line says it started on CPU 0" first_line_is "lock: started on CPU 0"
+check "lock: without a communication region it has nothing to lock" \
+	has_line 'lock: no communication region: nothing to lock'
+show_on_failure "$before"
+
+# fault: no hypervisor stops it, so the read succeeds; then the library's exception report.
+before=$failed
+boot fault 'stopped after the exception' 10
+check "fault: first line says it started on CPU 0" first_line_is "fault: started on CPU 0"
+check "fault: announces the foreign read" \
+	has_line "fault: reading 0x70000000, which is not this cell's memory"
+check "fault: says it was not stopped (no hypervisor here)" \
+	has_line 'fault: NOT STOPPED: read 0x70000000 returned 0x[0-9a-f]{8} \(no hypervisor\?\)'
+check "fault: exception report with class, ESR, FAR and ELR inside the image" \
+	has_line 'fault: exception sync on CPU 0: EC 0x00 \(unknown reason \(undefined instruction\)\) ESR 0x02000000 FAR 0x[0-9a-f]{16} ELR 0x00000000400[0-9a-f]{5}'
+check "fault: stops after the exception" \
+	eval 'has_line "fault: stopped after the exception" && no_line "NOT STOPPED after"'
+show_on_failure "$before"
+
+# An image loaded at the wrong address (QEMU -kernel of the flat binary) says so.
+before=$failed
+out=$tmp/wrong.out
+"$qemu" -M virt,gic-version=3 -cpu cortex-a57 -m 1G -nic none -display none -monitor none \
+	-serial "file:$tmp/wrong.raw" -kernel "$bindir/uart-demo.bin" 2>/dev/null &
+qemu_pid=$!
+for _ in $(seq 40); do
+	grep -q 'linked to run at' "$tmp/wrong.raw" 2>/dev/null && break
+	sleep 0.05
+done
+kill "$qemu_pid" 2>/dev/null
+wait "$qemu_pid" 2>/dev/null
+qemu_pid=
+tr -d '\r' < "$tmp/wrong.raw" > "$out"
+check "an image loaded elsewhere than 0x40000000 says where and how to load it" \
+	has_line 'uart-demo: error: loaded at 0x40080000 but linked to run at 0x40000000: load the flat image at the start of the cell.s RAM .*'
+show_on_failure "$before"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
