@@ -34,7 +34,8 @@
  *                not inside one loadable region; EINVAL/EPROTO (CREATE) malformed blob;
  *                and whatever the hypervisor answers, passed on unchanged: EPERM a cell
  *                holds the lock (running/locked) or the shutdown was denied, EBUSY a CPU,
- *                region, IRQ or device is not the root's to give, ENOSYS not implemented
+ *                region, IRQ or device is not the root's to give; except that its ENOSYS
+ *                (call not implemented yet) becomes EOPNOTSUPP
  */
 #ifndef _CELLVISOR_IOCTL_H
 #define _CELLVISOR_IOCTL_H
@@ -45,7 +46,8 @@
 
 #define CV_API_VERSION		1
 
-#define CV_IOCTL_MAGIC		0xC7	/* free in Documentation/userspace-api/ioctl/ioctl-number.rst */
+/* Not taken in Linux's Documentation/userspace-api/ioctl/ioctl-number.rst */
+#define CV_IOCTL_MAGIC		0xC7
 
 #define CV_CONFIG_MAX_SIZE	(256 * 1024)	/* largest system or cell blob accepted */
 #define CV_LOAD_MAX_IMAGES	64		/* largest num_images of CV_IOCTL_CELL_LOAD */
@@ -83,8 +85,8 @@ struct cv_ioctl_cell_create {
 struct cv_ioctl_image {
 	__u64 source;		/* user pointer to the bytes to copy */
 	__u64 size;		/* bytes, > 0 */
-	__u64 target;		/* guest physical address in the cell: the whole image must
-				   lie inside one of the cell's CV_MEM_LOADABLE regions */
+	/* Guest physical address: the image must lie in one CV_MEM_LOADABLE region. */
+	__u64 target;
 	__u64 flags;		/* none defined: 0 */
 };
 
@@ -126,10 +128,10 @@ struct cv_ioctl_cell_info {
  * hypervisor console.  Once the cell is destroyed, read() returns 0 (end of file) after the
  * last buffered byte.
  */
-#define CV_CONSOLE_TAIL		(1U << 0)	/* start after what is buffered now,
-						   instead of at the oldest buffered byte */
-#define CV_CONSOLE_HYPERVISOR	(1U << 1)	/* follow the hypervisor console again;
-						   'id' must be 0 */
+/* Start after what is buffered now, instead of at the oldest buffered byte. */
+#define CV_CONSOLE_TAIL		(1U << 0)
+/* Follow the hypervisor console again; 'id' must be 0. */
+#define CV_CONSOLE_HYPERVISOR	(1U << 1)
 
 struct cv_ioctl_console {
 	__u32 id;		/* cell id, > 0 */

@@ -1,0 +1,841 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cellvisor kernel module: cells, their management calls and their sysfs directories
+ * /sys/devices/cellvisor/cells/<id>/.
+ */
+#include <linux/bitmap.h>
+#include <linux/cpu.h>
+#include <linux/device.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+
+#include <cellvisor/ioctl.h>
+
+#include "cellvisor.h"
+
+#define CV_LOAD_CHUNK	SZ_1M
+
+static const char * const cv_state_names[] = {
+	[CV_CELL_STATE_CREATED] = "created",
+	[CV_CELL_STATE_LOADABLE] = "loadable",
+	[CV_CELL_STATE_RUNNING] = "running",
+	[CV_CELL_STATE_RUNNING_LOCKED] = "running/locked",
+	[CV_CELL_STATE_SHUT_DOWN] = "shut down",
+	[CV_CELL_STATE_FAILED] = "failed",
+};
+
+static const char * const cv_stat_names[CV_NUM_STATS] = {
+	[CV_STAT_TOTAL] = "exits_total",
+	[CV_STAT_MMIO] = "exits_mmio",
+	[CV_STAT_HYPERCALL] = "exits_hypercall",
+	[CV_STAT_MANAGEMENT] = "exits_management",
+	[CV_STAT_IRQ] = "exits_irq",
+	[CV_STAT_SGI] = "exits_sgi",
+	[CV_STAT_PSCI] = "exits_psci",
+	[CV_STAT_SMCCC] = "exits_smccc",
+	[CV_STAT_MAINTENANCE] = "exits_maintenance",
+};
+
+const char *cv_cell_state_name(u32 state)
+{
+	if (state < ARRAY_SIZE(cv_state_names))
+		return cv_state_names[state];
+	return "unknown";
+}
+
+/* Must be called with cells_lock held. */
+static struct cv_cell *cv_cell_find_locked(u32 id)
+{
+	struct cv_cell *cell;
+
+	list_for_each_entry(cell, &cv.cells, list)
+		if (cell->id == id)
+			return cell;
+	return NULL;
+}
+
+struct cv_cell *cv_cell_find(u32 id)
+{
+	struct cv_cell *cell;
+
+	mutex_lock(&cv.cells_lock);
+	cell = cv_cell_find_locked(id);
+	mutex_unlock(&cv.cells_lock);
+	return cell;
+}
+
+/* The CPUs a cell holds now: the root cell's shrink while other cells exist. */
+u64 cv_cell_cpus_assigned(struct cv_cell *cell)
+{
+	struct cv_cell *other;
+	u64 set = cell->cpu_set;
+
+	if (cell->id)
+		return set;
+	mutex_lock(&cv.cells_lock);
+	list_for_each_entry(other, &cv.cells, list)
+		if (other->id)
+			set &= ~other->cpu_set;
+	mutex_unlock(&cv.cells_lock);
+	return set;
+}
+
+/* Needs state_sem. */
+u64 cv_cell_cpus_failed(struct cv_cell *cell)
+{
+	u64 set = cv_cell_cpus_assigned(cell), failed = 0;
+	unsigned int cpu;
+
+	if (!cv.enabled)
+		return 0;
+	for (cpu = 0; cpu < CV_MAX_CPUS; cpu++)
+		if ((set & BIT_ULL(cpu)) &&
+		    cv_hypercall(CV_HC_CPU_GET_INFO, cpu, CV_CPU_INFO_STATE, 0) ==
+		    CV_CPU_FAILED)
+			failed |= BIT_ULL(cpu);
+	return failed;
+}
+
+/* Ask the hypervisor for the cell's state; notify when it changed.  Needs state_sem. */
+void cv_cell_update_state(struct cv_cell *cell)
+{
+	long state;
+
+	if (!cv.enabled)
+		return;
+	state = cv_hypercall(CV_HC_CELL_GET_STATE, cell->id, 0, 0);
+	if (state < 0 || state == cell->state)
+		return;
+	cell->state = state;
+	cv_notify_attr(&cell->kobj, "state");
+	cv_notify_attr(&cell->kobj, "cpus_failed");
+	cv_notify("cell-state", cell);
+}
+
+/* sysfs: cells/<id>/ */
+
+struct cv_cell_attribute {
+	struct attribute attr;
+	ssize_t (*show)(struct cv_cell *cell, char *buf);
+};
+
+#define CV_CELL_ATTR(_name) \
+	static struct cv_cell_attribute cv_cell_attr_##_name = __ATTR_RO(_name)
+
+static ssize_t name_show(struct cv_cell *cell, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", cell->name);
+}
+
+static ssize_t state_show(struct cv_cell *cell, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", cv_cell_state_name(cell->state));
+}
+
+static ssize_t cv_emit_cpu_set(char *buf, u64 set)
+{
+	unsigned long bits[BITS_TO_LONGS(CV_MAX_CPUS)];
+
+	bitmap_from_u64(bits, set);
+	return sysfs_emit(buf, "%*pbl\n", CV_MAX_CPUS, bits);
+}
+
+static ssize_t cpus_assigned_show(struct cv_cell *cell, char *buf)
+{
+	return cv_emit_cpu_set(buf, cv_cell_cpus_assigned(cell));
+}
+
+static ssize_t cpus_failed_show(struct cv_cell *cell, char *buf)
+{
+	u64 failed;
+	int ret;
+
+	ret = down_read_killable(&cv.state_sem);
+	if (ret)
+		return ret;
+	failed = cv_cell_cpus_failed(cell);
+	up_read(&cv.state_sem);
+	return cv_emit_cpu_set(buf, failed);
+}
+
+static ssize_t console_show(struct cv_cell *cell, char *buf)
+{
+	return cv_console_show_tail(cell->console, buf);
+}
+
+CV_CELL_ATTR(name);
+CV_CELL_ATTR(state);
+CV_CELL_ATTR(cpus_assigned);
+CV_CELL_ATTR(cpus_failed);
+CV_CELL_ATTR(console);
+
+static struct attribute *cv_cell_attrs[] = {
+	&cv_cell_attr_name.attr,
+	&cv_cell_attr_state.attr,
+	&cv_cell_attr_cpus_assigned.attr,
+	&cv_cell_attr_cpus_failed.attr,
+	&cv_cell_attr_console.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(cv_cell);
+
+static ssize_t cv_cell_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
+{
+	struct cv_cell_attribute *a = container_of(attr, struct cv_cell_attribute, attr);
+
+	return a->show(container_of(kobj, struct cv_cell, kobj), buf);
+}
+
+static const struct sysfs_ops cv_cell_sysfs_ops = {
+	.show = cv_cell_attr_show,
+};
+
+static void cv_cell_release(struct kobject *kobj)
+{
+	struct cv_cell *cell = container_of(kobj, struct cv_cell, kobj);
+
+	cv_console_put(cell->console);
+	kfree(cell->config);
+	kfree(cell);
+}
+
+static struct kobj_type cv_cell_ktype = {
+	.release = cv_cell_release,
+	.sysfs_ops = &cv_cell_sysfs_ops,
+	.default_groups = cv_cell_groups,
+};
+
+/* sysfs: cells/<id>/statistics/ and statistics/cpu<n>/ */
+
+struct cv_stat_attribute {
+	struct attribute attr;
+	unsigned int stat;
+};
+
+static struct cv_stat_attribute cv_stat_attrs[CV_NUM_STATS];
+
+static struct attribute *cv_stats_attrs[CV_NUM_STATS + 1];
+ATTRIBUTE_GROUPS(cv_stats);
+
+static ssize_t cv_stats_show(struct kobject *kobj, struct attribute *attr, char *buf)
+{
+	struct cv_stats_kobj *sk = container_of(kobj, struct cv_stats_kobj, kobj);
+	struct cv_stat_attribute *a = container_of(attr, struct cv_stat_attribute, attr);
+	unsigned long code = CV_CPU_INFO_STAT_BASE + a->stat;
+	u64 set, sum = 0;
+	unsigned int cpu;
+	long val;
+	int ret;
+
+	set = sk->cpu < 0 ? cv_cell_cpus_assigned(sk->cell) : BIT_ULL(sk->cpu);
+	ret = down_read_killable(&cv.state_sem);
+	if (ret)
+		return ret;
+	if (!cv.enabled) {
+		up_read(&cv.state_sem);
+		return -ENODEV;
+	}
+	for (cpu = 0; cpu < CV_MAX_CPUS; cpu++) {
+		if (!(set & BIT_ULL(cpu)))
+			continue;
+		val = cv_hypercall(CV_HC_CPU_GET_INFO, cpu, code, 0);
+		if (val < 0) {
+			up_read(&cv.state_sem);
+			return val;
+		}
+		sum += val;
+	}
+	up_read(&cv.state_sem);
+	return sysfs_emit(buf, "%llu\n", sum);
+}
+
+static const struct sysfs_ops cv_stats_sysfs_ops = {
+	.show = cv_stats_show,
+};
+
+static void cv_stats_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct cv_stats_kobj, kobj));
+}
+
+static struct kobj_type cv_stats_ktype = {
+	.release = cv_stats_release,
+	.sysfs_ops = &cv_stats_sysfs_ops,
+	.default_groups = cv_stats_groups,
+};
+
+static struct cv_stats_kobj *cv_stats_add(struct cv_cell *cell, struct kobject *parent,
+					  int cpu)
+{
+	struct cv_stats_kobj *sk = kzalloc(sizeof(*sk), GFP_KERNEL);
+	int ret;
+
+	if (!sk)
+		return NULL;
+	sk->cell = cell;
+	sk->cpu = cpu;
+	if (cpu < 0)
+		ret = kobject_init_and_add(&sk->kobj, &cv_stats_ktype, parent, "statistics");
+	else
+		ret = kobject_init_and_add(&sk->kobj, &cv_stats_ktype, parent, "cpu%d", cpu);
+	if (ret) {
+		kobject_put(&sk->kobj);
+		return NULL;
+	}
+	return sk;
+}
+
+static void cv_stats_del(struct cv_stats_kobj *sk)
+{
+	if (!sk)
+		return;
+	kobject_del(&sk->kobj);
+	kobject_put(&sk->kobj);
+}
+
+int cv_cells_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < CV_NUM_STATS; i++) {
+		cv_stat_attrs[i].attr.name = cv_stat_names[i];
+		cv_stat_attrs[i].attr.mode = 0444;
+		cv_stat_attrs[i].stat = i;
+		cv_stats_attrs[i] = &cv_stat_attrs[i].attr;
+	}
+	cv.cells_kobj = kobject_create_and_add("cells", &cv.root_dev->kobj);
+	return cv.cells_kobj ? 0 : -ENOMEM;
+}
+
+void cv_cells_exit(void)
+{
+	kobject_put(cv.cells_kobj);
+}
+
+/*
+ * Register a cell the hypervisor has created.  Takes over 'config'.  Needs state_sem.
+ * Returns NULL only when sysfs could not be set up; the cell then exists in the
+ * hypervisor without the module tracking it.
+ */
+struct cv_cell *cv_cell_add(u32 id, const char *name, u64 cpu_set,
+			    struct cv_cell_config *config, size_t config_size)
+{
+	struct cv_cell *cell = kzalloc(sizeof(*cell), GFP_KERNEL);
+	unsigned int cpu;
+
+	if (!cell) {
+		kfree(config);
+		return NULL;
+	}
+	cell->id = id;
+	strscpy(cell->name, name, sizeof(cell->name));
+	cell->cpu_set = cpu_set;
+	cell->config = config;
+	cell->config_size = config_size;
+	cell->state = id ? CV_CELL_STATE_CREATED : CV_CELL_STATE_RUNNING;
+	INIT_LIST_HEAD(&cell->list);
+	kobject_init(&cell->kobj, &cv_cell_ktype);
+	if (id) {
+		cell->console = cv_console_alloc(id, SZ_16K);
+	} else {
+		/* The root cell's console is the hypervisor's. */
+		kref_get(&cv.hv_console->ref);
+		cell->console = cv.hv_console;
+	}
+	if (!cell->console || kobject_add(&cell->kobj, cv.cells_kobj, "%u", id)) {
+		kobject_put(&cell->kobj);
+		return NULL;
+	}
+	cell->stats = cv_stats_add(cell, &cell->kobj, -1);
+	for (cpu = 0; cell->stats && cpu < CV_MAX_CPUS; cpu++)
+		if (cpu_set & BIT_ULL(cpu))
+			cell->cpu_stats[cpu] = cv_stats_add(cell, &cell->stats->kobj, cpu);
+
+	mutex_lock(&cv.cells_lock);
+	list_add_tail(&cell->list, &cv.cells);
+	mutex_unlock(&cv.cells_lock);
+
+	cv_cell_update_state(cell);
+	cv_notify("cell-created", cell);
+	return cell;
+}
+
+/* Takes the cell off the list: lookups and the poll work no longer find it. */
+void cv_cell_unlink(struct cv_cell *cell)
+{
+	mutex_lock(&cv.cells_lock);
+	list_del_init(&cell->list);
+	mutex_unlock(&cv.cells_lock);
+}
+
+/*
+ * Removes an unlinked cell's sysfs directory and drops it.  Must be called without
+ * state_sem: removing a directory waits for its readers, who may wait for state_sem.
+ */
+void cv_cell_remove(struct cv_cell *cell)
+{
+	unsigned int cpu;
+
+	if (cell->id)
+		cv_console_close(cell->console);
+	cv_notify("cell-destroyed", cell);
+	for (cpu = 0; cpu < CV_MAX_CPUS; cpu++)
+		cv_stats_del(cell->cpu_stats[cpu]);
+	cv_stats_del(cell->stats);
+	kobject_del(&cell->kobj);
+	kobject_put(&cell->kobj);
+}
+
+static int cv_check_cell_config(struct device *dev, const struct cv_cell_config *c, u32 size)
+{
+	const struct cv_mem_region *mem;
+	u32 i;
+
+	if (c->hdr.magic != CV_CELL_MAGIC) {
+		dev_err(dev, "create: the configuration starts with magic %#x, not %#x (\"CVCL\"): it is not a cell configuration blob\n",
+			c->hdr.magic, CV_CELL_MAGIC);
+		return -EINVAL;
+	}
+	if (c->hdr.revision != CV_CONFIG_REVISION) {
+		dev_err(dev, "create: the cell configuration has revision %u, this module reads revision %u\n",
+			c->hdr.revision, CV_CONFIG_REVISION);
+		return -EPROTO;
+	}
+	if (c->hdr.total_size != size || c->hdr.reserved0 || c->hdr.reserved1) {
+		dev_err(dev, "create: the cell configuration's header is inconsistent (total_size %u, %u bytes passed, or reserved fields set)\n",
+			c->hdr.total_size, size);
+		return -EINVAL;
+	}
+	if (!c->name[0] || strnlen(c->name, sizeof(c->name)) == sizeof(c->name)) {
+		dev_err(dev, "create: the cell's name is empty or not NUL-terminated\n");
+		return -EINVAL;
+	}
+	if (!c->mem_regions.count ||
+	    !cv_array_ok(&c->mem_regions, sizeof(*mem), size)) {
+		dev_err(dev, "create: cell '%s': its memory regions do not lie inside its %u-byte configuration\n",
+			c->name, size);
+		return -EINVAL;
+	}
+	mem = (const void *)c + c->mem_regions.offset;
+	for (i = 0; i < c->mem_regions.count; i++, mem++) {
+		if (mem->virt_start + mem->size < mem->virt_start ||
+		    mem->phys_start + mem->size < mem->phys_start) {
+			dev_err(dev, "create: cell '%s': memory region %u wraps around\n",
+				c->name, i);
+			return -EINVAL;
+		}
+	}
+	if (!c->cpu_set) {
+		dev_err(dev, "create: cell '%s' has no CPU\n", c->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The CPUs of 'set' (config numbering) in Linux numbering; -ENXIO if one is unknown. */
+static int cv_linux_cpu(unsigned int id)
+{
+	return id < CV_MAX_CPUS ? cv.aff0_to_cpu[id] : -1;
+}
+
+static void cv_cpus_online(struct device *dev, u64 set, const char *what)
+{
+	unsigned int id;
+	int cpu, ret;
+
+	for (id = 0; id < CV_MAX_CPUS; id++) {
+		if (!(set & BIT_ULL(id)))
+			continue;
+		cpu = cv_linux_cpu(id);
+		ret = cpu < 0 ? -ENXIO : add_cpu(cpu);
+		if (ret)
+			dev_warn(dev, "%s: CPU %u could not be brought back online in Linux (%d); try 'echo 1 > /sys/devices/system/cpu/cpu%d/online'\n",
+				 what, id, ret, cpu);
+	}
+}
+
+/* Take the cell's CPUs out of Linux; on failure the ones taken come back. */
+static int cv_cpus_offline(struct device *dev, const char *name, u64 set)
+{
+	u64 done = 0;
+	unsigned int id;
+	int cpu, ret;
+
+	for (id = 0; id < CV_MAX_CPUS; id++) {
+		if (!(set & BIT_ULL(id)))
+			continue;
+		cpu = cv_linux_cpu(id);
+		ret = cpu < 0 ? -ENXIO : remove_cpu(cpu);
+		if (ret) {
+			dev_err(dev, "create: cell '%s': Linux cannot give up CPU %u (%d)\n",
+				name, id, ret);
+			cv_cpus_online(dev, done, "create");
+			return ret;
+		}
+		done |= BIT_ULL(id);
+	}
+	return 0;
+}
+
+int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
+{
+	struct device *dev = cv.misc_dev;
+	struct cv_cell_config *config;
+	struct cv_cell *cell, *root;
+	u64 free_cpus;
+	long ret;
+
+	if (size < sizeof(*config) || size > CV_CONFIG_MAX_SIZE) {
+		dev_err(dev, "create: a cell configuration of %u bytes is impossible (%zu to %u)\n",
+			size, sizeof(*config), CV_CONFIG_MAX_SIZE);
+		return -EINVAL;
+	}
+	/* Physically contiguous: the hypervisor reads it by its physical address. */
+	config = alloc_pages_exact(size, GFP_KERNEL);
+	if (!config)
+		return -ENOMEM;
+	if (copy_from_user(config, uconfig, size)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+	ret = cv_check_cell_config(dev, config, size);
+	if (ret)
+		goto out_free;
+
+	ret = down_read_killable(&cv.state_sem);
+	if (ret)
+		goto out_free;
+	if (!cv.enabled) {
+		dev_err(dev, "create: cell '%s': the hypervisor is not enabled\n", config->name);
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	ret = mutex_lock_killable(&cv.mgmt_lock);
+	if (ret)
+		goto out_unlock;
+
+	root = cv_cell_find(0);
+	free_cpus = root ? cv_cell_cpus_assigned(root) : 0;
+	if (config->cpu_set & ~free_cpus) {
+		dev_err(dev, "create: cell '%s': CPUs %#llx are not the root cell's to give (it holds %#llx)\n",
+			config->name, config->cpu_set & ~free_cpus, free_cpus);
+		ret = -EBUSY;
+		goto out_mgmt;
+	}
+	if (!(free_cpus & ~config->cpu_set)) {
+		dev_err(dev, "create: cell '%s' would take every CPU of the root cell\n",
+			config->name);
+		ret = -EBUSY;
+		goto out_mgmt;
+	}
+	ret = cv_cpus_offline(dev, config->name, config->cpu_set);
+	if (ret)
+		goto out_mgmt;
+
+	ret = cv_hypercall(CV_HC_CELL_CREATE, virt_to_phys(config), size, 0);
+	if (ret <= 0) {
+		if (ret == CV_HC_NOT_IMPLEMENTED) {
+			dev_err(dev, "create: cell '%s': the hypervisor does not implement cell creation yet\n",
+				config->name);
+			ret = -EOPNOTSUPP;
+		} else {
+			dev_err(dev, "create: cell '%s': the hypervisor refused it (%ld); its console says why\n",
+				config->name, ret);
+		}
+		cv_cpus_online(dev, config->cpu_set, "create");
+		if (!ret)
+			ret = -EIO;
+		goto out_mgmt;
+	}
+	*id = ret;
+	cell = cv_cell_add(*id, config->name, config->cpu_set,
+			   kmemdup(config, size, GFP_KERNEL), size);
+	if (!cell || !cell->config)
+		dev_warn(dev, "create: cell '%s' (id %u) exists but the module is out of memory to track it; destroy it\n",
+			 config->name, *id);
+	cv_refresh_pools();
+	ret = 0;
+out_mgmt:
+	mutex_unlock(&cv.mgmt_lock);
+out_unlock:
+	up_read(&cv.state_sem);
+out_free:
+	free_pages_exact(config, size);
+	return ret;
+}
+
+/* Looks up a non-root cell for a management call; holds state_sem and mgmt_lock on 0. */
+static int cv_cell_get(const char *what, u32 id, struct cv_cell **cellp)
+{
+	struct device *dev = cv.misc_dev;
+	int ret;
+
+	ret = down_read_killable(&cv.state_sem);
+	if (ret)
+		return ret;
+	if (!cv.enabled) {
+		dev_err(dev, "%s: cell %u: the hypervisor is not enabled\n", what, id);
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	if (!id) {
+		dev_err(dev, "%s: cell 0 is the root cell (Linux), which cannot be the target\n",
+			what);
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	ret = mutex_lock_killable(&cv.mgmt_lock);
+	if (ret)
+		goto out_unlock;
+	*cellp = cv_cell_find(id);
+	if (!*cellp) {
+		dev_err(dev, "%s: there is no cell %u\n", what, id);
+		mutex_unlock(&cv.mgmt_lock);
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	return 0;
+out_unlock:
+	up_read(&cv.state_sem);
+	return ret;
+}
+
+static void cv_cell_put(struct cv_cell *cell)
+{
+	if (cell)
+		cv_cell_update_state(cell);
+	mutex_unlock(&cv.mgmt_lock);
+	up_read(&cv.state_sem);
+}
+
+static int cv_hc_error(const char *what, struct cv_cell *cell, long ret)
+{
+	struct device *dev = cv.misc_dev;
+
+	if (ret >= 0)
+		return 0;
+	if (ret == CV_HC_NOT_IMPLEMENTED) {
+		dev_err(dev, "%s: cell '%s': the hypervisor does not implement this call yet\n",
+			what, cell->name);
+		return -EOPNOTSUPP;
+	}
+	if (ret == -EPERM)
+		dev_err(dev, "%s: cell '%s': the hypervisor refused (-EPERM): a cell holds the lock, or the cell denied the request\n",
+			what, cell->name);
+	else
+		dev_err(dev, "%s: cell '%s': the hypervisor refused (%ld); its console says why\n",
+			what, cell->name, ret);
+	return ret;
+}
+
+static const struct cv_mem_region *cv_loadable_region(struct cv_cell *cell, u64 target,
+						      u64 size)
+{
+	const struct cv_mem_region *mem;
+	u32 i;
+
+	mem = (const void *)cell->config + cell->config->mem_regions.offset;
+	for (i = 0; i < cell->config->mem_regions.count; i++, mem++) {
+		if (!(mem->flags & CV_MEM_LOADABLE) || (mem->flags & CV_MEM_IO))
+			continue;
+		if (target >= mem->virt_start && size <= mem->size &&
+		    target - mem->virt_start <= mem->size - size)
+			return mem;
+	}
+	return NULL;
+}
+
+static int cv_copy_image(struct device *dev, struct cv_cell *cell,
+			 const struct cv_ioctl_image *img, const struct cv_mem_region *mem)
+{
+	phys_addr_t phys = mem->phys_start + (img->target - mem->virt_start);
+	const char __user *src = u64_to_user_ptr(img->source);
+	u64 done, chunk;
+	void *dst;
+	int ret = 0;
+
+	dst = memremap(phys, img->size, MEMREMAP_WB);
+	if (!dst) {
+		dev_err(dev, "load: cell '%s': cannot map %#llx+%#llx\n",
+			cell->name, (u64)phys, img->size);
+		return -ENOMEM;
+	}
+	for (done = 0; done < img->size; done += chunk) {
+		chunk = min_t(u64, img->size - done, CV_LOAD_CHUNK);
+		if (copy_from_user(dst + done, src + done, chunk)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	/* The cell starts with its caches off: the image must be in memory. */
+	cv_arch_clean_dcache(dst, img->size);
+	memunmap(dst);
+	return ret;
+}
+
+int cv_cell_load(u32 id, const void __user *uimages, u32 num_images)
+{
+	struct device *dev = cv.misc_dev;
+	const struct cv_mem_region **regions = NULL;
+	struct cv_ioctl_image *images;
+	struct cv_cell *cell = NULL;
+	u32 i;
+	int ret;
+
+	if (!num_images || num_images > CV_LOAD_MAX_IMAGES) {
+		dev_err(dev, "load: cell %u: %u images; 1 to %u are possible\n",
+			id, num_images, CV_LOAD_MAX_IMAGES);
+		return -EINVAL;
+	}
+	images = memdup_user(uimages, num_images * sizeof(*images));
+	if (IS_ERR(images))
+		return PTR_ERR(images);
+	regions = kcalloc(num_images, sizeof(*regions), GFP_KERNEL);
+	if (!regions) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	ret = cv_cell_get("load", id, &cell);
+	if (ret)
+		goto out_free;
+	if (!cell->config) {
+		dev_err(dev, "load: cell '%s': its configuration is unknown to the module\n",
+			cell->name);
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	for (i = 0; i < num_images; i++) {
+		if (images[i].flags) {
+			dev_err(dev, "load: cell '%s': image %u has unknown flags %#llx\n",
+				cell->name, i, images[i].flags);
+			ret = -EINVAL;
+			goto out_put;
+		}
+		if (!images[i].size) {
+			dev_err(dev, "load: cell '%s': image %u is empty\n", cell->name, i);
+			ret = -EINVAL;
+			goto out_put;
+		}
+		regions[i] = cv_loadable_region(cell, images[i].target, images[i].size);
+		if (!regions[i]) {
+			dev_err(dev, "load: cell '%s': image %u (%#llx bytes at %#llx) does not fit inside one of the cell's loadable memory regions\n",
+				cell->name, i, images[i].size, images[i].target);
+			ret = -ERANGE;
+			goto out_put;
+		}
+	}
+	ret = cv_hc_error("load", cell,
+			  cv_hypercall(CV_HC_CELL_SET_LOADABLE, id, 0, 0));
+	if (ret)
+		goto out_put;
+	cv_cell_update_state(cell);
+	for (i = 0; i < num_images && !ret; i++)
+		ret = cv_copy_image(dev, cell, &images[i], regions[i]);
+out_put:
+	cv_cell_put(cell);
+out_free:
+	kfree(regions);
+	kfree(images);
+	return ret;
+}
+
+int cv_cell_start(u32 id)
+{
+	struct cv_cell *cell;
+	int ret;
+
+	ret = cv_cell_get("start", id, &cell);
+	if (ret)
+		return ret;
+	ret = cv_hc_error("start", cell, cv_hypercall(CV_HC_CELL_START, id, 0, 0));
+	cv_cell_put(cell);
+	return ret;
+}
+
+int cv_cell_shutdown(u32 id)
+{
+	struct cv_cell *cell;
+	int ret;
+
+	ret = cv_cell_get("shutdown", id, &cell);
+	if (ret)
+		return ret;
+	ret = cv_hc_error("shutdown", cell, cv_hypercall(CV_HC_CELL_SHUTDOWN, id, 0, 0));
+	cv_cell_put(cell);
+	return ret;
+}
+
+/* Needs state_sem and mgmt_lock; on success the caller calls cv_cell_remove() after. */
+static int cv_cell_destroy_locked(struct cv_cell *cell)
+{
+	struct device *dev = cv.misc_dev;
+	int ret;
+
+	cv_console_fetch(cell->console);	/* its last words */
+	ret = cv_hc_error("destroy", cell, cv_hypercall(CV_HC_CELL_DESTROY, cell->id, 0, 0));
+	if (ret)
+		return ret;
+	cv_cell_unlink(cell);
+	cv_cpus_online(dev, cell->cpu_set, "destroy");
+	cv_refresh_pools();
+	return 0;
+}
+
+int cv_cell_destroy(u32 id)
+{
+	struct cv_cell *cell;
+	int ret;
+
+	ret = cv_cell_get("destroy", id, &cell);
+	if (ret)
+		return ret;
+	ret = cv_cell_destroy_locked(cell);
+	cv_cell_put(ret ? cell : NULL);
+	if (!ret)
+		cv_cell_remove(cell);
+	return ret;
+}
+
+/* At reboot: every cell but the root goes, as far as the hypervisor lets it. */
+void cv_cells_destroy_all(void)
+{
+	struct cv_cell *cell, *found;
+	u32 next = 1;
+
+	for (;;) {
+		down_read(&cv.state_sem);
+		if (!cv.enabled) {
+			up_read(&cv.state_sem);
+			return;
+		}
+		mutex_lock(&cv.mgmt_lock);
+		found = NULL;
+		mutex_lock(&cv.cells_lock);
+		list_for_each_entry(cell, &cv.cells, list)
+			if (cell->id >= next && (!found || cell->id < found->id))
+				found = cell;
+		mutex_unlock(&cv.cells_lock);
+		if (found) {
+			next = found->id + 1;
+			if (cv_cell_destroy_locked(found))
+				found = ERR_PTR(-EBUSY);
+		}
+		mutex_unlock(&cv.mgmt_lock);
+		up_read(&cv.state_sem);
+		if (!found)
+			return;
+		if (!IS_ERR(found))
+			cv_cell_remove(found);
+	}
+}

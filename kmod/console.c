@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cellvisor kernel module: consoles.
+ *
+ * The hypervisor keeps a ring of its messages, and one per cell that writes through
+ * CV_HC_DEBUG_CONSOLE_PUTC; it cannot interrupt Linux when they grow.  So a delayed work
+ * polls them every CV_POLL_MS while the hypervisor is enabled, with CV_HC_CONSOLE_READ
+ * into a page of root-cell RAM, and appends what is new to the module's own rings, which
+ * read() and poll() on /dev/cellvisor and the sysfs "console" files serve.  The same work
+ * asks for every cell's state, so that changes the cells make themselves (a failure, a
+ * shutdown) are notified too.
+ */
+#include <linux/device.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "cellvisor.h"
+
+#define CV_POLL_MS		50
+#define CV_FETCH_ROUNDS		16	/* pages per console and poll, at most */
+
+static DEFINE_MUTEX(cv_fetch_lock);	/* cv.fetch_page and every hv_seq */
+
+struct cv_conbuf *cv_console_alloc(u32 cell_id, size_t size)
+{
+	struct cv_conbuf *con = kzalloc(sizeof(*con), GFP_KERNEL);
+
+	if (!con)
+		return NULL;
+	con->buf = kzalloc(size, GFP_KERNEL);
+	if (!con->buf) {
+		kfree(con);
+		return NULL;
+	}
+	kref_init(&con->ref);
+	spin_lock_init(&con->lock);
+	init_waitqueue_head(&con->wait);
+	con->size = size;
+	con->cell_id = cell_id;
+	return con;
+}
+
+static void cv_console_release(struct kref *ref)
+{
+	struct cv_conbuf *con = container_of(ref, struct cv_conbuf, ref);
+
+	kfree(con->buf);
+	kfree(con);
+}
+
+void cv_console_put(struct cv_conbuf *con)
+{
+	if (con)
+		kref_put(&con->ref, cv_console_release);
+}
+
+void cv_console_close(struct cv_conbuf *con)
+{
+	spin_lock(&con->lock);
+	con->closed = true;
+	spin_unlock(&con->lock);
+	wake_up_interruptible(&con->wait);
+}
+
+static void cv_console_append(struct cv_conbuf *con, const char *src, size_t n)
+{
+	size_t off, first;
+
+	spin_lock(&con->lock);
+	if (n > con->size) {
+		con->head += n - con->size;
+		src += n - con->size;
+		n = con->size;
+	}
+	off = con->head & (con->size - 1);
+	first = min(n, con->size - off);
+	memcpy(con->buf + off, src, first);
+	memcpy(con->buf, src + first, n - first);
+	con->head += n;
+	spin_unlock(&con->lock);
+	wake_up_interruptible(&con->wait);
+}
+
+static u64 cv_console_oldest_locked(struct cv_conbuf *con)
+{
+	return con->head > con->size ? con->head - con->size : 0;
+}
+
+u64 cv_console_oldest(struct cv_conbuf *con)
+{
+	u64 oldest;
+
+	spin_lock(&con->lock);
+	oldest = cv_console_oldest_locked(con);
+	spin_unlock(&con->lock);
+	return oldest;
+}
+
+/*
+ * Copy up to 'count' bytes from position *pos on; a reader that fell behind by more than
+ * the ring skips to the oldest byte kept.  Returns the bytes copied.
+ */
+ssize_t cv_console_copy(struct cv_conbuf *con, u64 *pos, char *dst, size_t count)
+{
+	size_t n, off, first;
+
+	spin_lock(&con->lock);
+	*pos = clamp(*pos, cv_console_oldest_locked(con), con->head);
+	n = min_t(u64, count, con->head - *pos);
+	off = *pos & (con->size - 1);
+	first = min(n, con->size - off);
+	memcpy(dst, con->buf + off, first);
+	memcpy(dst + first, con->buf, n - first);
+	*pos += n;
+	spin_unlock(&con->lock);
+	return n;
+}
+
+/* The most recent text, as much as fits a sysfs page. */
+ssize_t cv_console_show_tail(struct cv_conbuf *con, char *buf)
+{
+	u64 pos;
+
+	if (!con)
+		return 0;
+	spin_lock(&con->lock);
+	pos = con->head > PAGE_SIZE - 1 ? con->head - (PAGE_SIZE - 1) : 0;
+	spin_unlock(&con->lock);
+	return cv_console_copy(con, &pos, buf, PAGE_SIZE - 1);
+}
+
+/* Fetch what is new in the hypervisor's buffer for this console.  Needs state_sem. */
+void cv_console_fetch(struct cv_conbuf *con)
+{
+	struct cv_console_read *hdr = cv.fetch_page;
+	const long room = PAGE_SIZE - sizeof(*hdr);
+	unsigned int round;
+	long n;
+
+	if (!con || !cv.enabled)
+		return;
+	mutex_lock(&cv_fetch_lock);
+	for (round = 0; round < CV_FETCH_ROUNDS && !con->failed; round++) {
+		hdr->seq = con->hv_seq;
+		hdr->lost = 0;
+		n = cv_hypercall(CV_HC_CONSOLE_READ, virt_to_phys(hdr), PAGE_SIZE,
+				 con->cell_id);
+		if (n < 0 || n > room) {
+			con->failed = true;
+			if (con->cell_id)
+				dev_warn(cv.misc_dev, "console of cell %u cannot be read (%ld); it is no longer followed\n",
+					 con->cell_id, n);
+			else
+				dev_warn(cv.misc_dev, "the hypervisor console cannot be read (%ld%s); it is not followed until the next enable\n",
+					 n, n == CV_HC_NOT_IMPLEMENTED ? ": not implemented" : "");
+			break;
+		}
+		con->hv_seq = hdr->seq;
+		if (n)
+			cv_console_append(con, (const char *)(hdr + 1), n);
+		if (n < room)
+			break;
+	}
+	mutex_unlock(&cv_fetch_lock);
+}
+
+static void cv_poll_fn(struct work_struct *work)
+{
+	struct cv_cell *cell;
+	u64 head;
+
+	if (!down_read_trylock(&cv.state_sem))
+		goto again;
+	if (!cv.enabled) {
+		up_read(&cv.state_sem);
+		return;
+	}
+	head = READ_ONCE(cv.hv_console->head);
+	cv_console_fetch(cv.hv_console);
+	if (READ_ONCE(cv.hv_console->head) != head)
+		cv_notify_attr(&cv.root_dev->kobj, "console");
+
+	mutex_lock(&cv.cells_lock);
+	list_for_each_entry(cell, &cv.cells, list) {
+		if (cell->id && cell->config &&
+		    cell->config->console.type == CV_CONSOLE_HVC) {
+			head = READ_ONCE(cell->console->head);
+			cv_console_fetch(cell->console);
+			if (READ_ONCE(cell->console->head) != head)
+				cv_notify_attr(&cell->kobj, "console");
+		}
+		cv_cell_update_state(cell);
+	}
+	mutex_unlock(&cv.cells_lock);
+	up_read(&cv.state_sem);
+again:
+	schedule_delayed_work(&cv.poll_work, msecs_to_jiffies(CV_POLL_MS));
+}
+
+void cv_poll_init(void)
+{
+	INIT_DELAYED_WORK(&cv.poll_work, cv_poll_fn);
+}
+
+void cv_poll_start(void)
+{
+	schedule_delayed_work(&cv.poll_work, 0);
+}
+
+void cv_poll_stop(void)
+{
+	cancel_delayed_work_sync(&cv.poll_work);
+}
