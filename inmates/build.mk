@@ -42,15 +42,22 @@ $(foreach i,$(INMATES_TESTS),$(eval $(call inmate-rule,$(i),tests/$(i).c)))
 
 ARM64_TARGETS += $(INMATES_BINS)
 
-# Host tier: boot the inmates on a plain QEMU virt machine and check their output.
-INMATES_SMOKE := $(INMATES_OUT)/tests/inmates-smoke
-$(INMATES_SMOKE): inmates/tests/smoke.sh $(INMATES_BINS)
+# Host tier: boot the inmates on a plain QEMU virt machine and check their output
+# (inmates-smoke), and their side of the communication region (inmates-comm).
+INMATES_HOST_TESTS := $(INMATES_OUT)/tests/inmates-smoke $(INMATES_OUT)/tests/inmates-comm
+$(INMATES_OUT)/tests/lib.sh: inmates/tests/lib.sh
+	@mkdir -p $(@D)
+	$(Q)install -m 0644 $< $@
+$(INMATES_OUT)/tests/inmates-smoke: inmates/tests/smoke.sh $(INMATES_OUT)/tests/lib.sh $(INMATES_BINS)
 	@mkdir -p $(@D)
 	$(Q)install -m 0755 $< $@
-HOST_TESTS += $(INMATES_SMOKE)
+$(INMATES_OUT)/tests/inmates-comm: inmates/tests/comm.sh $(INMATES_OUT)/tests/lib.sh $(INMATES_BINS)
+	@mkdir -p $(@D)
+	$(Q)install -m 0755 $< $@
+HOST_TESTS += $(INMATES_HOST_TESTS)
 
 .PHONY: inmates
-inmates: $(INMATES_BINS)
+inmates: $(INMATES_BINS) $(INMATES_HOST_TESTS)
 
 -include $(INMATES_LIB_OBJS:.o=.d) $(patsubst %,$(INMATES_OUT)/obj/demos/%.c.d,$(INMATES_DEMOS)) \
 	$(patsubst %,$(INMATES_OUT)/obj/tests/%.c.d,$(INMATES_TESTS))

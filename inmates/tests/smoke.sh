@@ -2,88 +2,8 @@
 # Host-tier smoke test of the inmates: boot each one alone on a plain QEMU virt machine (no
 # hypervisor, no communication region: console on the PL011) and check what it prints.
 # Installed next to the binaries as $(O)/inmates/tests/inmates-smoke; prints TAP.
-#
-# QEMU's -kernel loads a flat image 512 KiB into RAM, and -device loader collides with the
-# device tree QEMU puts at the start of RAM; so each .bin is wrapped, byte for byte, into an
-# ELF whose one segment sits at 0x40000000, the address the hypervisor loads inmates at.
 set -u
-
-bindir=$(cd "$(dirname "$0")/.." && pwd)
-cross=${CROSS_COMPILE:-aarch64-linux-gnu-}
-qemu=${QEMU:-qemu-system-aarch64}
-tmp=$(mktemp -d)
-qemu_pid=
-cleanup() {
-	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-n=0
-failed=0
-pass() { n=$((n + 1)); echo "ok $n - $*"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-# check DESCRIPTION COMMAND...: one TAP line from the command's status.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-now() { date +%s.%N; }
-# elapsed T0 T1: seconds from T0 to T1, as a decimal
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-# at_least X Y: X >= Y, decimals
-at_least() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
-
-# boot NAME UNTIL MAX_SECONDS [QEMU ARGS...]
-# Boots NAME.bin (or $image.bin if set) and stops QEMU as soon as its output matches the extended regex UNTIL, or
-# after MAX_SECONDS.  Output (CRs removed) in $out; $t_first/$t_second: when the lines
-# matching $mark1/$mark2 (if set) first appeared.
-boot() {
-	local name=$1 until=$2 max=$3 raw t0 deadline
-	shift 3
-	out=$tmp/$name.out
-	raw=$tmp/$name.raw
-	t_first= t_second=
-	: > "$raw"
-	if ! "${cross}ld" -N -b binary --section-start=.data=0x40000000 -e 0x40000000 \
-		-o "$tmp/$name.elf" "$bindir/${image:-$name}.bin"; then
-		echo "# cannot wrap $bindir/${image:-$name}.bin into an ELF with ${cross}ld"
-		: > "$out"
-		return 1
-	fi
-	"$qemu" -M virt,gic-version=3 -cpu cortex-a57 -m 1G -nic none -display none \
-		-monitor none -serial "file:$raw" -kernel "$tmp/$name.elf" "$@" \
-		2> "$tmp/$name.qemu-err" &
-	qemu_pid=$!
-	t0=$(now)
-	deadline=$(awk -v a="$t0" -v m="$max" 'BEGIN { printf "%.2f", a + m }')
-	while kill -0 "$qemu_pid" 2>/dev/null; do
-		if [ -n "${mark1:-}" ] && [ -z "$t_first" ] && grep -qE "$mark1" "$raw"; then
-			t_first=$(now)
-		fi
-		if [ -n "${mark2:-}" ] && [ -z "$t_second" ] && grep -qE "$mark2" "$raw"; then
-			t_second=$(now)
-		fi
-		grep -qE "$until" "$raw" && break
-		at_least "$(now)" "$deadline" && break
-		sleep 0.05
-	done
-	kill "$qemu_pid" 2>/dev/null
-	wait "$qemu_pid" 2>/dev/null
-	qemu_pid=
-	tr -d '\r' < "$raw" > "$out"
-	if [ -s "$tmp/$name.qemu-err" ] && ! grep -q 'terminating on signal' "$tmp/$name.qemu-err"; then
-		sed 's/^/# qemu: /' "$tmp/$name.qemu-err"
-	fi
-	echo "# $name: $(wc -l < "$out") lines in $(elapsed "$t0" "$(now)") s"
-	return 0
-}
-
-first_line_is() { [ "$(head -n1 "$out")" = "$1" ]; }
-has_line() { grep -qxE "$1" "$out"; }
-no_line() { ! grep -qE "$1" "$out"; }
-show_on_failure() { [ "$failed" -gt "$1" ] && sed 's/^/#   | /' "$out"; return 0; }
+. "$(dirname "$0")/lib.sh"
 
 for bin in gic-demo uart-demo pci-demo shutdown-deny lock fault; do
 	check "$bin.bin is built" test -s "$bindir/$bin.bin"
@@ -109,7 +29,7 @@ gic_ticks_ok() {
 		if (expect > 1 && (mn > pmn || mx < pmx)) { print "# min/max went backwards: " $0; exit 1 }
 		if (j > 200000000) { print "# jitter above 200 ms: " $0; exit 1 }
 		pmn = mn; pmx = mx
-	} END { if (expect < 11) { print "# only " expect + 0 " ticks"; exit 1 } }' "$out"
+	} END { if (expect < 11) { print "# only " expect + 0 " ticks"; exit 1 } }' <(console)
 }
 check "gic-demo: 11 consecutive ticks, jitter within min..max, min/max monotonic" gic_ticks_ok
 gic_rate_ok() {
@@ -129,7 +49,7 @@ check "uart-demo: first line says it started on CPU 0" first_line_is "uart-demo:
 check "uart-demo: drives the PL011 at 0x09000000" \
 	has_line 'uart-demo: writing to the PL011 at 0x09000000 directly, one count per second'
 uart_counts_ok() {
-	[ "$(grep '^uart-demo: count ' "$out" | head -n3 | tr '\n' ,)" = \
+	[ "$(console | grep '^uart-demo: count ' | head -n3 | tr '\n' ,)" = \
 	  "uart-demo: count 1,uart-demo: count 2,uart-demo: count 3," ]
 }
 check "uart-demo: counts 1, 2, 3" uart_counts_ok
@@ -198,21 +118,17 @@ show_on_failure "$before"
 
 # An image loaded at the wrong address (QEMU -kernel of the flat binary) says so.
 before=$failed
-out=$tmp/wrong.out
+raw=$tmp/wrong.raw
+: > "$raw"
 "$qemu" -M virt,gic-version=3 -cpu cortex-a57 -m 1G -nic none -display none -monitor none \
-	-serial "file:$tmp/wrong.raw" -kernel "$bindir/uart-demo.bin" 2>/dev/null &
+	-serial "file:$raw" -kernel "$bindir/uart-demo.bin" 2>/dev/null &
 qemu_pid=$!
-for _ in $(seq 40); do
-	grep -q 'linked to run at' "$tmp/wrong.raw" 2>/dev/null && break
-	sleep 0.05
-done
+wait_for 'linked to run at' 5
 kill "$qemu_pid" 2>/dev/null
 wait "$qemu_pid" 2>/dev/null
 qemu_pid=
-tr -d '\r' < "$tmp/wrong.raw" > "$out"
 check "an image loaded elsewhere than 0x40000000 says where and how to load it" \
 	has_line 'uart-demo: error: loaded at 0x40080000 but linked to run at 0x40000000: load the flat image at the start of the cell.s RAM .*'
 show_on_failure "$before"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

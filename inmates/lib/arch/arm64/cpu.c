@@ -51,9 +51,17 @@ void hypercall_console_putc(char c)
 }
 
 /*
- * PSCI conduit: the hypervisor emulates PSCI on SMC; QEMU's virt machine without EL2/EL3
- * (the standalone case: no communication region) implements it on HVC.
+ * PSCI conduit: SMC when the CPU has EL2 or EL3 (under the hypervisor, which traps SMC and
+ * emulates PSCI); without either, SMC is undefined and PSCI can only be HVC, as on QEMU's virt
+ * machine without virtualization=on.
  */
+static bool psci_use_smc(void)
+{
+	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
+
+	return ((pfr0 >> 8) & 0xf) || ((pfr0 >> 12) & 0xf);
+}
+
 static int32_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;
@@ -61,7 +69,7 @@ static int32_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
 
-	if (comm_region())
+	if (psci_use_smc())
 		__asm__ __volatile__("smc #0"
 				     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : :
 				     "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
