@@ -30,8 +30,8 @@ $(CONFIG_FUZZER): tests/host/config/fuzz-config.c $(CELLCONF_SRCS) $(wildcard ce
 # The host tier runs scripts without arguments: small wrappers bind them to the build.
 $(CONFIG_TEST_CELLCTL): tests/host/config/test-cellctl.sh $(CELLCTL_HOST)
 	@mkdir -p $(@D)
-	$(Q)printf '#!/bin/sh\nexec %s %s %s\n' $(CURDIR)/$< $(CELLCTL_HOST) \
-		$(CURDIR)/configs/arm64 >$@ && chmod +x $@
+	$(Q)printf '#!/bin/sh\nexec %s %s %s %s\n' $(CURDIR)/$< $(CELLCTL_HOST) \
+		$(CURDIR)/configs/arm64 $(CURDIR) >$@ && chmod +x $@
 
 $(CONFIG_FUZZ_BRIEF): tests/host/config/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_SEEDS)
 	@mkdir -p $(@D)

@@ -1,8 +1,8 @@
 #!/bin/bash
 # cellctl config check|compile|show on the host: exit status, messages, round trips.
-#   test-cellctl.sh CELLCTL CONFIGS_DIR
+#   test-cellctl.sh CELLCTL CONFIGS_DIR SOURCE_TOP
 set -u
-cellctl=$1 configs=$2
+cellctl=$1 configs=$2 top=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
@@ -101,6 +101,29 @@ t "show with -o" 2 "$cellctl" config show -o x "$sys"
 t "unknown option" 2 "$cellctl" config check --frob "$sys"
 t "--help" 0 "$cellctl" --help
 has "--help lists the config verbs" "$tmp/out" "config check [--system FILE] FILE..."
+
+# The man page documents every key, flag and console type the parser accepts, and its
+# examples are valid configurations.
+man=$top/man/cellvisor-config.5
+words=$( (awk '/keys\[\] = \{/ { f = 1 } f { print } /NULL \};/ { f = 0 }' "$top/cellmgrd/lib/parse.c"
+	grep -h -o '{ CV_[A-Z_]*, "[a-z_]*" }' "$top/cellmgrd/lib/common.c"
+	grep -h -o '\[CV_CONSOLE_[A-Z0-9]*\] = "[a-z0-9]*"' "$top/cellmgrd/lib/common.c") |
+	grep -o '"[a-z0-9_]*"' | tr -d '"' | sort -u)
+undocumented=
+for w in $words; do
+	grep -qE "(^|[^a-z0-9_])$w([^a-z0-9_]|\$)" "$man" || undocumented="$undocumented $w"
+done
+n=$((n + 1))
+if [ -n "$words" ] && [ -z "$undocumented" ]; then
+	echo "ok $n - cellvisor-config(5) documents all $(echo $words | wc -w) keys, flags and console types"
+else
+	echo "not ok $n - cellvisor-config(5) lacks:$undocumented"
+	failed=$((failed + 1))
+fi
+awk -v dir="$tmp" '/^\.EX/ { f = 1; getline; if ($0 !~ /^\{/) { f = 0; next }; k++ }
+	/^\.EE/ { f = 0 } f { gsub(/\\-/, "-"); print > (dir "/example" k ".json") }' "$man"
+t "the man page's examples check together" 0 "$cellctl" config check "$tmp"/example*.json
+has "the man page has three complete examples" "$tmp/out" "3 files checked: 0 errors"
 
 echo "1..$n"
 [ "$failed" = 0 ]
