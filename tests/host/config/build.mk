@@ -38,7 +38,19 @@ $(CONFIG_FUZZ_BRIEF): tests/host/config/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_SE
 	$(Q)printf '#!/bin/sh\nexec %s %s %s 20 %s\n' $(CURDIR)/$< $(CONFIG_FUZZER) \
 		$(CONFIG_FUZZ_CORPUS) "$(abspath $(CONFIG_SEEDS))" >$@ && chmod +x $@
 
-HOST_TESTS += $(CONFIG_TEST) $(CONFIG_TEST_CELLCTL) $(CONFIG_FUZZ_BRIEF)
+# The same unit tests without sanitizers, under valgrind.
+CONFIG_TEST_PLAIN := $(CONFIG_TESTS_OUT)/test-config-plain
+CONFIG_TEST_VALGRIND := $(CONFIG_TESTS_OUT)/test-config-valgrind
+$(CONFIG_TEST_PLAIN): tests/host/config/test-config.c $(CELLCONF_SRCS) \
+		$(wildcard cellmgrd/lib/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -I$(CURDIR)/include \
+		$(CELLCONF_CFLAGS) $(CONFIG_DIR_FLAG) -o $@ $< $(CELLCONF_SRCS) $(CELLCONF_HOST_LIBS)
+$(CONFIG_TEST_VALGRIND): tests/host/config/valgrind-run.sh $(CONFIG_TEST_PLAIN)
+	$(Q)printf '#!/bin/sh\nexec %s %s\n' $(CURDIR)/$< $(CONFIG_TEST_PLAIN) >$@ && chmod +x $@
+
+HOST_TESTS += $(CONFIG_TEST) $(CONFIG_TEST_VALGRIND) $(CONFIG_TEST_CELLCTL) $(CONFIG_FUZZ_BRIEF)
 
 .PHONY: fuzz-config
 fuzz: fuzz-config
