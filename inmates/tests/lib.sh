@@ -79,19 +79,22 @@ qemu_stop() {
 # boot NAME UNTIL MAX_SECONDS [QEMU ARGS...]: start, wait for UNTIL, stop.  With $mark1 and
 # $mark2 set, $t_first/$t_second tell when lines matching them first appeared.
 boot() {
-	local name=$1 until=$2 max=$3 deadline
+	local name=$1 until=$2 max=$3 deadline seen
 	shift 3
 	t_first= t_second=
 	qemu_start "$name" "$@" || return 1
 	deadline=$(awk -v a="$t_start" -v m="$max" 'BEGIN { printf "%.2f", a + m }')
 	while kill -0 "$qemu_pid" 2>/dev/null; do
+		seen=false
+		grep -qE "$until" "$raw" && seen=true
+		# after the check for UNTIL, so that a mark it implies is seen
 		if [ -n "${mark1:-}" ] && [ -z "$t_first" ] && grep -qE "$mark1" "$raw"; then
 			t_first=$(now)
 		fi
 		if [ -n "${mark2:-}" ] && [ -z "$t_second" ] && grep -qE "$mark2" "$raw"; then
 			t_second=$(now)
 		fi
-		grep -qE "$until" "$raw" && break
+		$seen && break
 		at_least "$(now)" "$deadline" && break
 		sleep 0.05
 	done

@@ -33,11 +33,11 @@ gic_ticks_ok() {
 }
 check "gic-demo: 11 consecutive ticks, jitter within min..max, min/max monotonic" gic_ticks_ok
 gic_rate_ok() {
-	[ -n "$t_first" ] && [ -n "$t_second" ] || return 1
+	[ -n "$t_first" ] && [ -n "$t_second" ] || { echo "# tick 1 or tick 11 never seen"; return 1; }
 	echo "# gic-demo: ticks 1..11 took $(elapsed "$t_first" "$t_second") s"
-	at_least "$(elapsed "$t_first" "$t_second")" 0.9
+	at_least "$(elapsed "$t_first" "$t_second")" 0.7
 }
-check "gic-demo: ticks come at 10 Hz at most (10 periods >= 0.9 s)" gic_rate_ok
+check "gic-demo: ticks come at 10 Hz at most (10 periods >= 0.7 s, polling slack included)" gic_rate_ok
 show_on_failure "$before"
 
 # uart-demo: a counter once per second, written straight to the PL011.
@@ -54,11 +54,11 @@ uart_counts_ok() {
 }
 check "uart-demo: counts 1, 2, 3" uart_counts_ok
 uart_rate_ok() {
-	[ -n "$t_first" ] && [ -n "$t_second" ] || return 1
+	[ -n "$t_first" ] && [ -n "$t_second" ] || { echo "# count 1 or count 3 never seen"; return 1; }
 	echo "# uart-demo: counts 1..3 took $(elapsed "$t_first" "$t_second") s"
-	at_least "$(elapsed "$t_first" "$t_second")" 1.8
+	at_least "$(elapsed "$t_first" "$t_second")" 1.5
 }
-check "uart-demo: about one count per second (1 -> 3 takes >= 1.8 s)" uart_rate_ok
+check "uart-demo: about one count per second (1 -> 3 takes >= 1.5 s)" uart_rate_ok
 show_on_failure "$before"
 
 # pci-demo with QEMU's edu device: every step ok.
