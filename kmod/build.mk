@@ -45,5 +45,8 @@ CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-6.1/scripts/checkpatc
 .PHONY: kmod-checkpatch
 kmod-checkpatch:
 	@test -n "$(CHECKPATCH)" || { echo "kmod-checkpatch: no checkpatch.pl; pass CHECKPATCH=" >&2; exit 1; }
-	$(Q)$(CHECKPATCH) --strict --no-tree --terse -f \
-		$(shell find kmod tests/guest/modules -name '*.[ch]') include/cellvisor/ioctl.h
+	$(Q)cd $(O) && $(CHECKPATCH) --strict --no-tree --terse -f \
+		$(addprefix $(CURDIR)/,$(shell find kmod tests/guest/modules -name "*.[ch]"))
+
+GUEST_TESTS += tests/guest/scenarios/kmod-basics.sh tests/guest/scenarios/kmod-enable-errors.sh \
+	tests/guest/scenarios/kmod-enable.sh

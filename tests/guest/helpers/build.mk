@@ -1,0 +1,11 @@
+# Guest-side helpers of the module's tests: cvtool drives /dev/cellvisor directly.
+
+CVTOOL := $(O)/tests/guest/helpers/cvtool
+
+$(CVTOOL): tests/guest/helpers/cvtool.c $(wildcard include/cellvisor/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -o $@ $<
+
+ARM64_TARGETS += $(CVTOOL)
+$(call stage,$(CVTOOL),/usr/libexec/cellvisor-test/cvtool,0755)
