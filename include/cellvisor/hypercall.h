@@ -41,11 +41,12 @@
 #define CV_INFO_ABI_REVISION		5
 
 /* CV_HC_CPU_GET_INFO */
-#define CV_CPU_INFO_STATE		0	/* CV_CPU_RUNNING or CV_CPU_FAILED */
+#define CV_CPU_INFO_STATE		0	/* CV_CPU_RUNNING, CV_CPU_PARKED or CV_CPU_FAILED */
 #define CV_CPU_INFO_CELL		1	/* id of the cell owning the CPU */
 #define CV_CPU_INFO_STAT_BASE		1000	/* + CV_STAT_*: an exit counter */
 
 #define CV_CPU_RUNNING			0
+#define CV_CPU_PARKED			1	/* offline (PSCI CPU_OFF), parked in the hypervisor */
 #define CV_CPU_FAILED			2
 
 /* Per-CPU exit statistics, by reason. */

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cellvisor arm64: PSCI and SMCCC calls of the cells, trapped SMCs (HCR_EL2.TSC).
+ *
+ * CPU_OFF parks the CPU in the hypervisor; CPU_ON wakes a parked CPU of the caller's own
+ * cell at the given entry, at EL1 with the MMU off and the context id in x0.
+ */
+#include <asm/sysregs.h>
+#include <asm/traps.h>
+#include <cv/cell.h>
+#include <cv/console.h>
+#include <cv/hv.h>
+#include <cv/lib.h>
+#include <cv/percpu.h>
+#include <cv/spinlock.h>
+
+#define SMC64			0x40000000U
+#define PSCI_VERSION		0x84000000U
+#define PSCI_CPU_SUSPEND	0x84000001U
+#define PSCI_CPU_OFF		0x84000002U
+#define PSCI_CPU_ON		0x84000003U
+#define PSCI_AFFINITY_INFO	0x84000004U
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006U
+#define PSCI_SYSTEM_OFF		0x84000008U
+#define PSCI_SYSTEM_RESET	0x84000009U
+#define PSCI_FEATURES		0x8400000aU
+#define SMCCC_VERSION		0x80000000U
+#define SMCCC_ARCH_FEATURES	0x80000001U
+
+#define PSCI_SUCCESS		0
+#define PSCI_NOT_SUPPORTED	-1
+#define PSCI_INVALID_PARAMETERS	-2
+#define PSCI_DENIED		-3
+#define PSCI_ALREADY_ON		-4
+#define PSCI_ON_PENDING		-5
+#define PSCI_INVALID_ADDRESS	-9
+#define PSCI_AFF_ON		0
+#define PSCI_AFF_OFF		1
+#define PSCI_AFF_ON_PENDING	2
+
+#define VERSION_1_1		0x10001
+
+static spinlock_t psci_lock;
+
+static u64 firmware_smc(u64 fid)
+{
+	register u64 x0 asm("x0") = fid;
+
+	asm volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8",
+		     "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	return x0;
+}
+
+/* The CPU a cell names by MPIDR, if it is one of the cell's own. */
+static struct per_cpu *target_cpu(struct per_cpu *caller, u64 mpidr)
+{
+	struct per_cpu *t;
+
+	if (mpidr & ~0xffULL)
+		return NULL;
+	t = per_cpu(mpidr);
+	return t && t->cell == caller->cell ? t : NULL;
+}
+
+static long cpu_on(struct per_cpu *cpu, u64 mpidr, u64 entry, u64 context)
+{
+	struct per_cpu *t = target_cpu(cpu, mpidr);
+	long ret = PSCI_SUCCESS;
+
+	if (!t)
+		return PSCI_INVALID_PARAMETERS;
+	if (!cell_ram_to_phys(cpu->cell, entry, 4, false))
+		return PSCI_INVALID_ADDRESS;
+	spin_lock(&psci_lock);
+	if (t->state != CV_CPU_PARKED) {
+		ret = PSCI_ALREADY_ON;
+	} else if (t->wake) {
+		ret = PSCI_ON_PENDING;
+	} else {
+		t->wake_entry = entry;
+		t->wake_context = context;
+		atomic_set(&t->wake, 1);
+	}
+	spin_unlock(&psci_lock);
+	if (ret == PSCI_SUCCESS)
+		arch_cpu_kick(t);
+	return ret;
+}
+
+static long affinity_info(struct per_cpu *cpu, u64 mpidr, u64 level)
+{
+	struct per_cpu *t = target_cpu(cpu, mpidr);
+	long ret;
+
+	if (!t || level != 0)
+		return PSCI_INVALID_PARAMETERS;
+	spin_lock(&psci_lock);
+	if (t->state != CV_CPU_PARKED)
+		ret = PSCI_AFF_ON;
+	else
+		ret = t->wake ? PSCI_AFF_ON_PENDING : PSCI_AFF_OFF;
+	spin_unlock(&psci_lock);
+	return ret;
+}
+
+/* CPU_OFF: wait in the hypervisor until CPU_ON, then start at its entry. */
+static void cpu_off(struct per_cpu *cpu, struct trap_frame *f)
+{
+	spin_lock(&psci_lock);
+	cpu->state = CV_CPU_PARKED;
+	spin_unlock(&psci_lock);
+	while (!atomic_read(&cpu->wake)) {
+		if (hv_disabling())
+			arch_cpu_power_off(cpu);
+		arch_cpu_wait();
+	}
+	memset(f, 0, sizeof(*f));
+	f->x[0] = cpu->wake_context;
+	f->elr = cpu->wake_entry;
+	f->spsr = SPSR_EL1H_MASKED;
+	write_sysreg(SCTLR_EL1_RES1, sctlr_el1);
+	isb();
+	spin_lock(&psci_lock);
+	cpu->state = CV_CPU_RUNNING;
+	cpu->wake = 0;
+	spin_unlock(&psci_lock);
+}
+
+static bool supported(u32 fid)
+{
+	switch (fid) {
+	case PSCI_VERSION: case PSCI_CPU_OFF: case PSCI_CPU_ON: case PSCI_CPU_ON | SMC64:
+	case PSCI_AFFINITY_INFO: case PSCI_AFFINITY_INFO | SMC64: case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF: case PSCI_SYSTEM_RESET: case PSCI_FEATURES: case SMCCC_VERSION:
+		return true;
+	}
+	return false;
+}
+
+long psci_handle(struct per_cpu *cpu, struct trap_frame *f)
+{
+	u32 fid = (u32)f->x[0];
+	bool smc64 = fid & SMC64;
+	u64 mask = smc64 ? ~0ULL : 0xffffffffULL;
+	u64 a1 = f->x[1] & mask, a2 = f->x[2] & mask, a3 = f->x[3] & mask;
+
+	cpu_stat(cpu, (fid & 0x3f000000U) == 0x04000000U ? CV_STAT_PSCI : CV_STAT_SMCCC);
+	switch (fid) {
+	case PSCI_VERSION:
+	case SMCCC_VERSION:
+		return VERSION_1_1;
+	case PSCI_FEATURES:
+		return supported((u32)a1) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+	case PSCI_MIGRATE_INFO_TYPE:
+		return 2;		/* no trusted OS to migrate */
+	case PSCI_CPU_ON:
+	case PSCI_CPU_ON | SMC64:
+		return cpu_on(cpu, a1, a2, a3);
+	case PSCI_AFFINITY_INFO:
+	case PSCI_AFFINITY_INFO | SMC64:
+		return affinity_info(cpu, a1, a2);
+	case PSCI_CPU_OFF:
+		cpu_off(cpu, f);
+		return (long)f->x[0];
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		if (cpu->cell != &root_cell)
+			return PSCI_DENIED;
+		printk("Cellvisor: the root cell asks for system %s\n",
+		       fid == PSCI_SYSTEM_OFF ? "off" : "reset");
+		return (long)firmware_smc(fid);
+	case SMCCC_ARCH_FEATURES:	/* no workaround is offered to the cells */
+	default:
+		return PSCI_NOT_SUPPORTED;
+	}
+}

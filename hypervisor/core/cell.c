@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Cellvisor: cell bookkeeping and access to cell memory. */
+#include <cv/cell.h>
+#include <cv/config.h>
+#include <cv/errno.h>
+#include <cv/hv.h>
+#include <cv/lib.h>
+#include <cv/paging.h>
+
+struct cell root_cell;
+static struct cell *cells[CV_MAX_CELLS];
+
+struct cell *cell_find(unsigned int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < CV_MAX_CELLS; i++)
+		if (cells[i] && cells[i]->id == id)
+			return cells[i];
+	return NULL;
+}
+
+unsigned int cell_count(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < CV_MAX_CELLS; i++)
+		n += cells[i] != NULL;
+	return n;
+}
+
+int cell_add(struct cell *c)
+{
+	unsigned int i;
+
+	if (cell_find(c->id))
+		return -CV_EEXIST;
+	for (i = 0; i < CV_MAX_CELLS; i++) {
+		if (!cells[i]) {
+			cells[i] = c;
+			return 0;
+		}
+	}
+	return -CV_ENOMEM;
+}
+
+void cell_remove(struct cell *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < CV_MAX_CELLS; i++)
+		if (cells[i] == c)
+			cells[i] = NULL;
+}
+
+static unsigned int region_flags(const struct cv_mem_region *r)
+{
+	unsigned int f = 0;
+
+	if (r->flags & CV_MEM_READ)
+		f |= PT_READ;
+	if (r->flags & CV_MEM_WRITE)
+		f |= PT_WRITE;
+	if (r->flags & CV_MEM_EXECUTE)
+		f |= PT_EXEC;
+	if (r->flags & CV_MEM_IO)
+		f |= PT_DEVICE;
+	return f;
+}
+
+int cell_map_regions(struct cell *c)
+{
+	const struct cv_mem_region *r = config_mem(c->config);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < c->config->mem_regions.count; i++) {
+		if (r[i].flags & CV_MEM_COMM_REGION)
+			continue;
+		err = arch_map_guest(c, r[i].virt_start, r[i].phys_start, r[i].size,
+				     region_flags(&r[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+u64 cell_ram_to_phys(const struct cell *c, u64 ipa, u64 size, bool write)
+{
+	const struct cv_mem_region *r = config_mem(c->config);
+	u64 need = CV_MEM_READ | (write ? CV_MEM_WRITE : 0);
+	unsigned int i;
+
+	for (i = 0; i < c->config->mem_regions.count; i++) {
+		if (r[i].flags & (CV_MEM_IO | CV_MEM_COMM_REGION) || (r[i].flags & need) != need)
+			continue;
+		if (range_within(ipa, size, r[i].virt_start, r[i].size))
+			return r[i].phys_start + (ipa - r[i].virt_start);
+	}
+	return 0;
+}
+
+static int copy(struct cell *c, u64 ipa, void *buf, u64 len, bool to_cell)
+{
+	while (len) {
+		u64 chunk = MIN(len, PAGE_SIZE - (ipa & (PAGE_SIZE - 1)));
+		u64 phys = cell_ram_to_phys(c, ipa, chunk, to_cell);
+		u8 *page;
+
+		if (!phys)
+			return -CV_EFAULT;
+		page = (u8 *)arch_map_temp(phys & ~(PAGE_SIZE - 1)) + (phys & (PAGE_SIZE - 1));
+		if (to_cell)
+			memcpy(page, buf, chunk);
+		else
+			memcpy(buf, page, chunk);
+		arch_unmap_temp(page);
+		ipa += chunk;
+		buf = (u8 *)buf + chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int cell_copy_to(struct cell *c, u64 ipa, const void *src, u64 len)
+{
+	return copy(c, ipa, (void *)src, len, true);
+}
+
+int cell_copy_from(struct cell *c, void *dst, u64 ipa, u64 len)
+{
+	return copy(c, ipa, dst, len, false);
+}

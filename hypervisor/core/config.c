@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Cellvisor: checks of system and cell configuration blobs. */
+#include <cv/config.h>
+#include <cv/errno.h>
+#include <cv/lib.h>
+
+#define FAIL(...) do { cv_snprintf(why, why_len, __VA_ARGS__); return -CV_EINVAL; } while (0)
+#define CHECK(call) do { int __e = (call); if (__e) return __e; } while (0)
+
+static int check_header(const struct cv_blob_header *h, u64 size, u32 magic, u64 min,
+			const char *what, char *why, size_t why_len)
+{
+	if (size < min)
+		FAIL("%s: %llu bytes is shorter than its fixed part (%llu)", what, size, min);
+	if (h->magic != magic)
+		FAIL("%s: bad magic 0x%08x (expected 0x%08x)", what, h->magic, magic);
+	if (h->revision != CV_CONFIG_REVISION)
+		FAIL("%s: revision %u, this hypervisor understands %u", what, h->revision,
+		     CV_CONFIG_REVISION);
+	if (h->reserved0 || h->reserved1)
+		FAIL("%s: reserved header fields are not zero", what);
+	if (h->total_size < min || h->total_size > size)
+		FAIL("%s: total_size %u outside %llu..%llu", what, h->total_size, min, size);
+	return 0;
+}
+
+static int check_array(const struct cv_array *a, u32 total, u64 fixed, u64 elem,
+		       const char *what, char *why, size_t why_len)
+{
+	if (a->count == 0) {
+		if (a->offset)
+			FAIL("%s: offset %u for an empty array (must be 0)", what, a->offset);
+		return 0;
+	}
+	if (a->offset % 8 || a->offset < fixed || a->offset > total ||
+	    a->count > (total - a->offset) / elem)
+		FAIL("%s: %u entries at offset %u do not fit in the blob (%u bytes)", what,
+		     a->count, a->offset, total);
+	return 0;
+}
+
+static int check_name(const char *name, char *why, size_t why_len)
+{
+	size_t len = strnlen(name, CV_CELL_NAME_LEN), i;
+
+	if (len == 0 || len == CV_CELL_NAME_LEN)
+		FAIL("cell name: empty or not NUL-terminated within %d bytes", CV_CELL_NAME_LEN);
+	for (i = 0; i < CV_CELL_NAME_LEN; i++) {
+		char c = name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+
+		if (i < len && !ok)
+			FAIL("cell name: character 0x%02x at %u is not one of [A-Za-z0-9_.-]",
+			     (unsigned int)(u8)c, (unsigned int)i);
+		if (i >= len && c)
+			FAIL("cell name: not NUL-padded after the name");
+	}
+	return 0;
+}
+
+static int check_console(const struct cv_console *c, const char *what, char *why,
+			 size_t why_len)
+{
+	if (c->type > CV_CONSOLE_HVC)
+		FAIL("%s: unknown type %u", what, c->type);
+	if (c->flags & ~CV_CONSOLE_VALID_FLAGS)
+		FAIL("%s: unknown flags 0x%x", what, c->flags & ~CV_CONSOLE_VALID_FLAGS);
+	if (c->type == CV_CONSOLE_PL011 && (!c->address || !ALIGNED(c->address, PAGE_SIZE)))
+		FAIL("%s: PL011 address 0x%llx is not a page-aligned MMIO address", what,
+		     c->address);
+	return 0;
+}
+
+static int check_region(const struct cv_mem_region *r, unsigned int i, char *why,
+			size_t why_len)
+{
+	if (r->flags & ~CV_MEM_VALID_FLAGS)
+		FAIL("memory region %u: unknown flags 0x%llx", i, r->flags & ~CV_MEM_VALID_FLAGS);
+	if (!ALIGNED(r->phys_start | r->virt_start | r->size, PAGE_SIZE) || r->size == 0)
+		FAIL("memory region %u: start or size not a non-zero multiple of 4 KiB", i);
+	if (r->phys_start + r->size < r->phys_start || r->virt_start + r->size < r->virt_start)
+		FAIL("memory region %u: wraps around the address space", i);
+	if ((r->flags & CV_MEM_IO) && (r->flags & CV_MEM_LOADABLE))
+		FAIL("memory region %u: device memory (IO) cannot be loadable", i);
+	if ((r->flags & CV_MEM_COMM_REGION) && (r->phys_start || r->size != PAGE_SIZE))
+		FAIL("memory region %u: a communication region has phys_start 0 and 4 KiB", i);
+	return 0;
+}
+
+static int check_regions(const struct cv_cell_config *c, char *why, size_t why_len)
+{
+	const struct cv_mem_region *r = config_mem(c);
+	unsigned int i, j;
+
+	for (i = 0; i < c->mem_regions.count; i++) {
+		CHECK(check_region(&r[i], i, why, why_len));
+		for (j = 0; j < i; j++)
+			if (ranges_overlap(r[i].virt_start, r[i].size, r[j].virt_start, r[j].size))
+				FAIL("memory regions %u and %u overlap in the cell's address space",
+				     j, i);
+	}
+	return 0;
+}
+
+static int check_irqs(const struct cv_cell_config *c, const struct cv_platform *plat,
+		      char *why, size_t why_len)
+{
+	const struct cv_irq_range *r = config_irqs(c);
+	unsigned int i;
+
+	for (i = 0; i < c->irq_ranges.count; i++)
+		if (r[i].count == 0 || r[i].first < 32 || r[i].first >= plat->num_irqs ||
+		    r[i].count > plat->num_irqs - r[i].first)
+			FAIL("interrupt range %u: %u+%u is not within the SPIs 32..%u", i,
+			     r[i].first, r[i].count, plat->num_irqs - 1);
+	return 0;
+}
+
+static int check_pci(const struct cv_cell_config *c, const struct cv_platform *plat,
+		     char *why, size_t why_len)
+{
+	const struct cv_pci_device *d = config_pci(c);
+	unsigned int i;
+
+	if (c->pci_devices.count && !plat->pci_ecam_base)
+		FAIL("PCI devices given, but the platform has no PCI");
+	for (i = 0; i < c->pci_devices.count; i++) {
+		if (d[i].flags & ~CV_PCI_VALID_FLAGS || d[i].reserved)
+			FAIL("PCI device %u: unknown flags or non-zero reserved field", i);
+		if (d[i].domain != plat->pci_domain || d[i].bus < plat->pci_bus_start ||
+		    d[i].bus > plat->pci_bus_end)
+			FAIL("PCI device %u: %04x:%02x is not on the platform's PCI buses", i,
+			     d[i].domain, d[i].bus);
+		if (d[i].intx_irq && (d[i].intx_irq < 32 || d[i].intx_irq >= plat->num_irqs))
+			FAIL("PCI device %u: INTx interrupt %u is not an SPI", i, d[i].intx_irq);
+	}
+	return 0;
+}
+
+int config_check_cell(const void *blob, u64 size, const struct cv_platform *plat,
+		      char *why, size_t why_len)
+{
+	const struct cv_cell_config *c = blob;
+	u64 fixed = sizeof(*c);
+
+	CHECK(check_header(&c->hdr, size, CV_CELL_MAGIC, fixed, "cell config", why, why_len));
+	CHECK(check_name(c->name, why, why_len));
+	if (c->flags & ~CV_CELL_VALID_FLAGS)
+		FAIL("cell '%s': unknown flags 0x%llx", c->name, c->flags & ~CV_CELL_VALID_FLAGS);
+	if (c->reserved)
+		FAIL("cell '%s': reserved field is not zero", c->name);
+	if (!c->cpu_set || (plat->num_cpus < 64 && c->cpu_set >> plat->num_cpus))
+		FAIL("cell '%s': CPU set 0x%llx is empty or names CPUs beyond the %u that exist",
+		     c->name, c->cpu_set, plat->num_cpus);
+	CHECK(check_console(&c->console, "cell console", why, why_len));
+	CHECK(check_array(&c->mem_regions, c->hdr.total_size, fixed, sizeof(struct cv_mem_region),
+			  "memory regions", why, why_len));
+	CHECK(check_array(&c->irq_ranges, c->hdr.total_size, fixed, sizeof(struct cv_irq_range),
+			  "interrupt ranges", why, why_len));
+	CHECK(check_array(&c->pci_devices, c->hdr.total_size, fixed,
+			  sizeof(struct cv_pci_device), "PCI devices", why, why_len));
+	CHECK(check_regions(c, why, why_len));
+	CHECK(check_irqs(c, plat, why, why_len));
+	return check_pci(c, plat, why, why_len);
+}
+
+static int check_platform(const struct cv_platform *p, char *why, size_t why_len)
+{
+	if (p->gic_version != CV_GIC_V3)
+		FAIL("platform: GIC version %u is not supported (only 3)", p->gic_version);
+	if (!p->gicd_base || !p->gicr_base || !ALIGNED(p->gicd_base | p->gicr_base, 0x10000))
+		FAIL("platform: GICD 0x%llx or GICR 0x%llx is not a 64 KiB aligned address",
+		     p->gicd_base, p->gicr_base);
+	if (p->maintenance_irq < 16 || p->maintenance_irq > 31)
+		FAIL("platform: maintenance interrupt %u is not a PPI (16..31)", p->maintenance_irq);
+	if (p->num_cpus == 0 || p->num_cpus > CV_MAX_CPUS)
+		FAIL("platform: %u CPUs, must be 1..%d", p->num_cpus, CV_MAX_CPUS);
+	if (p->num_irqs < 64 || p->num_irqs > 1020 || (p->num_irqs % 32 && p->num_irqs != 1020))
+		FAIL("platform: %u interrupts, must be 64..1020", p->num_irqs);
+	if (p->pci_ecam_base && (!ALIGNED(p->pci_ecam_base, 1 << 20) ||
+				 p->pci_bus_start > p->pci_bus_end))
+		FAIL("platform: PCI ECAM 0x%llx not 1 MiB aligned or bus range %u..%u empty",
+		     p->pci_ecam_base, p->pci_bus_start, p->pci_bus_end);
+	if (p->reserved)
+		FAIL("platform: reserved field is not zero");
+	return 0;
+}
+
+int config_check_system(const void *blob, u64 size, char *why, size_t why_len)
+{
+	const struct cv_system_config *s = blob;
+	const struct cv_cell_config *root;
+	const struct cv_mem_region *r;
+	u64 fixed = sizeof(*s);
+	unsigned int i;
+
+	CHECK(check_header(&s->hdr, size, CV_SYSTEM_MAGIC, fixed, "system config", why,
+			   why_len));
+	if (s->flags & ~CV_SYSTEM_VALID_FLAGS)
+		FAIL("system config: unknown flags 0x%llx", s->flags);
+	if (!s->hv_mem_size || !ALIGNED(s->hv_mem_phys | s->hv_mem_size, PAGE_SIZE) ||
+	    s->hv_mem_phys + s->hv_mem_size < s->hv_mem_phys)
+		FAIL("system config: hypervisor memory 0x%llx+0x%llx is not whole 4 KiB pages",
+		     s->hv_mem_phys, s->hv_mem_size);
+	CHECK(check_console(&s->debug_console, "debug console", why, why_len));
+	CHECK(check_platform(&s->platform, why, why_len));
+	if (s->root_cell.offset % 8 || s->root_cell.offset < fixed ||
+	    s->root_cell.offset > s->hdr.total_size ||
+	    s->root_cell.count > s->hdr.total_size - s->root_cell.offset)
+		FAIL("system config: root cell blob (%u bytes at %u) does not fit in %u bytes",
+		     s->root_cell.count, s->root_cell.offset, s->hdr.total_size);
+	root = config_root_cell(s);
+	CHECK(config_check_cell(root, s->root_cell.count, &s->platform, why, why_len));
+	r = config_mem(root);
+	for (i = 0; i < root->mem_regions.count; i++)
+		if (!(r[i].flags & CV_MEM_COMM_REGION) &&
+		    ranges_overlap(r[i].phys_start, r[i].size, s->hv_mem_phys, s->hv_mem_size))
+			FAIL("root cell memory region %u (0x%llx+0x%llx) overlaps the hypervisor "
+			     "memory 0x%llx+0x%llx", i, r[i].phys_start, r[i].size,
+			     s->hv_mem_phys, s->hv_mem_size);
+	return 0;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Cellvisor: hypercall dispatch and argument checks. */
+#include <cellvisor/header.h>
+#include <cellvisor/hypercall.h>
+#include <cv/cell.h>
+#include <cv/console.h>
+#include <cv/errno.h>
+#include <cv/hv.h>
+#include <cv/hypercall.h>
+#include <cv/percpu.h>
+
+static long get_info(u64 what)
+{
+	switch (what) {
+	case CV_INFO_MEM_POOL_SIZE:
+		return (long)mem_pool.pages;
+	case CV_INFO_MEM_POOL_USED:
+		return (long)mem_pool.used;
+	case CV_INFO_REMAP_POOL_SIZE:
+		return (long)remap_pool.pages;
+	case CV_INFO_REMAP_POOL_USED:
+		return (long)remap_pool.used;
+	case CV_INFO_NUM_CELLS:
+		return cell_count();
+	case CV_INFO_ABI_REVISION:
+		return CV_ABI_REVISION;
+	}
+	return -CV_EINVAL;
+}
+
+static long cpu_info(u64 id, u64 what)
+{
+	struct per_cpu *cpu = per_cpu(id);
+
+	if (!cpu)
+		return -CV_EINVAL;
+	if (what == CV_CPU_INFO_STATE)
+		return cpu->state;
+	if (what == CV_CPU_INFO_CELL)
+		return cpu->cell ? (long)cpu->cell->id : -CV_EINVAL;
+	if (what >= CV_CPU_INFO_STAT_BASE && what < CV_CPU_INFO_STAT_BASE + CV_NUM_STATS)
+		return (long)(cpu->stats[what - CV_CPU_INFO_STAT_BASE] & 0x7fffffffffffffffULL);
+	return -CV_EINVAL;
+}
+
+static long cell_state(u64 id)
+{
+	struct cell *c = id < CV_MAX_CELLS ? cell_find((unsigned int)id) : NULL;
+
+	return c ? (long)c->state : -CV_ENOENT;
+}
+
+/* Copy new hypervisor console bytes into the caller's buffer (struct cv_console_read). */
+static long console_read_to(struct cell *c, u64 buf, u64 size, u64 cell_id)
+{
+	struct cv_console_read hdr;
+	u64 done = 0, lost = 0, l;
+	char chunk[256];
+	size_t n;
+
+	if (cell_id != 0 || size < sizeof(hdr) || size > (1ULL << 20))
+		return -CV_EINVAL;
+	if (!cell_ram_to_phys(c, buf, size, true))
+		return -CV_EFAULT;
+	if (cell_copy_from(c, &hdr, buf, sizeof(hdr)))
+		return -CV_EFAULT;
+	size -= sizeof(hdr);
+	while (done < size) {
+		n = console_read(&hdr.seq, &l, chunk, MIN(sizeof(chunk), size - done));
+		lost += l;
+		if (!n)
+			break;
+		if (cell_copy_to(c, buf + sizeof(hdr) + done, chunk, n))
+			return -CV_EFAULT;
+		done += n;
+	}
+	hdr.lost = lost;
+	if (cell_copy_to(c, buf, &hdr, sizeof(hdr)))
+		return -CV_EFAULT;
+	return (long)done;
+}
+
+long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3)
+{
+	bool root = cpu->cell == &root_cell;
+	char ch;
+
+	switch (code) {
+	case CV_HC_HYPERVISOR_GET_INFO:
+		return get_info(arg1);
+	case CV_HC_DEBUG_CONSOLE_PUTC:
+		if (arg1 > 0xff)
+			return -CV_EINVAL;
+		ch = (char)arg1;
+		console_write(&ch, 1);
+		return 0;
+	}
+	if (code > CV_HC_CELL_SHUTDOWN)
+		return -CV_ENOSYS;
+	if (!root)
+		return -CV_EPERM;
+	switch (code) {
+	case CV_HC_DISABLE:
+		return hv_disable(cpu);
+	case CV_HC_CELL_GET_STATE:
+		return cell_state(arg1);
+	case CV_HC_CPU_GET_INFO:
+		return cpu_info(arg1, arg2);
+	case CV_HC_CONSOLE_READ:
+		return console_read_to(cpu->cell, arg1, arg2, arg3);
+	}
+	return -CV_ENOSYS;	/* the cell calls come with issue 5 */
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Cellvisor: the hypervisor console.  Every message goes into a ring buffer that the root
+ * cell reads with CV_HC_CONSOLE_READ, and is mirrored to the debug UART when the system
+ * config asks for it (CV_CONSOLE_MIRROR).
+ */
+#ifndef _CV_CONSOLE_H
+#define _CV_CONSOLE_H
+
+#include <cv/types.h>
+
+#define CV_CONSOLE_RING_SIZE	16384	/* power of two */
+
+struct console_ring {
+	u64 seq;			/* bytes ever written */
+	char buf[CV_CONSOLE_RING_SIZE];
+};
+
+/* Append bytes to a ring. */
+void console_ring_write(struct console_ring *r, const char *s, size_t len);
+/*
+ * Copy out what follows position *seq, at most 'size' bytes.  *lost: bytes between *seq and
+ * the oldest byte still in the ring.  Advances *seq; returns the number of bytes copied.
+ */
+size_t console_ring_read(const struct console_ring *r, u64 *seq, u64 *lost, char *out,
+			 size_t size);
+
+/* The hypervisor console. */
+extern struct console_ring cv_console;
+void console_set_mirror(void (*putc)(char c));
+void console_write(const char *s, size_t len);
+/* console_ring_read() on the hypervisor console, under its lock. */
+size_t console_read(u64 *seq, u64 *lost, char *out, size_t size);
+void printk(const char *fmt, ...) CV_PRINTF(1, 2);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Cellvisor: per-CPU state. */
+#ifndef _CV_PERCPU_H
+#define _CV_PERCPU_H
+
+#include <asm/percpu.h>
+#include <cellvisor/hypercall.h>
+#include <cv/types.h>
+
+struct cell;
+
+struct per_cpu {
+	unsigned int id;		/* MPIDR Aff0 */
+	bool present;			/* came up in the hypervisor */
+	u32 state;			/* CV_CPU_RUNNING, CV_CPU_PARKED, CV_CPU_FAILED */
+	struct cell *cell;
+	u64 stats[CV_NUM_STATS];
+	/* PSCI CPU_ON: where a parked CPU starts when 'wake' is set. */
+	u32 wake;
+	u64 wake_entry;
+	u64 wake_context;
+	struct arch_cpu arch;
+};
+
+#define MAX_CPUS	CV_HV_MAX_CPUS
+
+/* The CPU with MPIDR Aff0 'id' if it came up in the hypervisor, else NULL. */
+struct per_cpu *per_cpu(u64 id);
+struct per_cpu *this_cpu(void);
+
+static inline void cpu_stat(struct per_cpu *cpu, unsigned int stat)
+{
+	cpu->stats[stat]++;
+}
+
+#endif
