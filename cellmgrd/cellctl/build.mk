@@ -5,28 +5,36 @@
 CELLCTL_SRCS := $(wildcard cellmgrd/cellctl/*.c)
 CELLCTL_HOST := $(O)/host/cellctl/cellctl
 CELLCTL_ARM64 := $(O)/arm64/cellctl/cellctl
-# This file is read before cellmgrd/lib/build.mk: name the library by its path.
-CELLCTL_HOST_CONF := $(O)/host/cellconf/libcellconf.a
-CELLCTL_ARM64_CONF := $(O)/arm64/cellconf/libcellconf.a
-CELLCTL_HOST_LIBS += $(CELLCTL_HOST_CONF) $(CELLCONF_HOST_LIBS)
-CELLCTL_ARM64_LIBS += $(CELLCTL_ARM64_CONF) $(CELLCONF_ARM64_LIBS)
+# The configuration library's variables (its rules are in cellmgrd/lib/build.mk).  They are
+# set here because make reads this fragment first of all under cellmgrd/ (fragments are read
+# in sorted order, and prerequisites are expanded when read).
+CELLCONF_SRCS := $(wildcard cellmgrd/lib/*.c)
+CELLCONF_CFLAGS := -Icellmgrd/lib
+CELLCONF_HOST_LIB := $(O)/host/cellconf/libcellconf.a
+CELLCONF_ARM64_LIB := $(O)/arm64/cellconf/libcellconf.a
+CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson)
+CELLCONF_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
+	pkg-config --libs libcjson 2>/dev/null),-lcjson)
+
+CELLCTL_HOST_LIBS += $(CELLCONF_HOST_LIB) $(CELLCONF_HOST_LIBS)
+CELLCTL_ARM64_LIBS += $(CELLCONF_ARM64_LIB) $(CELLCONF_ARM64_LIBS)
 
 CELLCTL_HOST_OBJS := $(patsubst cellmgrd/cellctl/%.c,$(O)/host/cellctl/%.o,$(CELLCTL_SRCS))
 CELLCTL_ARM64_OBJS := $(patsubst cellmgrd/cellctl/%.c,$(O)/arm64/cellctl/%.o,$(CELLCTL_SRCS))
 
 $(O)/host/cellctl/%.o: cellmgrd/cellctl/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Icellmgrd/lib -MMD -MP -c $< -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/arm64/cellctl/%.o: cellmgrd/cellctl/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -Icellmgrd/lib -MMD -MP -c $< -o $@
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
 
-$(CELLCTL_HOST): $(CELLCTL_HOST_OBJS) $(CELLCTL_HOST_CONF)
+$(CELLCTL_HOST): $(CELLCTL_HOST_OBJS) $(CELLCONF_HOST_LIB)
 	@echo "  LD      $@"
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $(CELLCTL_HOST_OBJS) $(CELLCTL_HOST_LIBS)
 
-$(CELLCTL_ARM64): $(CELLCTL_ARM64_OBJS) $(CELLCTL_ARM64_CONF)
+$(CELLCTL_ARM64): $(CELLCTL_ARM64_OBJS) $(CELLCONF_ARM64_LIB)
 	@echo "  LD      $@"
 	$(Q)$(ARM64_CC) -o $@ $(CELLCTL_ARM64_OBJS) $(CELLCTL_ARM64_LIBS)
 

@@ -3,13 +3,9 @@
 #   $(CELLCONF_CFLAGS) to their compile flags, and link $(CELLCONF_ARM64_LIB) $(CELLCONF_ARM64_LIBS)
 #   or $(CELLCONF_HOST_LIB) $(CELLCONF_HOST_LIBS).
 
-CELLCONF_SRCS := $(wildcard cellmgrd/lib/*.c)
-CELLCONF_CFLAGS := -Icellmgrd/lib
-CELLCONF_HOST_LIB := $(O)/host/cellconf/libcellconf.a
-CELLCONF_ARM64_LIB := $(O)/arm64/cellconf/libcellconf.a
-CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson)
-CELLCONF_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
-	pkg-config --libs libcjson 2>/dev/null),-lcjson)
+# CELLCONF_SRCS, CELLCONF_CFLAGS, CELLCONF_{HOST,ARM64}_LIB{,S} are set in
+# cellmgrd/cellctl/build.mk, the first fragment of cellmgrd/ that make reads, so that every
+# fragment can name them in prerequisites.
 
 CELLCONF_HOST_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/host/cellconf/%.o,$(CELLCONF_SRCS))
 CELLCONF_ARM64_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/arm64/cellconf/%.o,$(CELLCONF_SRCS))
@@ -27,5 +23,7 @@ $(CELLCONF_HOST_LIB): $(CELLCONF_HOST_OBJS)
 
 $(CELLCONF_ARM64_LIB): $(CELLCONF_ARM64_OBJS)
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+ARM64_TARGETS += $(CELLCONF_ARM64_LIB)
 
 -include $(CELLCONF_HOST_OBJS:.o=.d) $(CELLCONF_ARM64_OBJS:.o=.d)
