@@ -51,7 +51,11 @@ $(INMATES_OUT)/tests/lib.sh: inmates/tests/lib.sh
 $(INMATES_OUT)/tests/inmates-smoke: inmates/tests/smoke.sh $(INMATES_OUT)/tests/lib.sh $(INMATES_BINS)
 	@mkdir -p $(@D)
 	$(Q)install -m 0755 $< $@
-$(INMATES_OUT)/tests/inmates-comm: inmates/tests/comm.sh $(INMATES_OUT)/tests/lib.sh $(INMATES_BINS)
+$(INMATES_OUT)/tests/el2-shim.o: inmates/tests/el2-shim.S
+	@mkdir -p $(@D)
+	$(Q)$(ARM64_CC) -c $< -o $@
+$(INMATES_OUT)/tests/inmates-comm: inmates/tests/comm.sh $(INMATES_OUT)/tests/lib.sh $(INMATES_BINS) \
+		$(INMATES_OUT)/tests/el2-shim.o
 	@mkdir -p $(@D)
 	$(Q)install -m 0755 $< $@
 HOST_TESTS += $(INMATES_HOST_TESTS)

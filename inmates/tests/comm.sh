@@ -2,7 +2,8 @@
 # Host-tier test of the inmates' side of the communication region (include/cellvisor/comm.h):
 # a plain QEMU virt machine with 2 GiB of RAM, a communication region page preloaded at
 # 0x80000000, and this script playing the hypervisor through QEMU's gdb stub (writing
-# msg_to_cell, reading reply_from_cell and cell_state).  Prints TAP.
+# msg_to_cell, reading reply_from_cell and cell_state).  The last cases add EL2 with
+# el2-shim.S in it, for the hypercall console and PSCI through SMC.  Prints TAP.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +27,7 @@ comm_page() {
 		le 4 0; le 4 0; le 4 0		# msg_to_cell, reply_from_cell, cell_state
 		le 4 "$2"			# cell_id
 		le 8 0x08000000; le 8 0x080a0000	# gicd_base, gicr_base
-		le 8 $(( $3 == 1 ? 0x09000000 : 0 ))	# console_base
+		le 8 $(($3 == 1 ? 0x09000000 : 0))	# console_base
 		le 4 "$3"; le 4 0		# console_type, timer_freq_hz
 		le 8 1; le 8 0x4010000000	# cpu_set (CPU 0), pci_ecam_base
 	} > "$1"
@@ -101,6 +102,38 @@ check "console none: nothing on the PL011" is "$(wc -c < "$raw")" 0
 mem_write32 $MSG 1
 sleep 0.5
 check "console none: shutdown still approved (reply_from_cell 1)" is "$(mem_read32 $REPLY)" 1
+qemu_stop
+show_on_failure "$before"
+
+# With EL2 (el2-shim): the hypercall console (LF line ends, no CR) and PSCI CPU_OFF by SMC.
+before=$failed
+image=shutdown-deny shim=1 start_cell shutdown-deny-hvc 11 2
+wait_for 'will deny' 10
+check "hypercall console: shutdown-deny prints through hvc #0x4356" \
+	has_line 'shutdown-deny: cell 11, communication region at 0x80000000, console hypercall'
+check "hypercall console: lines end in LF only" eval '! grep -q $'"'"'\r'"'"' "$raw"'
+mem_write32 $MSG 1
+wait_for 'shutdown request 1:' 5
+mem_write32 $REPLY 0
+wait_for 'el2-shim: PSCI CPU_OFF' 5
+check "with EL2: denies, approves, then turns its CPU off by SMC" \
+	eval 'has_line "shutdown-deny: shutdown request 1: denied" &&
+	      has_line "shutdown-deny: shutdown request 2: approved" &&
+	      has_line "el2-shim: PSCI CPU_OFF"'
+check "with EL2: no unexpected exception reached EL2" no_line 'el2-shim: unexpected'
+qemu_stop
+show_on_failure "$before"
+
+before=$failed
+image=gic-demo shim=1 start_cell gic-demo-hvc 12 2
+wait_for 'gic-demo: tick 3 ' 10
+check "with EL2: gic-demo ticks through the GIC, printing by hypercall" \
+	has_line 'gic-demo: tick 3 jitter [0-9]+ ns min [0-9]+ ns max [0-9]+ ns'
+mem_write32 $MSG 1
+wait_for 'el2-shim: PSCI CPU_OFF' 5
+check "with EL2: gic-demo approves and turns its CPU off by SMC" \
+	eval 'has_line "gic-demo: shutdown request 1: approved" && has_line "el2-shim: PSCI CPU_OFF"'
+check "with EL2: no unexpected exception reached EL2" no_line 'el2-shim: unexpected'
 qemu_stop
 show_on_failure "$before"
 

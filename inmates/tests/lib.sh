@@ -34,7 +34,8 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }	# T0 T1
 at_least() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }	# X >= Y
 
 # qemu_start NAME [QEMU ARGS...]: boots NAME.bin (or $image.bin) in the background on a plain
-# QEMU virt machine, serial output in $raw, a gdb stub on $gdb_sock.
+# QEMU virt machine, serial output in $raw, a gdb stub on $gdb_sock.  With $shim set, the
+# machine has EL2 and el2-shim.S plays the hypervisor's hypercall console and PSCI there.
 qemu_start() {
 	local name=$1
 	shift
@@ -43,12 +44,18 @@ qemu_start() {
 	qemu_err=$tmp/$name.qemu-err
 	t_start=$(now)
 	: > "$raw"
-	if ! "${cross}ld" -N -b binary --section-start=.data=0x40000000 -e 0x40000000 \
-		-o "$tmp/$name.elf" "$bindir/${image:-$name}.bin"; then
+	local machine=virt,gic-version=3 entry=(-e 0x40000000)
+	if [ -n "${shim:-}" ]; then
+		# el2-shim at 0x7ff00000 starts at EL2 and enters the inmate at EL1
+		machine=$machine,virtualization=on
+		entry=(-Ttext=0x7ff00000 -e _start "$bindir/tests/el2-shim.o")
+	fi
+	if ! "${cross}ld" -N --no-warn-rwx-segments -o "$tmp/$name.elf" "${entry[@]}" \
+		-b binary --section-start=.data=0x40000000 "$bindir/${image:-$name}.bin"; then
 		echo "# cannot wrap $bindir/${image:-$name}.bin into an ELF with ${cross}ld"
 		return 1
 	fi
-	"$qemu" -M virt,gic-version=3 -cpu cortex-a57 -m "${mem:-1G}" -nic none -display none \
+	"$qemu" -M "$machine" -cpu cortex-a57 -m "${mem:-1G}" -nic none -display none \
 		-monitor none -serial "file:$raw" -gdb "unix:$gdb_sock,server,wait=off" \
 		-kernel "$tmp/$name.elf" "$@" 2> "$qemu_err" &
 	qemu_pid=$!

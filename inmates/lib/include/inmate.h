@@ -34,9 +34,6 @@ void inmate_main(void);
 #define INMATE_COMM_REGION	0x80000000UL
 #endif
 
-/* The console used when there is no communication region: QEMU virt's PL011. */
-#define INMATE_DEFAULT_UART	0x09000000UL
-
 /* Strings and memory. */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
