@@ -23,6 +23,7 @@
 /* Limits of this library (documented in cellvisor-config(5)). */
 #define CC_MAX_FILE_SIZE	(1U << 20)	/* JSON or binary input */
 #define CC_MAX_ELEMENTS		1024		/* per array of a cell */
+#define CC_MAX_DIAGS		1000		/* messages kept in a struct cc_diags */
 
 enum cc_severity { CC_ERROR, CC_WARNING, CC_NOTE };
 
@@ -33,8 +34,8 @@ struct cc_diag {
 
 struct cc_diags {
 	struct cc_diag *items;
-	size_t count, capacity;
-	unsigned errors, warnings, notes;
+	size_t count, capacity;		/* at most CC_MAX_DIAGS + 1 messages are kept ... */
+	unsigned errors, warnings, notes;	/* ... but all are counted */
 };
 
 void cc_diags_init(struct cc_diags *d);

@@ -101,6 +101,22 @@ void cc_report(struct cc_diags *d, enum cc_severity sev, const char *file, const
 	va_list ap;
 	char *msg;
 
+	if (sev == CC_ERROR)
+		d->errors++;
+	else if (sev == CC_WARNING)
+		d->warnings++;
+	else
+		d->notes++;
+	/* Bounded, whatever the input: past the limit, messages are only counted. */
+	if (d->count > CC_MAX_DIAGS)
+		return;
+	if (d->count == CC_MAX_DIAGS) {
+		file = "cellconf";
+		path = NULL;
+		hint = "fix the first ones and check again";
+		fmt = "too many problems: the others are not listed";
+		sev = CC_NOTE;
+	}
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
@@ -118,12 +134,6 @@ void cc_report(struct cc_diags *d, enum cc_severity sev, const char *file, const
 					       hint ? ")" : "");
 	d->count++;
 	free(msg);
-	if (sev == CC_ERROR)
-		d->errors++;
-	else if (sev == CC_WARNING)
-		d->warnings++;
-	else
-		d->notes++;
 }
 
 void cc_diags_print(const struct cc_diags *d, FILE *out, enum cc_severity min)

@@ -740,6 +740,8 @@ struct cc_config *cc_load_json(const char *file, const char *text, size_t len,
 	free_build(&cell);
 	cJSON_Delete(root);
 	if (d->errors != errors) {
+		cc_report(d, CC_NOTE, file, NULL, "fix these first",
+			  "the other rules are checked once the file parses");
 		cc_free(c);
 		return NULL;
 	}

@@ -169,8 +169,12 @@ static void check_irqs(const char *file, const char *prefix, const struct cell_v
 		       const struct cv_system_config *sys, const struct cell_view *rv,
 		       struct cc_diags *d)
 {
-	uint64_t max = sys ? (uint64_t)sys->platform.num_irqs - 1 : GIC_MAX_INTID;
+	uint64_t max = GIC_MAX_INTID;
 	char p[PATH_MAX_LEN];
+
+	/* The system may be invalid itself (reported there): never trust num_irqs further. */
+	if (sys && sys->platform.num_irqs && sys->platform.num_irqs - 1 < max)
+		max = sys->platform.num_irqs - 1;
 
 	for (uint32_t i = 0; i < v->num_irq; i++) {
 		uint64_t first = v->irq[i].first, last = first + v->irq[i].count - 1;
@@ -181,9 +185,12 @@ static void check_irqs(const char *file, const char *prefix, const struct cell_v
 			continue;
 		}
 		if (first < SPI_BASE || last > max) {
+			char r[48];
+
+			snprintf(r, sizeof(r), first == last ? "INTID %llu is" : "INTIDs %llu-%llu are",
+				 (unsigned long long)first, (unsigned long long)last);
 			ERR(p, "SGIs and PPIs (0-31) go with the CPUs; list SPIs only",
-			    "INTIDs %llu-%llu are not all shared peripheral interrupts of the GIC "
-			    "(%u..%llu)", (unsigned long long)first, (unsigned long long)last,
+			    "%s outside the GIC's shared peripheral interrupts %u..%llu", r,
 			    SPI_BASE, (unsigned long long)max);
 			continue;
 		}

@@ -732,6 +732,39 @@ static void test_blobs(void)
 	cc_diags_free(&d);
 }
 
+/* Huge inputs: bounded time and memory. */
+static void test_limits(void)
+{
+	struct cc_config *sys = load_system((const char *const[]){ ".platform.gic.num_irqs",
+		"\"0xffffffff\"", NULL });
+	const char *irqs = "{\"name\": \"big\", \"cpus\": [1], \"entry\": 0, "
+			   "\"irqs\": [\"32-4000000000\"], \"memory_regions\": []}";
+	size_t len = 200000, off;
+	char *text = malloc(len);
+	struct cc_diags d;
+	bool valid;
+
+	off = snprintf(text, len, "{\"name\": \"big\", \"cpus\": [1], \"entry\": 0, "
+		       "\"memory_regions\": [");
+	for (int i = 0; i < CC_MAX_ELEMENTS; i++)
+		off += snprintf(text + off, len - off, "%s{\"phys_start\": 0, \"size\": 4096, "
+				"\"flags\": [\"read\"]}", i ? ", " : "");
+	snprintf(text + off, len - off, "]}");
+	cc_diags_init(&d);
+	valid = run_text(text, sys, &d);
+	ok(!valid && d.errors > CC_MAX_DIAGS && d.count == CC_MAX_DIAGS + 1 &&
+	   has_message(&d, "cellconf: .: note: too many problems"),
+	   "limits: %u problems counted, %zu kept, the rest summarised", d.errors, d.count);
+	cc_diags_free(&d);
+	valid = run_text(irqs, sys, &d);
+	ok(!valid && has_message(&d, "t.json: .irqs[0]: INTIDs 32-4000000000 are outside the "
+				 "GIC's shared peripheral interrupts 32..1019"),
+	   "limits: an invalid system's INTID count is not trusted");
+	cc_diags_free(&d);
+	free(text);
+	cc_free(sys);
+}
+
 int main(void)
 {
 	test_numbers();
@@ -740,6 +773,7 @@ int main(void)
 	test_configs();
 	test_sets();
 	test_blobs();
+	test_limits();
 	printf("1..%d\n", test_num);
 	return failures ? 1 : 0;
 }
