@@ -69,3 +69,27 @@ $(ARM64_TARGETS) $(HOST_TESTS): | $(DEPS_STAMP)
 
 clean:
 	rm -rf $(O)
+
+# The guest image: the cached base plus everything staged (rules after the fragments, so
+# that STAGE_FILES is complete).
+image: $(GUEST_IMAGE)
+$(GUEST_IMAGE): $(GUEST_BASE) $(STAGE_FILES) tests/guest/mkimage $(DEPS_STAMP)
+	@echo "  IMAGE   $@"
+	$(Q)printf '%s\n' $(patsubst $(STAGE)/%,%,$(STAGE_FILES)) > $(GUEST_DIR)/stage.list
+	$(Q)tests/guest/mkimage $(GUEST_BASE) $(STAGE) $(GUEST_DIR)/stage.list $(KERNEL) $@ \
+		$(GUEST_MODULES)
+
+check: image $(HOST_TESTS)
+	$(Q)tests/check --host $(HOST_TESTS) --guest $(GUEST_TESTS)
+
+check-host: $(HOST_TESTS)
+	$(Q)tests/check --host $(HOST_TESTS)
+
+check-guest: image
+	$(Q)tests/check --guest $(GUEST_TESTS)
+
+demo: image
+	$(Q)tests/guest/run --name demo --timeout 900 tests/guest/demo.sh
+
+shell: image
+	$(Q)tests/guest/run --shell

@@ -1,0 +1,19 @@
+# The guest lab: base image, scenario runner plumbing, the boot scenario.
+
+GUEST_DIR := $(O)/guest
+GUEST_BASE := $(GUEST_DIR)/base-$(shell cat tests/guest/packages tests/guest/mkbase | sha256sum | cut -c1-16).cpio
+GUEST_IMAGE := $(GUEST_DIR)/initrd.cpio
+
+$(call stage,tests/guest/rootfs/guest-runner,/usr/lib/cellvisor-test/guest-runner,0755)
+$(call stage,tests/guest/rootfs/cellvisor-test.service,/lib/systemd/system/cellvisor-test.service,0644)
+$(call stage,tests/guest/rootfs/autologin.conf,/etc/systemd/system/serial-getty@hvc0.service.d/autologin.conf,0644)
+
+GUEST_TESTS += tests/guest/scenarios/boot.sh
+
+# The base image depends only on the package list and the script that assembles it.
+$(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  BASE    $@ (Debian arm64 packages)"
+	$(Q)rm -f $(GUEST_DIR)/base-*.cpio
+	$(Q)tests/guest/mkbase tests/guest/packages $@
+$(call stage,tests/guest/rootfs/modules-load.conf,/etc/modules-load.d/cellvisor-guest.conf,0644)

@@ -1,0 +1,27 @@
+#!/bin/sh
+# The guest lab itself: systemd reaches multi-user with the system bus, on 4 CPUs, and Linux
+# booted at EL2 with EL2 left to the hyp stub (KVM off), as Cellvisor needs.
+# timeout: 300
+n=0
+fails=0
+t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
+	desc=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
+}
+
+state=$(systemctl is-system-running --wait)
+t "systemd reached multi-user without failed units (state: $state)" [ "$state" = running ]
+[ "$state" = running ] || systemctl --failed --no-legend
+t "multi-user.target is active" systemctl -q is-active multi-user.target
+t "the D-Bus system bus answers" sh -c "busctl --system status org.freedesktop.DBus >/dev/null"
+t "polkit answers on the bus" sh -c "busctl --system introspect org.freedesktop.PolicyKit1 /org/freedesktop/PolicyKit1/Authority >/dev/null"
+t "4 CPUs online" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+t "every CPU started at EL2" sh -c 'dmesg | grep -q "CPU: All CPU(s) started at EL2" 2>/dev/null'
+t "the hyp stub holds EL2 (__hyp_stub_vectors present)" grep -q ' __hyp_stub_vectors$' /proc/kallsyms
+t "KVM did not take EL2" sh -c '! dmesg | grep -q "kvm \[[0-9]*\]: Hyp mode initialized"'
+t "Linux RAM ends at 0x70000000 (mem=768M)" sh -c 'grep "System RAM" /proc/iomem | tail -n1 | grep -q -- "-6fffffff"'
+t "the unprivileged user exists" sh -c "id cvuser >/dev/null"
+echo "# multi-user reached after $(systemctl show -P UserspaceTimestampMonotonic) us of userspace; uptime $(cut -d' ' -f1 /proc/uptime) s"
+echo "1..$n"
+[ $fails = 0 ]
