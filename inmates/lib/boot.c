@@ -8,10 +8,13 @@ bool boot_is_primary(unsigned int cpu)
 	struct cv_comm_region *c = comm_probe();
 	uint64_t set = c ? c->cpu_set : 0;
 
-	/* The cell's lowest CPU runs the inmate; without a hypervisor, CPU 0 does. */
-	if (!set)
+	/*
+	 * The cell's lowest CPU runs the inmate.  Without a hypervisor, or if this CPU is not
+	 * in the set (a hypervisor that numbers the cell's CPUs from 0 in MPIDR), CPU 0 does.
+	 */
+	if (cpu >= 64 || !(set & (1ULL << cpu)))
 		return cpu == 0;
-	return cpu < 64 && (set & -set) == 1ULL << cpu;
+	return (set & -set) == 1ULL << cpu;
 }
 
 noreturn void boot_primary(unsigned int cpu)
