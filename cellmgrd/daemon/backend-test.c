@@ -1,0 +1,883 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The test backend: an in-process model of cellvisor.ko and the hypervisor, with the driver's
+ * semantics and errnos (see cellmgrd(8), "ERRORS"), for the host tests.
+ *
+ * The model lives in a state file (the backend argument) that is rewritten after every
+ * change, the way the kernel keeps its cells when the daemon restarts.  Tests steer the
+ * modelled cells through backend_test_control() (exported on the bus by the daemon as
+ * org.cellvisor.cell1.Test in this mode only): make a cell print, lock the hypervisor, fault,
+ * or answer (or not) a shutdown request after a delay.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cellvisor/header.h>
+
+#include "backend.h"
+#include "backend-test.h"
+#include "util.h"
+
+#define MODEL_MAX_CELLS		16
+#define MODEL_CONSOLE_SIZE	4096
+#define MODEL_PAGE		4096ULL
+
+enum answer { ANSWER_APPROVE, ANSWER_DENY, ANSWER_SILENT };
+
+struct model_cell {
+	bool used;
+	uint32_t id;
+	char name[CV_CELL_NAME_LEN];
+	enum cell_state state;
+	uint64_t cpus, failed_cpus;
+	uint64_t flags;
+	uint32_t shutdown_timeout_ms;
+	void *blob;
+	size_t blob_size;
+	/* behaviour of the modelled cell */
+	enum answer answer;
+	unsigned answer_delay_ms;
+	uint64_t stats[CV_NUM_STATS];
+	/* console ring: bytes [written - MODEL_CONSOLE_SIZE, written) are kept */
+	char console[MODEL_CONSOLE_SIZE];
+	uint64_t written;
+	uint64_t read_pos;		/* the daemon's cursor (not persisted) */
+};
+
+struct test_backend {
+	struct backend b;
+	pthread_mutex_t lock;
+	char *state_file;
+	int efd;
+	sd_event_source *efd_source;
+	bool enabled;
+	uint64_t hv_mem_size;
+	uint32_t num_cpus;
+	uint32_t next_id;
+	struct model_cell cells[MODEL_MAX_CELLS];	/* [0] is the root cell when enabled */
+	struct model_cell hv;				/* the hypervisor console only */
+	bool pending_state, pending_console;
+};
+
+static struct test_backend *TB(struct backend *b)
+{
+	return (struct test_backend *)b;
+}
+
+/* Wake the main loop: 1 = state changed, 2 = console output. */
+static void kick(struct test_backend *t, bool state, bool console)
+{
+	uint64_t one = 1;
+
+	if (state)
+		t->pending_state = true;
+	if (console)
+		t->pending_console = true;
+	if (write(t->efd, &one, sizeof(one)) < 0) {
+		/* the counter cannot overflow in practice; nothing else to do */
+	}
+}
+
+static void console_put(struct model_cell *c, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		c->console[c->written++ % MODEL_CONSOLE_SIZE] = s[i];
+}
+
+/* ---- persistence: the "kernel" side survives a daemon restart ---- */
+
+static void put_hex(FILE *f, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+}
+
+static void *get_hex(const char *s, size_t *n)
+{
+	size_t len = strlen(s) / 2;
+	unsigned char *p = malloc(len ? len : 1);
+
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1) {
+			free(p);
+			return NULL;
+		}
+		p[i] = v;
+	}
+	*n = len;
+	return p;
+}
+
+/* Called with the lock held. */
+static void model_save(struct test_backend *t)
+{
+	char *tmp;
+	FILE *f;
+
+	if (asprintf(&tmp, "%s.tmp", t->state_file) < 0)
+		return;
+	f = fopen(tmp, "we");
+	if (!f) {
+		log_error(NULL, "test backend: cannot write %s: %m", tmp);
+		free(tmp);
+		return;
+	}
+	fprintf(f, "enabled %d %" PRIu64 " %u %u\n", t->enabled, t->hv_mem_size, t->num_cpus,
+		t->next_id);
+	for (int i = 0; i < MODEL_MAX_CELLS; i++) {
+		struct model_cell *c = &t->cells[i];
+
+		if (!c->used)
+			continue;
+		fprintf(f, "cell %u %s %d %" PRIx64 " %" PRIx64 " %" PRIx64 " %u %d %u ", c->id,
+			c->name, c->state, c->cpus, c->failed_cpus, c->flags,
+			c->shutdown_timeout_ms, c->answer, c->answer_delay_ms);
+		if (c->blob_size)
+			put_hex(f, c->blob, c->blob_size);
+		else
+			fputs("-", f);
+		fputc('\n', f);
+	}
+	fclose(f);
+	if (rename(tmp, t->state_file) < 0)
+		log_error(NULL, "test backend: cannot replace %s: %m", t->state_file);
+	free(tmp);
+}
+
+static int model_load(struct test_backend *t)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0;
+	FILE *f = fopen(t->state_file, "re");
+
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (getline(&line, &cap, f) > 0) {
+		int enabled, state, answer;
+		char name[CV_CELL_NAME_LEN], *hex = NULL;
+
+		line[strcspn(line, "\n")] = 0;
+		if (sscanf(line, "enabled %d %" SCNu64 " %u %u", &enabled, &t->hv_mem_size,
+			   &t->num_cpus, &t->next_id) == 4) {
+			t->enabled = enabled;
+			continue;
+		}
+		if (n < MODEL_MAX_CELLS) {
+			struct model_cell *c = &t->cells[n];
+
+			if (sscanf(line, "cell %u %31s %d %" SCNx64 " %" SCNx64 " %" SCNx64
+				   " %u %d %u %ms", &c->id, name, &state, &c->cpus,
+				   &c->failed_cpus, &c->flags, &c->shutdown_timeout_ms, &answer,
+				   &c->answer_delay_ms, &hex) == 10) {
+				memcpy(c->name, name, sizeof(c->name));
+				c->state = state;
+				c->answer = answer;
+				if (strcmp(hex, "-"))
+					c->blob = get_hex(hex, &c->blob_size);
+				c->used = true;
+				n++;
+			}
+			free(hex);
+		}
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* ---- lookups (lock held) ---- */
+
+static struct model_cell *find(struct test_backend *t, uint32_t id)
+{
+	for (int i = 0; i < MODEL_MAX_CELLS; i++)
+		if (t->cells[i].used && t->cells[i].id == id)
+			return &t->cells[i];
+	return NULL;
+}
+
+static struct model_cell *find_name(struct test_backend *t, const char *name)
+{
+	for (int i = 0; i < MODEL_MAX_CELLS; i++)
+		if (t->cells[i].used && !strcmp(t->cells[i].name, name))
+			return &t->cells[i];
+	return NULL;
+}
+
+/* Another cell holds the hypervisor locked. */
+static bool locked_by_other(struct test_backend *t, uint32_t id)
+{
+	for (int i = 0; i < MODEL_MAX_CELLS; i++)
+		if (t->cells[i].used && t->cells[i].id != id &&
+		    t->cells[i].state == CELL_RUNNING_LOCKED)
+			return true;
+	return false;
+}
+
+static const struct cv_cell_config *cell_cfg(const struct model_cell *c)
+{
+	return c->blob_size >= sizeof(struct cv_cell_config) ? c->blob : NULL;
+}
+
+static const struct cv_mem_region *regions(const struct cv_cell_config *cc, size_t size,
+					   uint32_t *n)
+{
+	uint64_t end = (uint64_t)cc->mem_regions.offset +
+		       (uint64_t)cc->mem_regions.count * sizeof(struct cv_mem_region);
+
+	if (!cc->mem_regions.count || end > size) {
+		*n = 0;
+		return NULL;
+	}
+	*n = cc->mem_regions.count;
+	return (const void *)((const char *)cc + cc->mem_regions.offset);
+}
+
+/* ---- ops ---- */
+
+static int t_get_info(struct backend *b, struct hv_info *info)
+{
+	struct test_backend *t = TB(b);
+
+	pthread_mutex_lock(&t->lock);
+	memset(info, 0, sizeof(*info));
+	info->enabled = t->enabled;
+	info->driver_api = 1;
+	if (t->enabled) {
+		uint64_t used = 64 * MODEL_PAGE;
+
+		info->hv_abi = CV_ABI_REVISION;
+		info->mem_pool_size = t->hv_mem_size / 2;
+		info->remap_pool_size = 1024 * MODEL_PAGE;
+		info->remap_pool_used = 8 * MODEL_PAGE;
+		for (int i = 0; i < MODEL_MAX_CELLS; i++)
+			if (t->cells[i].used) {
+				info->num_cells++;
+				used += 16 * MODEL_PAGE;
+			}
+		info->mem_pool_used = used;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+static int t_list_cells(struct backend *b, struct be_cell **cells, size_t *n)
+{
+	struct test_backend *t = TB(b);
+	struct be_cell *out = calloc(MODEL_MAX_CELLS, sizeof(*out));
+	size_t k = 0;
+
+	if (!out)
+		return -ENOMEM;
+	pthread_mutex_lock(&t->lock);
+	for (int i = 0; i < MODEL_MAX_CELLS; i++) {
+		struct model_cell *c = &t->cells[i];
+
+		if (!c->used)
+			continue;
+		out[k].id = c->id;
+		memcpy(out[k].name, c->name, sizeof(out[k].name));
+		out[k].state = c->state;
+		out[k].cpus = c->cpus;
+		out[k].failed_cpus = c->failed_cpus;
+		k++;
+	}
+	pthread_mutex_unlock(&t->lock);
+	*cells = out;
+	*n = k;
+	return 0;
+}
+
+static int t_get_stats(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STATS])
+{
+	struct test_backend *t = TB(b);
+	struct model_cell *c;
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	c = find(t, id);
+	if (!c)
+		r = -ENOENT;
+	else
+		memcpy(stats, c->stats, sizeof(c->stats));
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static int t_enable(struct backend *b, const void *blob, size_t size)
+{
+	struct test_backend *t = TB(b);
+	const struct cv_system_config *sc = blob;
+	const struct cv_cell_config *root;
+	struct model_cell *c;
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	if (t->enabled) {
+		r = -EBUSY;
+		goto out;
+	}
+	if (size < sizeof(*sc) || sc->hdr.magic != CV_SYSTEM_MAGIC ||
+	    sc->hdr.revision != CV_CONFIG_REVISION || sc->hdr.total_size != size ||
+	    sc->root_cell.count < sizeof(*root) ||
+	    (uint64_t)sc->root_cell.offset + sc->root_cell.count > size) {
+		r = -EINVAL;
+		goto out;
+	}
+	root = (const void *)((const char *)blob + sc->root_cell.offset);
+	memset(t->cells, 0, sizeof(t->cells));
+	t->enabled = true;
+	t->hv_mem_size = sc->hv_mem_size;
+	t->num_cpus = sc->platform.num_cpus;
+	t->next_id = 1;
+	c = &t->cells[0];
+	c->used = true;
+	c->id = 0;
+	memcpy(c->name, root->name, sizeof(c->name));
+	c->name[sizeof(c->name) - 1] = 0;
+	c->state = CELL_RUNNING;
+	c->cpus = root->cpu_set;
+	t->hv.written = t->hv.read_pos = 0;
+	{
+		static const char banner[] = "Cellvisor (test backend model) enabled\n";
+
+		console_put(&t->hv, banner, sizeof(banner) - 1);
+	}
+	model_save(t);
+	kick(t, true, true);
+out:
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static int t_disable(struct backend *b)
+{
+	struct test_backend *t = TB(b);
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	if (!t->enabled) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (locked_by_other(t, 0)) {
+		r = -EPERM;
+		goto out;
+	}
+	for (int i = 1; i < MODEL_MAX_CELLS; i++)
+		if (t->cells[i].used) {
+			r = -EBUSY;
+			goto out;
+		}
+	free(t->cells[0].blob);
+	memset(t->cells, 0, sizeof(t->cells));
+	t->enabled = false;
+	model_save(t);
+	kick(t, true, false);
+out:
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static bool overlaps(const struct cv_cell_config *a, size_t as, const struct cv_cell_config *b,
+		     size_t bs)
+{
+	uint32_t na, nb;
+	const struct cv_mem_region *ra = regions(a, as, &na), *rb = regions(b, bs, &nb);
+
+	for (uint32_t i = 0; i < na; i++)
+		for (uint32_t j = 0; j < nb; j++) {
+			if (ra[i].flags & CV_MEM_COMM_REGION || rb[j].flags & CV_MEM_COMM_REGION)
+				continue;
+			if (ra[i].flags & CV_MEM_ROOTSHARED || rb[j].flags & CV_MEM_ROOTSHARED)
+				continue;
+			if (ra[i].phys_start < rb[j].phys_start + rb[j].size &&
+			    rb[j].phys_start < ra[i].phys_start + ra[i].size)
+				return true;
+		}
+	return false;
+}
+
+static int t_cell_create(struct backend *b, const void *blob, size_t size, uint32_t *id)
+{
+	struct test_backend *t = TB(b);
+	const struct cv_cell_config *cc = blob;
+	struct model_cell *c = NULL;
+	char name[CV_CELL_NAME_LEN];
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	if (!t->enabled) {
+		r = -ENODEV;
+		goto out;
+	}
+	if (size < sizeof(*cc) || cc->hdr.magic != CV_CELL_MAGIC ||
+	    cc->hdr.revision != CV_CONFIG_REVISION || cc->hdr.total_size != size ||
+	    !memchr(cc->name, 0, sizeof(cc->name)) || !cc->name[0] || !cc->cpu_set) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (locked_by_other(t, UINT32_MAX)) {
+		r = -EPERM;
+		goto out;
+	}
+	memcpy(name, cc->name, sizeof(name));
+	if (find_name(t, name)) {
+		r = -EEXIST;
+		goto out;
+	}
+	/* CPUs must belong to the root cell, which keeps at least one. */
+	if ((cc->cpu_set & ~t->cells[0].cpus) || !(t->cells[0].cpus & ~cc->cpu_set)) {
+		r = -EBUSY;
+		goto out;
+	}
+	for (int i = 1; i < MODEL_MAX_CELLS; i++)
+		if (t->cells[i].used && cell_cfg(&t->cells[i]) &&
+		    overlaps(cc, size, cell_cfg(&t->cells[i]), t->cells[i].blob_size)) {
+			r = -EBUSY;
+			goto out;
+		}
+	for (int i = 1; i < MODEL_MAX_CELLS; i++)
+		if (!t->cells[i].used) {
+			c = &t->cells[i];
+			break;
+		}
+	if (!c) {
+		r = -ENOSPC;
+		goto out;
+	}
+	memset(c, 0, sizeof(*c));
+	c->blob = malloc(size);
+	if (!c->blob) {
+		r = -ENOMEM;
+		goto out;
+	}
+	memcpy(c->blob, blob, size);
+	c->blob_size = size;
+	c->used = true;
+	c->id = t->next_id++;
+	memcpy(c->name, name, sizeof(c->name));
+	c->state = CELL_CREATED;
+	c->cpus = cc->cpu_set;
+	c->flags = cc->flags;
+	c->shutdown_timeout_ms = cc->shutdown_timeout_ms;
+	t->cells[0].cpus &= ~cc->cpu_set;
+	*id = c->id;
+	model_save(t);
+	kick(t, true, false);
+out:
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *images, size_t n)
+{
+	struct test_backend *t = TB(b);
+	struct model_cell *c;
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	c = find(t, id);
+	if (!t->enabled) {
+		r = -ENODEV;
+		goto out;
+	}
+	if (!c) {
+		r = -ENOENT;
+		goto out;
+	}
+	if (id == 0) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (locked_by_other(t, id)) {
+		r = -EPERM;
+		goto out;
+	}
+	if (!n || n > 64) {
+		r = -EINVAL;
+		goto out;
+	}
+	/* As the driver: whatever ran in the cell stops, the regions become loadable. */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t nr;
+		const struct cv_mem_region *mr = cell_cfg(c) ?
+			regions(cell_cfg(c), c->blob_size, &nr) : NULL;
+		bool fits = false;
+
+		for (uint32_t j = 0; mr && j < nr; j++)
+			if (mr[j].flags & CV_MEM_LOADABLE && !(mr[j].flags & CV_MEM_IO) &&
+			    images[i].address >= mr[j].virt_start &&
+			    images[i].size <= mr[j].size &&
+			    images[i].address - mr[j].virt_start <= mr[j].size - images[i].size)
+				fits = true;
+		if (!fits || !images[i].size) {
+			r = fits ? -EINVAL : -ERANGE;
+			goto out;
+		}
+	}
+	c->state = CELL_LOADABLE;
+	c->stats[CV_STAT_MANAGEMENT]++;
+	model_save(t);
+	kick(t, true, false);
+out:
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static int t_cell_start(struct backend *b, uint32_t id)
+{
+	struct test_backend *t = TB(b);
+	struct model_cell *c;
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	c = find(t, id);
+	if (!t->enabled)
+		r = -ENODEV;
+	else if (!c)
+		r = -ENOENT;
+	else if (id == 0)
+		r = -EINVAL;
+	else if (locked_by_other(t, id))
+		r = -EPERM;
+	else if (c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED)
+		r = -EBUSY;
+	else if (c->state == CELL_FAILED)
+		r = -EINVAL;
+	if (r)
+		goto out;
+	c->state = CELL_RUNNING;
+	c->failed_cpus = 0;
+	c->stats[CV_STAT_TOTAL] += 10;
+	c->stats[CV_STAT_HYPERCALL] += 4;
+	c->stats[CV_STAT_MMIO] += 6;
+	{
+		char msg[96];
+		int len = snprintf(msg, sizeof(msg), "Cell \"%s\" started\n", c->name);
+
+		console_put(&t->hv, msg, len);
+	}
+	model_save(t);
+	kick(t, true, true);
+out:
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Ask a running cell to shut down and wait for its answer, as the hypervisor does: approve
+ * (after its delay) -> "shut down"; deny -> -EPERM; no answer within shutdown_timeout_ms ->
+ * the cell is marked failed and -ETIMEDOUT.  Called with the lock held; drops it while
+ * waiting, so the rest of the model stays usable (the real driver does the same).
+ */
+static int ask_shutdown(struct test_backend *t, uint32_t id)
+{
+	struct model_cell *c = find(t, id);
+	unsigned delay;
+	enum answer answer;
+
+	if (c->flags & CV_CELL_PASSIVE_COMMREG)
+		return 0;
+	answer = c->answer;
+	delay = answer == ANSWER_SILENT ? c->shutdown_timeout_ms : c->answer_delay_ms;
+	pthread_mutex_unlock(&t->lock);
+	sleep_ms(delay);
+	pthread_mutex_lock(&t->lock);
+	c = find(t, id);
+	if (!c)
+		return -ENOENT;
+	if (answer == ANSWER_DENY)
+		return -EPERM;
+	if (answer == ANSWER_SILENT) {
+		c->state = CELL_FAILED;
+		c->failed_cpus = c->cpus;
+		model_save(t);
+		kick(t, true, false);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static int t_cell_shutdown(struct backend *b, uint32_t id)
+{
+	struct test_backend *t = TB(b);
+	struct model_cell *c;
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	c = find(t, id);
+	if (!t->enabled)
+		r = -ENODEV;
+	else if (!c)
+		r = -ENOENT;
+	else if (id == 0)
+		r = -EINVAL;
+	else if (locked_by_other(t, id))
+		r = -EPERM;
+	if (r)
+		goto out;
+	if (c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED) {
+		r = ask_shutdown(t, id);
+		if (r)
+			goto out;
+		c = find(t, id);
+	}
+	if (c->state != CELL_SHUT_DOWN) {
+		c->state = CELL_SHUT_DOWN;
+		model_save(t);
+		kick(t, true, false);
+	}
+out:
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static int t_cell_destroy(struct backend *b, uint32_t id)
+{
+	struct test_backend *t = TB(b);
+	struct model_cell *c;
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	c = find(t, id);
+	if (!t->enabled)
+		r = -ENODEV;
+	else if (!c)
+		r = -ENOENT;
+	else if (id == 0)
+		r = -EINVAL;
+	else if (locked_by_other(t, id))
+		r = -EPERM;
+	if (r)
+		goto out;
+	if (c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED) {
+		r = ask_shutdown(t, id);
+		if (r)
+			goto out;
+		c = find(t, id);
+	}
+	t->cells[0].cpus |= c->cpus;
+	free(c->blob);
+	memset(c, 0, sizeof(*c));
+	model_save(t);
+	kick(t, true, false);
+out:
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static ssize_t t_console_read(struct backend *b, uint32_t id, void *buf, size_t len,
+			      uint64_t *lost)
+{
+	struct test_backend *t = TB(b);
+	struct model_cell *c;
+	size_t n = 0;
+
+	*lost = 0;
+	pthread_mutex_lock(&t->lock);
+	c = id ? find(t, id) : &t->hv;
+	if (!c) {
+		pthread_mutex_unlock(&t->lock);
+		return -ENOENT;
+	}
+	if (c->written - c->read_pos > MODEL_CONSOLE_SIZE) {
+		*lost = c->written - c->read_pos - MODEL_CONSOLE_SIZE;
+		c->read_pos = c->written - MODEL_CONSOLE_SIZE;
+	}
+	while (n < len && c->read_pos < c->written)
+		((char *)buf)[n++] = c->console[c->read_pos++ % MODEL_CONSOLE_SIZE];
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
+int backend_test_control(struct backend *b, const char *cell, const char *action,
+			 const char *arg, char **errmsg)
+{
+	struct test_backend *t = TB(b);
+	struct model_cell *c = NULL;
+	int r = 0;
+
+	pthread_mutex_lock(&t->lock);
+	if (*cell) {
+		c = find_name(t, cell);
+		if (!c) {
+			r = -ENOENT;
+			xasprintf(errmsg, "the model has no cell \"%s\"", cell);
+			goto out;
+		}
+	} else {
+		c = &t->hv;
+	}
+	if (!strcmp(action, "print")) {
+		console_put(c, arg, strlen(arg));
+		kick(t, false, true);
+	} else if (c == &t->hv) {
+		r = -EINVAL;
+		xasprintf(errmsg, "action \"%s\" needs a cell", action);
+	} else if (!strcmp(action, "lock") || !strcmp(action, "unlock")) {
+		if (c->state != CELL_RUNNING && c->state != CELL_RUNNING_LOCKED) {
+			r = -EINVAL;
+			xasprintf(errmsg, "cell \"%s\" is not running", cell);
+			goto out;
+		}
+		c->state = !strcmp(action, "lock") ? CELL_RUNNING_LOCKED : CELL_RUNNING;
+		kick(t, true, false);
+	} else if (!strcmp(action, "fail")) {
+		c->state = CELL_FAILED;
+		c->failed_cpus = c->cpus;
+		{
+			char msg[128];
+			int len = snprintf(msg, sizeof(msg),
+					   "FATAL: unhandled data abort in cell \"%s\"\n", c->name);
+
+			console_put(&t->hv, msg, len);
+		}
+		kick(t, true, true);
+	} else if (!strcmp(action, "answer")) {
+		char how[16];
+		unsigned delay = 0;
+
+		if (sscanf(arg, "%15s %u", how, &delay) < 1) {
+			r = -EINVAL;
+			xasprintf(errmsg, "answer wants \"approve|deny|silent [DELAY-MS]\"");
+			goto out;
+		}
+		if (!strcmp(how, "approve"))
+			c->answer = ANSWER_APPROVE;
+		else if (!strcmp(how, "deny"))
+			c->answer = ANSWER_DENY;
+		else if (!strcmp(how, "silent"))
+			c->answer = ANSWER_SILENT;
+		else {
+			r = -EINVAL;
+			xasprintf(errmsg, "unknown answer \"%s\"", how);
+			goto out;
+		}
+		c->answer_delay_ms = delay;
+	} else if (!strcmp(action, "exits")) {
+		c->stats[CV_STAT_TOTAL] += 100;
+		c->stats[CV_STAT_IRQ] += 100;
+	} else {
+		r = -EINVAL;
+		xasprintf(errmsg, "unknown action \"%s\" (print, lock, unlock, fail, answer, exits)",
+			  action);
+	}
+	if (!r)
+		model_save(t);
+out:
+	pthread_mutex_unlock(&t->lock);
+	return r;
+}
+
+static int on_efd(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct test_backend *t = userdata;
+	uint64_t v;
+	bool state, console;
+
+	(void)s;
+	(void)revents;
+	if (read(fd, &v, sizeof(v)) < 0)
+		return 0;
+	pthread_mutex_lock(&t->lock);
+	state = t->pending_state;
+	console = t->pending_console;
+	t->pending_state = t->pending_console = false;
+	pthread_mutex_unlock(&t->lock);
+	if (state && t->b.notify)
+		t->b.notify(t->b.userdata);
+	if (console && t->b.console_notify)
+		t->b.console_notify(t->b.userdata);
+	return 0;
+}
+
+static void t_free(struct backend *b)
+{
+	struct test_backend *t = TB(b);
+
+	sd_event_source_disable_unref(t->efd_source);
+	close(t->efd);
+	for (int i = 0; i < MODEL_MAX_CELLS; i++)
+		free(t->cells[i].blob);
+	pthread_mutex_destroy(&t->lock);
+	free(t->state_file);
+	free(t);
+}
+
+static const struct backend_ops test_ops = {
+	.name = "test",
+	.get_info = t_get_info,
+	.list_cells = t_list_cells,
+	.get_stats = t_get_stats,
+	.enable = t_enable,
+	.disable = t_disable,
+	.cell_create = t_cell_create,
+	.cell_load = t_cell_load,
+	.cell_start = t_cell_start,
+	.cell_shutdown = t_cell_shutdown,
+	.cell_destroy = t_cell_destroy,
+	.console_read = t_console_read,
+	.free = t_free,
+};
+
+int backend_test_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg)
+{
+	struct test_backend *t;
+	int r;
+
+	if (!arg || !*arg) {
+		xasprintf(errmsg, "the test backend needs a state file (--backend=test:FILE)");
+		return -EINVAL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->b.ops = &test_ops;
+	t->b.event = event;
+	pthread_mutex_init(&t->lock, NULL);
+	t->state_file = strdup(arg);
+	t->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (!t->state_file || t->efd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = model_load(t);
+	if (r < 0) {
+		xasprintf(errmsg, "cannot read the test model %s: %s", arg, strerror(-r));
+		goto fail;
+	}
+	r = sd_event_add_io(event, &t->efd_source, t->efd, EPOLLIN, on_efd, t);
+	if (r < 0)
+		goto fail;
+	*ret = &t->b;
+	return 0;
+fail:
+	if (t->efd >= 0)
+		close(t->efd);
+	free(t->state_file);
+	free(t);
+	return r;
+}

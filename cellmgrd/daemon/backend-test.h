@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef CELLMGRD_BACKEND_TEST_H
+#define CELLMGRD_BACKEND_TEST_H
+
+#include "backend.h"
+
+/*
+ * Steer the model (test backend only).  'cell' is a cell name, or "" for the hypervisor.
+ * Actions: "print" TEXT (console output), "lock", "unlock" (running/locked), "fail" (the
+ * cell faults), "answer" "approve|deny|silent [DELAY-MS]" (how it answers shutdown
+ * requests), "exits" (count some exits).
+ */
+int backend_test_control(struct backend *b, const char *cell, const char *action,
+			 const char *arg, char **errmsg);
+
+#endif

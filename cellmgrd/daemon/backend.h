@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cellmgrd backends: how the daemon reaches the hypervisor.
+ *
+ * "driver" talks to cellvisor.ko (ioctls on /dev/cellvisor, sysfs under
+ * /sys/devices/cellvisor); "test" is an in-process model of the driver with the same
+ * semantics and errors, used by the host tests (it keeps its state in a file so that a
+ * restarted daemon finds its cells again, as it would find them in the kernel).
+ *
+ * Threading: the mutating calls (enable .. cell_destroy) may block (a shutdown waits for the
+ * cell's answer) and are made from worker threads, several at a time; everything else is
+ * called from the main thread.  Implementations serialise internally.  Every call returns 0
+ * or a negative errno; the errno of each call is documented in cellmgrd(8) next to the D-Bus
+ * error it becomes.
+ */
+#ifndef CELLMGRD_BACKEND_H
+#define CELLMGRD_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <systemd/sd-event.h>
+
+#include <cellvisor/config.h>
+#include <cellvisor/hypercall.h>
+
+enum cell_state {
+	CELL_CREATED = CV_CELL_STATE_CREATED,
+	CELL_LOADABLE = CV_CELL_STATE_LOADABLE,
+	CELL_RUNNING = CV_CELL_STATE_RUNNING,
+	CELL_RUNNING_LOCKED = CV_CELL_STATE_RUNNING_LOCKED,
+	CELL_SHUT_DOWN = CV_CELL_STATE_SHUT_DOWN,
+	CELL_FAILED = CV_CELL_STATE_FAILED,
+	CELL_STATE_MAX,
+	CELL_STATE_INVALID = -1,
+};
+
+/* The documented strings (same as the driver's sysfs "state"). */
+const char *cell_state_to_string(enum cell_state s);
+enum cell_state cell_state_from_string(const char *s);
+
+struct hv_info {
+	bool enabled;
+	uint32_t driver_api;		/* API version of the module */
+	uint32_t hv_abi;		/* ABI revision of the running hypervisor, 0 if disabled */
+	uint64_t mem_pool_size;		/* bytes */
+	uint64_t mem_pool_used;
+	uint64_t remap_pool_size;
+	uint64_t remap_pool_used;
+	uint32_t num_cells;		/* the root cell included */
+};
+
+struct be_cell {
+	uint32_t id;
+	char name[CV_CELL_NAME_LEN];
+	enum cell_state state;
+	uint64_t cpus;			/* bit n: CPU n */
+	uint64_t failed_cpus;
+};
+
+struct be_image {
+	const void *data;
+	size_t size;
+	uint64_t address;		/* guest physical */
+};
+
+struct backend;
+
+struct backend_ops {
+	const char *name;
+	int (*get_info)(struct backend *b, struct hv_info *info);
+	/* All cells the hypervisor knows, the root cell included (malloc'ed array). */
+	int (*list_cells)(struct backend *b, struct be_cell **cells, size_t *n);
+	/* Exit counters summed over the cell's CPUs, indexed by CV_STAT_*. */
+	int (*get_stats)(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STATS]);
+
+	int (*enable)(struct backend *b, const void *blob, size_t size);
+	int (*disable)(struct backend *b);
+	int (*cell_create)(struct backend *b, const void *blob, size_t size, uint32_t *id);
+	int (*cell_load)(struct backend *b, uint32_t id, const struct be_image *images, size_t n);
+	int (*cell_start)(struct backend *b, uint32_t id);
+	int (*cell_shutdown)(struct backend *b, uint32_t id);
+	int (*cell_destroy)(struct backend *b, uint32_t id);
+
+	/*
+	 * New console output of cell 'id' (0: the hypervisor's own console) since the last
+	 * call for that id: at most 'len' bytes into 'buf'; returns the byte count, 0 when
+	 * there is nothing new, or a negative errno.  '*lost' gets the bytes that were
+	 * overwritten before they could be read.
+	 */
+	ssize_t (*console_read)(struct backend *b, uint32_t id, void *buf, size_t len,
+				uint64_t *lost);
+
+	void (*free)(struct backend *b);
+};
+
+/* Called by a backend from the main loop when the hypervisor's state may have changed. */
+typedef void (*backend_notify_t)(void *userdata);
+
+struct backend {
+	const struct backend_ops *ops;
+	sd_event *event;
+	backend_notify_t notify;	/* state changed: re-read everything */
+	backend_notify_t console_notify;	/* new console output may be available */
+	void *userdata;
+};
+
+/*
+ * Create a backend and attach its event sources to 'event'.  'arg' is backend specific: the
+ * driver's device node (default /dev/cellvisor; $CELLMGRD_SYSFS overrides the sysfs root),
+ * the test backend's state file.
+ */
+int backend_driver_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg);
+int backend_test_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg);
+
+#endif /* CELLMGRD_BACKEND_H */

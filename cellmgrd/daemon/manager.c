@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cellmgrd: the manager object (org.cellvisor.cell1.Manager at /org/cellvisor/cell1) and the
+ * daemon's view of the hypervisor, rebuilt from the driver at start and after every
+ * notification.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "backend-test.h"
+#include "cellconf.h"
+#include "cellmgrd.h"
+
+#ifndef CELLVISOR_VERSION
+#define CELLVISOR_VERSION "0.1"
+#endif
+
+struct cell *manager_find_cell(struct manager *m, const char *name)
+{
+	for (struct cell *c = m->cells; c; c = c->next)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+struct cell *manager_find_cell_id(struct manager *m, uint32_t id)
+{
+	for (struct cell *c = m->cells; c; c = c->next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+bool manager_locked_by(struct manager *m, uint32_t except_id, const char **who)
+{
+	for (struct cell *c = m->cells; c; c = c->next)
+		if (c->id != except_id && c->state == CELL_RUNNING_LOCKED) {
+			*who = c->name;
+			return true;
+		}
+	return false;
+}
+
+void manager_update_status(struct manager *m)
+{
+	char *s = NULL;
+	unsigned n = 0, running = 0, failed = 0;
+
+	for (struct cell *c = m->cells; c; c = c->next) {
+		if (!c->id)
+			continue;
+		n++;
+		running += c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED;
+		failed += c->state == CELL_FAILED;
+	}
+	if (m->exiting)
+		xasprintf(&s, "Stopping: waiting for %u operation(s) to finish", m->jobs);
+	else if (!m->info.enabled)
+		xasprintf(&s, "Hypervisor not enabled%s", m->jobs ? ", operation in progress" : "");
+	else
+		xasprintf(&s, "Hypervisor enabled; %u cell(s): %u running, %u failed%s", n, running,
+			  failed, m->jobs ? "; operation in progress" : "");
+	if (!s)
+		return;
+	if (m->status && !strcmp(m->status, s)) {
+		free(s);
+		return;
+	}
+	free(m->status);
+	m->status = s;
+	if (m->ready)
+		sd_notifyf(0, "STATUS=%s", s);
+}
+
+static void emit_manager_changes(struct manager *m, const struct hv_info *old)
+{
+	const char *names[16];
+	int n = 0;
+	char **strv = (char **)names;
+
+	if (!m->bus)
+		return;
+#define CHG(field, name) \
+	if (old->field != m->info.field) \
+		names[n++] = name
+	CHG(enabled, "Enabled");
+	CHG(driver_api, "DriverAPIVersion");
+	CHG(hv_abi, "HypervisorABI");
+	CHG(mem_pool_size, "MemPoolSize");
+	CHG(mem_pool_used, "MemPoolUsed");
+	CHG(remap_pool_size, "RemapPoolSize");
+	CHG(remap_pool_used, "RemapPoolUsed");
+	CHG(num_cells, "NumCells");
+#undef CHG
+	if (old->enabled != m->info.enabled) {
+		names[n++] = "SystemConfigPath";
+		names[n++] = "EnableTimestamp";
+		names[n++] = "EnableTimestampMonotonic";
+	}
+	names[n] = NULL;
+	if (n)
+		sd_bus_emit_properties_changed_strv(m->bus, MANAGER_PATH, MANAGER_IFACE, strv);
+}
+
+static void remove_cell(struct manager *m, struct cell *c)
+{
+	struct cell **pp;
+
+	for (pp = &m->cells; *pp != c; pp = &(*pp)->next)
+		;
+	if (m->bus) {
+		sd_bus_emit_signal(m->bus, MANAGER_PATH, MANAGER_IFACE, "CellRemoved", "so",
+				   c->name, c->path);
+		sd_bus_emit_object_removed(m->bus, c->path);
+	}
+	*pp = c->next;
+	log_full(LOG_INFO, MID_CELL_DESTROYED, c->name, "Cell \"%s\" (id %u) is gone", c->name,
+		 c->id);
+	state_remove_cell(m, c->name);
+	cell_free(c);
+}
+
+void manager_refresh(struct manager *m)
+{
+	struct hv_info info, old = m->info;
+	struct be_cell *bc = NULL;
+	size_t n = 0;
+	int r;
+
+	r = m->backend->ops->get_info(m->backend, &info);
+	if (r < 0) {
+		log_error(NULL, "cannot read the hypervisor's state from the %s backend: %s",
+			  m->backend->ops->name, strerror(-r));
+		return;
+	}
+	m->info = info;
+	if (!info.enabled && m->system_config_path) {
+		/* Disabled by someone else (or before we started): forget the config. */
+		free(m->system_config_path);
+		m->system_config_path = NULL;
+		free(m->system_blob);
+		m->system_blob = NULL;
+		m->system_blob_size = 0;
+		cc_free(m->system_config);
+		m->system_config = NULL;
+		m->enabled_ts = (struct dual_ts){ 0, 0 };
+		state_save_system(m);
+	}
+	if (info.enabled && !m->enabled_ts.realtime) {
+		dual_ts_now(&m->enabled_ts);
+		state_save_system(m);
+	}
+	if (m->info_valid)
+		emit_manager_changes(m, &old);
+	m->info_valid = true;
+
+	r = info.enabled ? m->backend->ops->list_cells(m->backend, &bc, &n) : 0;
+	if (r < 0) {
+		log_error(NULL, "cannot list the cells from the %s backend: %s",
+			  m->backend->ops->name, strerror(-r));
+		return;
+	}
+	/* Gone, or replaced by another cell with the same id. */
+	for (struct cell *c = m->cells, *next; c; c = next) {
+		bool found = false;
+
+		next = c->next;
+		for (size_t i = 0; i < n; i++)
+			if (bc[i].id == c->id && !strncmp(bc[i].name, c->name, sizeof(c->name)))
+				found = true;
+		if (!found)
+			remove_cell(m, c);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct cell *c = manager_find_cell_id(m, bc[i].id);
+
+		bc[i].name[sizeof(bc[i].name) - 1] = 0;
+		if (c) {
+			cell_update(c, &bc[i]);
+			continue;
+		}
+		/* A CreateCell in flight: its job adds the object, with what it knows. */
+		if (m->creating)
+			continue;
+		c = cell_new(m, &bc[i]);
+		if (!c) {
+			log_error(bc[i].name, "out of memory for cell \"%s\"", bc[i].name);
+			continue;
+		}
+		/* Keep the list in id order. */
+		{
+			struct cell **pp = &m->cells;
+
+			while (*pp && (*pp)->id < c->id)
+				pp = &(*pp)->next;
+			c->next = *pp;
+			*pp = c;
+		}
+		if (m->bus) {
+			sd_bus_emit_object_added(m->bus, c->path);
+			sd_bus_emit_signal(m->bus, MANAGER_PATH, MANAGER_IFACE, "CellNew", "so",
+					   c->name, c->path);
+		}
+	}
+	free(bc);
+	manager_update_status(m);
+}
+
+static int on_refresh(sd_event_source *s, void *userdata)
+{
+	(void)s;
+	manager_refresh(userdata);
+	manager_read_consoles(userdata);
+	return 0;
+}
+
+void manager_schedule_refresh(struct manager *m)
+{
+	sd_event_source_set_enabled(m->refresh_source, SD_EVENT_ONESHOT);
+}
+
+static void backend_notify(void *userdata)
+{
+	manager_schedule_refresh(userdata);
+}
+
+static int on_console(sd_event_source *s, void *userdata)
+{
+	(void)s;
+	manager_read_consoles(userdata);
+	return 0;
+}
+
+static void backend_console_notify(void *userdata)
+{
+	struct manager *m = userdata;
+
+	sd_event_source_set_enabled(m->console_source, SD_EVENT_ONESHOT);
+}
+
+void manager_read_consoles(struct manager *m)
+{
+	char buf[4096];
+	struct backend *b = m->backend;
+
+	for (int pass = 0; pass < 64; pass++) {
+		uint64_t lost = 0;
+		ssize_t k = b->ops->console_read(b, 0, buf, sizeof(buf), &lost);
+
+		if (lost)
+			console_lost(&m->hv_console, lost);
+		if (k <= 0)
+			break;
+		console_append(&m->hv_console, buf, k);
+	}
+	for (struct cell *c = m->cells; c; c = c->next) {
+		if (!c->id)
+			continue;
+		for (int pass = 0; pass < 64; pass++) {
+			uint64_t lost = 0;
+			ssize_t k = b->ops->console_read(b, c->id, buf, sizeof(buf), &lost);
+
+			if (lost)
+				console_lost(&c->console, lost);
+			if (k <= 0)
+				break;
+			console_append(&c->console, buf, k);
+		}
+	}
+}
+
+int manager_new(struct manager **ret, sd_event *event, struct backend *backend,
+		const char *state_dir, bool test_mode)
+{
+	struct manager *m = calloc(1, sizeof(*m));
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	m->event = sd_event_ref(event);
+	m->backend = backend;
+	m->test_mode = test_mode;
+	m->job_pipe[0] = m->job_pipe[1] = -1;
+	m->state_dir = strdup(state_dir);
+	if (!m->state_dir) {
+		free(m);
+		return -ENOMEM;
+	}
+	console_init(&m->hv_console, m);
+	backend->notify = backend_notify;
+	backend->console_notify = backend_console_notify;
+	backend->userdata = m;
+	r = sd_event_add_defer(event, &m->refresh_source, on_refresh, m);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->refresh_source, SD_EVENT_OFF);
+	if (r >= 0)
+		r = sd_event_add_defer(event, &m->console_source, on_console, m);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->console_source, SD_EVENT_OFF);
+	if (r >= 0)
+		r = jobs_init(m);
+	if (r < 0) {
+		manager_free(m);
+		return r;
+	}
+	state_load_system(m);
+	*ret = m;
+	return 0;
+}
+
+void manager_free(struct manager *m)
+{
+	if (!m)
+		return;
+	ops_free_pending(m);
+	while (m->cells) {
+		struct cell *c = m->cells;
+
+		m->cells = c->next;
+		cell_free(c);
+	}
+	console_done(&m->hv_console);
+	jobs_done(m);
+	sd_event_source_disable_unref(m->refresh_source);
+	sd_event_source_disable_unref(m->console_source);
+	sd_bus_flush_close_unref(m->bus);
+	sd_event_unref(m->event);
+	cc_free(m->system_config);
+	free(m->system_blob);
+	free(m->system_config_path);
+	free(m->state_dir);
+	free(m->status);
+	free(m);
+}
+
+/* ---- org.cellvisor.cell1.Manager ---- */
+
+static int prop_info(sd_bus *bus, const char *path, const char *iface, const char *property,
+		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+
+	(void)bus;
+	(void)path;
+	(void)iface;
+	(void)error;
+	if (!strcmp(property, "Version"))
+		return sd_bus_message_append(reply, "s", CELLVISOR_VERSION);
+	if (!strcmp(property, "Enabled"))
+		return sd_bus_message_append(reply, "b", m->info.enabled);
+	if (!strcmp(property, "SystemConfigPath"))
+		return sd_bus_message_append(reply, "s",
+					     m->system_config_path ? m->system_config_path : "");
+	if (!strcmp(property, "DriverAPIVersion"))
+		return sd_bus_message_append(reply, "u", m->info.driver_api);
+	if (!strcmp(property, "HypervisorABI"))
+		return sd_bus_message_append(reply, "u", m->info.hv_abi);
+	if (!strcmp(property, "MemPoolSize"))
+		return sd_bus_message_append(reply, "t", m->info.mem_pool_size);
+	if (!strcmp(property, "MemPoolUsed"))
+		return sd_bus_message_append(reply, "t", m->info.mem_pool_used);
+	if (!strcmp(property, "RemapPoolSize"))
+		return sd_bus_message_append(reply, "t", m->info.remap_pool_size);
+	if (!strcmp(property, "RemapPoolUsed"))
+		return sd_bus_message_append(reply, "t", m->info.remap_pool_used);
+	if (!strcmp(property, "NumCells"))
+		return sd_bus_message_append(reply, "u", m->info.num_cells);
+	if (!strcmp(property, "EnableTimestamp"))
+		return sd_bus_message_append(reply, "t", m->enabled_ts.realtime);
+	if (!strcmp(property, "EnableTimestampMonotonic"))
+		return sd_bus_message_append(reply, "t", m->enabled_ts.monotonic);
+	return -ENOENT;
+}
+
+static int method_enable(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	return op_begin(userdata, msg, OP_ENABLE, NULL, error);
+}
+
+static int method_disable(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	return op_begin(userdata, msg, OP_DISABLE, NULL, error);
+}
+
+static int method_create(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	return op_begin(userdata, msg, OP_CREATE, NULL, error);
+}
+
+static int method_get_cell(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+	const char *name;
+	struct cell *c;
+	int r;
+
+	r = sd_bus_message_read(msg, "s", &name);
+	if (r < 0)
+		return r;
+	c = manager_find_cell(m, name);
+	if (!c)
+		return sd_bus_error_setf(error, ERR "NoSuchCell",
+					 "no cell named \"%s\"%s", name,
+					 m->info.enabled ? " (ListCells() shows the cells)" :
+					 ": the hypervisor is not enabled");
+	return sd_bus_reply_method_return(msg, "o", c->path);
+}
+
+static int method_get_cell_by_id(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+	uint32_t id;
+	struct cell *c;
+	int r;
+
+	r = sd_bus_message_read(msg, "u", &id);
+	if (r < 0)
+		return r;
+	c = manager_find_cell_id(m, id);
+	if (!c)
+		return sd_bus_error_setf(error, ERR "NoSuchCell", "no cell with id %u", id);
+	return sd_bus_reply_method_return(msg, "o", c->path);
+}
+
+static int method_list_cells(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+	sd_bus_message *reply = NULL;
+	int r;
+
+	(void)error;
+	r = sd_bus_message_new_method_return(msg, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(ssou)");
+	for (struct cell *c = m->cells; r >= 0 && c; c = c->next)
+		r = sd_bus_message_append(reply, "(ssou)", c->name, cell_state_to_string(c->state),
+					  c->path, c->id);
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	return r;
+}
+
+int reply_console(sd_bus_message *msg, struct console *con)
+{
+	sd_bus_message *reply = NULL;
+	char *data = NULL;
+	size_t n = console_snapshot(con, &data);
+	int r;
+
+	r = sd_bus_message_new_method_return(msg, &reply);
+	if (r >= 0)
+		r = sd_bus_message_append_array(reply, 'y', data ? data : "", data ? n : 0);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	free(data);
+	return r;
+}
+
+int reply_open_console(sd_bus_message *msg, struct console *con, sd_bus_error *error)
+{
+	int follow, fd, r;
+
+	r = sd_bus_message_read(msg, "b", &follow);
+	if (r < 0)
+		return r;
+	fd = console_open(con, follow);
+	if (fd < 0)
+		return sd_bus_error_set_errnof(error, -fd, "cannot open a console stream: %m");
+	r = sd_bus_reply_method_return(msg, "h", fd);
+	close(fd);
+	return r;
+}
+
+static int method_get_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+
+	(void)error;
+	return reply_console(msg, &m->hv_console);
+}
+
+static int method_open_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+
+	return reply_open_console(msg, &m->hv_console, error);
+}
+
+#define MPROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, prop_info, 0, flags)
+#define CHANGE SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
+
+const sd_bus_vtable manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	MPROP("Version", "s", SD_BUS_VTABLE_PROPERTY_CONST),
+	MPROP("Enabled", "b", CHANGE),
+	MPROP("SystemConfigPath", "s", CHANGE),
+	MPROP("DriverAPIVersion", "u", CHANGE),
+	MPROP("HypervisorABI", "u", CHANGE),
+	MPROP("MemPoolSize", "t", CHANGE),
+	MPROP("MemPoolUsed", "t", CHANGE),
+	MPROP("RemapPoolSize", "t", CHANGE),
+	MPROP("RemapPoolUsed", "t", CHANGE),
+	MPROP("NumCells", "u", CHANGE),
+	MPROP("EnableTimestamp", "t", CHANGE),
+	MPROP("EnableTimestampMonotonic", "t", CHANGE),
+	SD_BUS_METHOD_WITH_ARGS("Enable", SD_BUS_ARGS("s", system_config_path), SD_BUS_NO_RESULT,
+				method_enable, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Disable", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_disable,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("CreateCell", SD_BUS_ARGS("s", config_path),
+				SD_BUS_RESULT("o", cell), method_create,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetCell", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", cell),
+				method_get_cell, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetCellById", SD_BUS_ARGS("u", id), SD_BUS_RESULT("o", cell),
+				method_get_cell_by_id, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListCells", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssou)", cells),
+				method_list_cells, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
+				method_get_console, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("OpenConsole", SD_BUS_ARGS("b", follow), SD_BUS_RESULT("h", fd),
+				method_open_console, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_ARGS("CellNew", SD_BUS_ARGS("s", name, "o", cell), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("CellRemoved", SD_BUS_ARGS("s", name, "o", cell), 0),
+	SD_BUS_VTABLE_END
+};
+
+/* ---- org.cellvisor.test1.Control (test backend only) ---- */
+
+static int method_test_control(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+	const char *cell, *action, *arg;
+	char *errmsg = NULL;
+	int r;
+
+	r = sd_bus_message_read(msg, "sss", &cell, &action, &arg);
+	if (r < 0)
+		return r;
+	r = backend_test_control(m->backend, cell, action, arg, &errmsg);
+	if (r < 0) {
+		r = sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s",
+				      errmsg ? errmsg : strerror(-r));
+		free(errmsg);
+		return r;
+	}
+	return sd_bus_reply_method_return(msg, "");
+}
+
+const sd_bus_vtable test_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD_WITH_ARGS("Control", SD_BUS_ARGS("s", cell, "s", action, "s", argument),
+				SD_BUS_NO_RESULT, method_test_control,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END
+};
+
+int manager_start_bus(struct manager *m)
+{
+	int r;
+
+	r = sd_bus_default_system(&m->bus);
+	if (r < 0) {
+		log_error(NULL, "cannot connect to the system bus: %s", strerror(-r));
+		return r;
+	}
+	r = sd_bus_add_object_vtable(m->bus, NULL, MANAGER_PATH, MANAGER_IFACE, manager_vtable, m);
+	if (r >= 0)
+		r = sd_bus_add_fallback_vtable(m->bus, NULL, CELL_PATH_PREFIX, CELL_IFACE,
+					       cell_vtable, cell_object_find, m);
+	if (r >= 0)
+		r = sd_bus_add_node_enumerator(m->bus, NULL, CELL_PATH_PREFIX,
+					       cell_node_enumerator, m);
+	if (r >= 0)
+		r = sd_bus_add_object_manager(m->bus, NULL, MANAGER_PATH);
+	if (r >= 0 && m->test_mode)
+		r = sd_bus_add_object_vtable(m->bus, NULL, TEST_PATH, TEST_IFACE, test_vtable, m);
+	if (r >= 0)
+		r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+	if (r < 0) {
+		log_error(NULL, "cannot publish the D-Bus objects: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}

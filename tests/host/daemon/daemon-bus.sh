@@ -1,0 +1,360 @@
+#!/bin/bash
+# Host tier: the real cellmgrd binary (ASan/UBSan build) with its test backend, on a private
+# dbus-daemon, with a stand-in polkit.  Driven with buscall (prints error names), busctl and
+# cellctl; signals recorded by buswatch.  Prints TAP.
+#
+# Needs: CELLMGRD, BUSCALL, BUSWATCH, FAKE_POLKIT, CELLCTL (paths), TOP (source tree).
+set -u
+: "${CELLMGRD:?}" "${BUSCALL:?}" "${BUSWATCH:?}" "${FAKE_POLKIT:?}" "${TOP:?}"
+CELLCTL=${CELLCTL:-}
+
+n=0 failures=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $*"; }
+check() { # check DESCRIPTION COMMAND...
+	local d=$1; shift
+	if "$@"; then ok "$d"; else nok "$d"; fi
+}
+diag() { sed 's/^/# /' "$@"; }
+
+dir=$(mktemp -d /tmp/cellmgrd-test.XXXXXX)
+chmod 755 "$dir"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# ---- the private bus: anyone may connect, as on the system bus ----
+cat >"$dir/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$dir/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile --print-address=3 \
+	3>"$dir/address" 2>"$dir/bus.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$dir/address" ] && break; sleep 0.05; done
+export DBUS_SYSTEM_BUS_ADDRESS=$(head -n1 "$dir/address")
+check "private dbus-daemon runs" test -n "$DBUS_SYSTEM_BUS_ADDRESS"
+
+echo allow >"$dir/policy"
+"$FAKE_POLKIT" "$dir/policy" "$dir/polkit.log" 2>"$dir/polkit.err" &
+pids+=($!)
+
+"$BUSWATCH" >"$dir/signals" 2>"$dir/buswatch.err" &
+pids+=($!)
+
+M=/org/cellvisor/cell1
+MI=org.cellvisor.cell1.Manager
+CI=org.cellvisor.cell1.Cell
+TI=org.cellvisor.test1.Control
+call() { "$BUSCALL" "$@"; }
+mprop() { busctl get-property org.cellvisor.cell1 $M $MI "$1" | cut -d' ' -f2- | tr -d '"'; }
+cprop() { busctl get-property org.cellvisor.cell1 "$1" $CI "$2" | cut -d' ' -f2- | tr -d '"'; }
+ctl() { call /org/cellvisor/test1 $TI Control sss "$1" "$2" "${3:-}"; }
+# wait_for FILE PATTERN: up to 5 s for a line matching PATTERN
+wait_for() { for _ in $(seq 100); do grep -q -- "$2" "$1" && return 0; sleep 0.05; done; return 1; }
+# wait_prop OBJECT PROPERTY VALUE: up to 5 s for a cell property to read VALUE
+wait_prop() { for _ in $(seq 100); do [ "$(cprop "$1" "$2")" = "$3" ] && return 0; sleep 0.05; done; return 1; }
+
+start_daemon() {
+	"$CELLMGRD" --backend="test:$dir/model" --state-dir="$dir/state" --log-stderr \
+		>>"$dir/cellmgrd.log" 2>&1 &
+	daemon=$!
+	pids+=($daemon)
+	for _ in $(seq 200); do
+		busctl status org.cellvisor.cell1 >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+check "cellmgrd starts with the test backend and owns org.cellvisor.cell1" start_daemon
+wait_for "$dir/signals" watching
+
+# ---- the contract: introspection equals bus-interfaces/*.xml ----
+# One line per member (method, signal, property with its args and annotations), sorted.
+normalize() { # normalize IFACE < XML
+	awk -v want="$1" '
+		/<interface / { inside = index($0, "name=\"" want "\"") > 0; next }
+		/<\/interface>/ { inside = 0; next }
+		!inside { next }
+		{ gsub(/^[ \t]+|[ \t]+$/, ""); if ($0 == "") next }
+		/^<(method|signal|property) / {
+			if (cur != "") print cur
+			cur = $0
+			if ($0 ~ /\/>$/) { print cur; cur = "" }
+			next
+		}
+		/^<\/(method|signal|property)>/ { print cur; cur = ""; next }
+		{ cur = cur " " $0 }
+	' | sed 's/ *\/>/>/g' | sort
+}
+for iface in Manager; do
+	busctl introspect --xml-interface org.cellvisor.cell1 $M >"$dir/intro-$iface.xml"
+	normalize org.cellvisor.cell1.$iface <"$dir/intro-$iface.xml" >"$dir/got-$iface"
+	normalize org.cellvisor.cell1.$iface <"$TOP/bus-interfaces/org.cellvisor.cell1.$iface.xml" \
+		>"$dir/want-$iface"
+	if [ -s "$dir/want-$iface" ] && diff -u "$dir/want-$iface" "$dir/got-$iface" >"$dir/diff"; then
+		ok "introspection of org.cellvisor.cell1.$iface equals bus-interfaces/ ($(wc -l <"$dir/want-$iface") members)"
+	else
+		nok "introspection of org.cellvisor.cell1.$iface equals bus-interfaces/"
+		diag "$dir/diff"
+	fi
+done
+
+check "not enabled at start: Enabled=false" test "$(mprop Enabled)" = false
+out=$(call $M $MI Disable)
+check "Disable when not enabled: NotEnabled" grep -q "^ERROR org.cellvisor.cell1.Error.NotEnabled" <<<"$out"
+
+# ---- configurations for the tests: the shipped system config, cells with test images ----
+sys=$TOP/configs/arm64/system.json
+head -c 8192 /dev/urandom >"$dir/demo.bin"
+mkcell() { # mkcell NAME CPU PHYS [extra json]
+	cat >"$dir/$1.json" <<EOF
+{
+	"name": "$1",
+	"cpus": [$2],
+	"entry": "0x40000000",
+	"shutdown_timeout_ms": 1500,
+	"console": { "type": "hvc" },
+	"memory_regions": [
+		{ "phys_start": "$3", "virt_start": "0x40000000", "size": "4 MiB",
+		  "flags": ["read", "write", "execute", "loadable"] },
+		{ "virt_start": "0x80000000", "size": "4 KiB", "flags": ["read", "write", "comm_region"] }
+	],
+	"images": [ { "path": "$dir/demo.bin", "address": "0x40000000" } ]
+}
+EOF
+}
+mkcell alpha 1 0x71000000
+mkcell beta 2 0x71400000
+mkcell gamma 2 0x71800000	# CPU of beta
+mkcell delta 3 0x71400000	# memory of beta
+sed 's/"cpus": \[1\]/"cpus": [1], "bogus_key": 1/' "$dir/alpha.json" >"$dir/bad.json"
+
+out=$(call $M $MI CreateCell s "$dir/alpha.json")
+check "CreateCell before Enable: NotEnabled" grep -q "Error.NotEnabled" <<<"$out"
+
+out=$(call $M $MI Enable s "$sys")
+check "Enable $sys succeeds" test -z "$out"
+check "Enabled=true after Enable" test "$(mprop Enabled)" = true
+check "PropertiesChanged Enabled=true seen" wait_for "$dir/signals" "PropertiesChanged $M $MI.*Enabled=true"
+check "SystemConfigPath is the enabling file" test "$(mprop SystemConfigPath)" = "$sys"
+check "NumCells=1 (the root cell)" test "$(mprop NumCells)" = 1
+check "MemPoolSize > MemPoolUsed > 0" test "$(mprop MemPoolSize)" -gt "$(mprop MemPoolUsed)" -a "$(mprop MemPoolUsed)" -gt 0
+out=$(call $M $MI Enable s "$sys")
+check "Enable twice: AlreadyEnabled" grep -q "Error.AlreadyEnabled" <<<"$out"
+out=$(call $M $MI Enable s "relative.json")
+check "Enable with a relative path: InvalidArgs" grep -q "org.freedesktop.DBus.Error.InvalidArgs" <<<"$out"
+
+root=$(call $M $MI GetCell s root)
+check "GetCell root -> the root cell's object" test "$root" = "$M/cell/root"
+check "root cell is running" test "$(cprop "$root" State)" = running
+
+out=$(call $M $MI CreateCell s "$dir/bad.json")
+if grep -q "Error.InvalidConfiguration" <<<"$out" && grep -q "$dir/bad.json: .*bogus_key" <<<"$out"; then
+	ok "bad configuration: InvalidConfiguration carrying the validator's FILE: PATH: message"
+else
+	nok "bad configuration: InvalidConfiguration carrying the validator's message"
+	echo "# $out"
+fi
+out=$(call $M $MI CreateCell s "$sys")
+check "CreateCell with a system configuration: InvalidConfiguration" grep -q "Error.InvalidConfiguration" <<<"$out"
+
+alpha=$(call $M $MI CreateCell s "$dir/alpha.json")
+check "CreateCell alpha -> /org/cellvisor/cell1/cell/alpha" test "$alpha" = "$M/cell/alpha"
+check "CellNew alpha seen" wait_for "$dir/signals" "CellNew alpha $M/cell/alpha"
+check "InterfacesAdded (ObjectManager) for alpha seen" wait_for "$dir/signals" "InterfacesAdded $M/cell/alpha"
+check "alpha: State=created" test "$(cprop "$alpha" State)" = created
+check "alpha: ConfigPath" test "$(cprop "$alpha" ConfigPath)" = "$dir/alpha.json"
+check "alpha: CPUs=[1]" test "$(cprop "$alpha" CPUs)" = "1 1"
+check "alpha: MemoryRegions from the config" grep -q '^2 1895825408 1073741824 4194304 4 read write execute loadable 0 2147483648 4096 3 read write comm-region$' <<<"$(cprop "$alpha" MemoryRegions)"
+check "alpha: CreationTimestamp set" test "$(cprop "$alpha" CreationTimestamp)" -gt 0
+check "root cell lost CPU 1" test "$(cprop "$root" CPUs)" = "3 0 2 3"
+out=$(call $M $MI CreateCell s "$dir/alpha.json")
+check "CreateCell alpha again: CellExists" grep -q "Error.CellExists" <<<"$out"
+check "ListCells lists root and alpha" test "$(call $M $MI ListCells | cut -d'|' -f1,2 | tr '\n' ' ')" = "root|running alpha|created "
+check "GetManagedObjects lists the cells" grep -q "alpha" <<<"$(busctl call org.cellvisor.cell1 $M org.freedesktop.DBus.ObjectManager GetManagedObjects)"
+
+if busctl introspect --xml-interface org.cellvisor.cell1 "$alpha" >"$dir/intro-Cell.xml"; then
+	normalize $CI <"$dir/intro-Cell.xml" >"$dir/got-Cell"
+	normalize $CI <"$TOP/bus-interfaces/org.cellvisor.cell1.Cell.xml" >"$dir/want-Cell"
+	if [ -s "$dir/want-Cell" ] && diff -u "$dir/want-Cell" "$dir/got-Cell" >"$dir/diff"; then
+		ok "introspection of org.cellvisor.cell1.Cell equals bus-interfaces/ ($(wc -l <"$dir/want-Cell") members)"
+	else
+		nok "introspection of org.cellvisor.cell1.Cell equals bus-interfaces/"
+		diag "$dir/diff"
+	fi
+else
+	nok "introspection of a cell object"
+fi
+
+out=$(call "$alpha" $CI Load 'a(st)' 1 "$dir/demo.bin" 0x50000000)
+check "Load outside the loadable region: InvalidImage" grep -q "Error.InvalidImage" <<<"$out"
+out=$(call "$alpha" $CI Load 'a(st)' 1 "$dir/missing.bin" 0x40000000)
+check "Load of a missing file: InvalidImage naming it" grep -q "Error.InvalidImage.*missing.bin" <<<"$out"
+out=$(call "$alpha" $CI Load 'a(st)' 0)
+check "Load() with the config's images succeeds" test -z "$out"
+check "alpha: State=loadable" test "$(cprop "$alpha" State)" = loadable
+check "alpha: LoadTimestamp set" test "$(cprop "$alpha" LoadTimestamp)" -gt 0
+check "PropertiesChanged State=loadable seen" wait_for "$dir/signals" "PropertiesChanged $alpha $CI.*State=\"loadable\""
+out=$(call "$alpha" $CI Start)
+check "Start succeeds" test -z "$out"
+check "alpha: State=running" test "$(cprop "$alpha" State)" = running
+check "PropertiesChanged State=running with StartTimestamp seen" wait_for "$dir/signals" "PropertiesChanged $alpha $CI.*State=\"running\".*StartTimestamp="
+out=$(call "$alpha" $CI Start)
+check "Start of a running cell: InvalidState" grep -q "Error.InvalidState" <<<"$out"
+out=$(call "$alpha" $CI Load 'a(st)' 0)
+check "Load of a running cell: InvalidState" grep -q "Error.InvalidState" <<<"$out"
+check "Statistics: exit counters by reason, total > 0" grep -q '^9 total [1-9][0-9]* mmio [0-9]* hypercall' <<<"$(cprop "$alpha" Statistics)"
+
+# ---- console ----
+ctl alpha print "hello from alpha
+second line
+" >/dev/null
+sleep 0.2
+check "GetConsole returns the cell's output" grep -q "hello from alpha" <<<"$(call "$alpha" $CI GetConsole)"
+call "$alpha" $CI OpenConsole b true >"$dir/follow" &
+follower=$!
+sleep 0.3
+ctl alpha print "later output
+" >/dev/null
+check "OpenConsole(follow) streams old and new output" wait_for "$dir/follow" "later output"
+check "OpenConsole(follow) had the backlog first" grep -q "hello from alpha" "$dir/follow"
+check "OpenConsole(false) ends after the backlog" eval 'timeout 5 "$BUSCALL" "$alpha" $CI OpenConsole b false | grep -q "later output"' 
+check "hypervisor console: GetConsole on the manager" grep -q "Cellvisor" <<<"$(call $M $MI GetConsole)"
+
+# ---- conflicts ----
+beta=$(call $M $MI CreateCell s "$dir/beta.json")
+check "CreateCell beta" test "$beta" = "$M/cell/beta"
+out=$(call $M $MI CreateCell s "$dir/gamma.json")
+check "CPU of another cell: CPUBusy naming it" grep -q "Error.CPUBusy.*beta" <<<"$out"
+out=$(call $M $MI CreateCell s "$dir/delta.json")
+check "memory of another cell: MemoryBusy naming it" grep -q "Error.MemoryBusy.*beta" <<<"$out"
+
+# ---- shutdown: refused, locked, slow (not blocking others), silent ----
+ctl alpha answer deny >/dev/null
+out=$(call "$alpha" $CI Shutdown)
+check "Shutdown denied by the cell: ShutdownRefused" grep -q "Error.ShutdownRefused" <<<"$out"
+check "alpha still running after the refusal" test "$(cprop "$alpha" State)" = running
+
+ctl alpha lock >/dev/null
+check "alpha: State=running/locked" wait_prop "$alpha" State "running/locked"
+check "PropertiesChanged State=running/locked seen" wait_for "$dir/signals" "State=\"running/locked\""
+out=$(call "$beta" $CI Load 'a(st)' 0)
+check "Load of beta while alpha holds the lock: HypervisorLocked naming alpha" grep -q "Error.HypervisorLocked.*alpha" <<<"$out"
+out=$(call "$beta" $CI Destroy)
+check "Destroy of beta while locked: HypervisorLocked" grep -q "Error.HypervisorLocked" <<<"$out"
+ctl alpha unlock >/dev/null
+
+ctl alpha answer "approve 3000" >/dev/null
+t0=$(date +%s%N)
+call "$alpha" $CI Shutdown >"$dir/shutdown.out" &
+sd=$!
+sleep 0.3
+t1=$(date +%s%N)
+busctl get-property org.cellvisor.cell1 "$beta" $CI State >/dev/null
+call $M $MI ListCells >/dev/null
+t2=$(date +%s%N)
+check "other callers answered during a 3 s shutdown ($(( (t2 - t1) / 1000000 )) ms)" test $(( (t2 - t1) / 1000000 )) -lt 1000
+out=$(call "$alpha" $CI Start)
+check "a second operation on the busy cell: Busy" grep -q "Error.Busy\|Error.InvalidState" <<<"$out"
+wait $sd
+t3=$(date +%s%N)
+check "slow Shutdown replied after the cell's delay ($(( (t3 - t0) / 1000000 )) ms)" test $(( (t3 - t0) / 1000000 )) -ge 2900 -a ! -s "$dir/shutdown.out"
+check "alpha: State=shut down" test "$(cprop "$alpha" State)" = "shut down"
+check "alpha: ShutdownTimestamp set" test "$(cprop "$alpha" ShutdownTimestamp)" -gt 0
+check "PropertiesChanged State=\"shut down\" seen" wait_for "$dir/signals" "PropertiesChanged $alpha $CI.*State=\"shut down\""
+kill $follower 2>/dev/null
+
+call "$beta" $CI Load 'a(st)' 0 >/dev/null && call "$beta" $CI Start >/dev/null
+ctl beta answer silent >/dev/null
+out=$(call "$beta" $CI Shutdown)
+check "Shutdown never answered: ShutdownTimeout" grep -q "Error.ShutdownTimeout" <<<"$out"
+check "beta: State=failed, FailedCPUs=[2]" test "$(cprop "$beta" State)/$(cprop "$beta" FailedCPUs)" = "failed/1 2"
+check "PropertiesChanged State=failed seen" wait_for "$dir/signals" "PropertiesChanged $beta $CI.*State=\"failed\""
+
+# ---- authorization: everyone reads, polkit decides for non-root callers ----
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+check "unprivileged caller can read properties" test "$(nobody busctl get-property org.cellvisor.cell1 $M $MI Enabled)" = "b true"
+echo deny >"$dir/policy"
+: >"$dir/polkit.log"
+out=$(nobody "$BUSCALL" "$alpha" $CI Destroy)
+check "unprivileged Destroy refused: NotAuthorized with a readable message" grep -q "Error.NotAuthorized: Destroy of cell alpha is not allowed for uid 65534" <<<"$out"
+check "polkit asked for manage-cells about the caller's bus name, with the cell" grep -q "^org.cellvisor.cell1.manage-cells system-bus-name 0 cell=alpha -> deny" "$dir/polkit.log"
+out=$(nobody "$BUSCALL" $M $MI Disable)
+check "unprivileged Disable refused via manage-hypervisor" grep -q "Error.NotAuthorized" <<<"$out"
+check "polkit asked for manage-hypervisor" grep -q "^org.cellvisor.cell1.manage-hypervisor " "$dir/polkit.log"
+echo challenge >"$dir/policy"
+out=$(nobody "$BUSCALL" --interactive "$alpha" $CI Destroy)
+check "interactive flag passed to polkit (flags=1), challenge explained" grep -q "authentication" <<<"$out"
+check "polkit got AllowUserInteraction" grep -q "manage-cells system-bus-name 1 " "$dir/polkit.log"
+check "alpha not destroyed by the refused calls" test "$(cprop "$alpha" State)" = "shut down"
+echo allow >"$dir/policy"
+: >"$dir/polkit.log"
+call "$alpha" $CI Load 'a(st)' 0 >/dev/null
+out=$(nobody "$BUSCALL" "$alpha" $CI Start)
+check "unprivileged Start allowed when polkit says yes" test -z "$out"
+check "root callers are not sent to polkit" test "$(grep -c . "$dir/polkit.log")" = 1
+
+# ---- restart: kill -9, the cells are found again with their state and records ----
+created_before=$(cprop "$alpha" CreationTimestamp)
+kill -9 "$daemon"
+wait "$daemon" 2>/dev/null
+check "cellmgrd restarts after kill -9" start_daemon
+check "alpha recovered: running" test "$(cprop "$alpha" State)" = running
+check "beta recovered: failed" test "$(cprop "$beta" State)" = failed
+check "alpha keeps ConfigPath and CreationTimestamp across the restart" test "$(cprop "$alpha" ConfigPath)|$(cprop "$alpha" CreationTimestamp)" = "$dir/alpha.json|$created_before"
+check "hypervisor still enabled with its SystemConfigPath" test "$(mprop Enabled)|$(mprop SystemConfigPath)" = "true|$sys"
+
+# ---- a cell faults on its own: State follows, the journal says so ----
+ctl alpha fail >/dev/null
+check "a faulting cell: State=failed via the driver notification" wait_prop "$alpha" State failed
+check "PropertiesChanged failed for alpha after the restart" wait_for "$dir/signals" "PropertiesChanged $alpha $CI.*State=\"failed\""
+check "the failure is logged with the cell's name" wait_for "$dir/cellmgrd.log" 'alpha: Cell "alpha" failed'
+
+# ---- teardown: Disable refused with cells, then destroy, then disable ----
+out=$(call $M $MI Disable)
+check "Disable with cells: CellsRemaining" grep -q "Error.CellsRemaining" <<<"$out"
+out=$(call "$alpha" $CI Destroy)$(call "$beta" $CI Destroy)
+check "Destroy of failed cells succeeds" test -z "$out"
+check "CellRemoved alpha seen" wait_for "$dir/signals" "CellRemoved alpha"
+check "InterfacesRemoved for alpha seen" wait_for "$dir/signals" "InterfacesRemoved $M/cell/alpha"
+out=$(call $M $MI GetCell s alpha)
+check "GetCell of a destroyed cell: NoSuchCell" grep -q "Error.NoSuchCell" <<<"$out"
+check "root got its CPUs back" test "$(cprop "$root" CPUs)" = "4 0 1 2 3"
+out=$(call $M $MI Disable)
+check "Disable succeeds" test -z "$out"
+check "Enabled=false, NumCells=0" test "$(mprop Enabled)/$(mprop NumCells)" = "false/0"
+
+# ---- cellctl's bus verbs against the same daemon ----
+if [ -n "$CELLCTL" ] && [ -x "$CELLCTL" ]; then
+	. "$TOP/tests/host/daemon/cellctl-bus.sh"
+fi
+
+# ---- clean exit: SIGTERM, no leak (LeakSanitizer runs at exit) ----
+kill -TERM "$daemon"
+wait "$daemon"
+st=$?
+check "cellmgrd exits 0 on SIGTERM, sanitizers silent" test "$st" = 0
+if grep -q "ERROR: \(Address\|Leak\)Sanitizer\|runtime error" "$dir/cellmgrd.log"; then
+	nok "no sanitizer report in cellmgrd's log"
+	grep -A20 "Sanitizer\|runtime error" "$dir/cellmgrd.log" | head -40 | sed 's/^/# /'
+else
+	ok "no sanitizer report in cellmgrd's log"
+fi
+echo "1..$n"
+[ $failures = 0 ]
