@@ -78,7 +78,12 @@ struct cv_pci_bar {
 
 #define CV_PCI_VALID_FLAGS	0U
 
-/* A PCI function owned by the cell. */
+/*
+ * A PCI function owned by the cell.  The hypervisor maps each BAR into the cell at its host
+ * address (the cell's memory regions do not list BARs); BARs lie in the root cell's I/O
+ * regions (its PCI windows).  No cell maps the ECAM window: the hypervisor mediates
+ * configuration space.  A function listed in the root cell is the root's own, never a cell's.
+ */
 struct cv_pci_device {
 	__u16 domain;
 	__u8 bus;
@@ -118,8 +123,10 @@ struct cv_cell_config {
 	__u32 shutdown_timeout_ms;	/* how long the cell may take to answer a shutdown */
 	__u32 reserved;			/* must be 0 */
 	struct cv_console console;	/* the UART the cell writes to, if any */
-	struct cv_array mem_regions;	/* struct cv_mem_region */
-	struct cv_array irq_ranges;	/* struct cv_irq_range */
+	struct cv_array mem_regions;	/* struct cv_mem_region; the root cell's include the
+					   RAM that cells take while they exist */
+	struct cv_array irq_ranges;	/* struct cv_irq_range: SPIs only; the root cell's are
+					   its own devices' lines, never given to a cell */
 	struct cv_array pci_devices;	/* struct cv_pci_device */
 };
 
