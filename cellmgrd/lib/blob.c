@@ -248,3 +248,13 @@ struct cc_config *cc_load_blob(const char *file, const void *data, size_t len,
 	}
 	return c;
 }
+
+/* The layout the blobs in the field have: a change here is an ABI change (bump the revision). */
+_Static_assert(sizeof(struct cv_blob_header) == 16, "ABI");
+_Static_assert(sizeof(struct cv_mem_region) == 32, "ABI");
+_Static_assert(sizeof(struct cv_irq_range) == 8, "ABI");
+_Static_assert(sizeof(struct cv_pci_device) == 112, "ABI");
+_Static_assert(sizeof(struct cv_console) == 16, "ABI");
+_Static_assert(sizeof(struct cv_cell_config) == 120, "ABI");
+_Static_assert(sizeof(struct cv_platform) == 48, "ABI");
+_Static_assert(sizeof(struct cv_system_config) == 112, "ABI");
