@@ -31,9 +31,9 @@ $(KMOD_OUT)/cellvisor.ko: $(KMOD_SRCS) $(wildcard include/cellvisor/*.h) kmod/bu
 	@mkdir -p $(KMOD_OUT)
 	@$(call kmod-links,kmod,$(KMOD_OUT))
 	@echo "  KMOD    $@ (for $(KMOD_RELEASE))"
-	$(Q)$(KMOD_KBUILD) $(if $(filter 1,$(V)),V=1) modules >$(KMOD_OUT)/build.log 2>&1 || \
+	+$(Q)$(KMOD_KBUILD) $(if $(filter 1,$(V)),V=1) modules >$(KMOD_OUT)/build.log 2>&1 || \
 		{ cat $(KMOD_OUT)/build.log >&2; exit 1; }
-	$(Q)! grep -E "warning:|WARNING:" $(KMOD_OUT)/build.log >&2 || \
+	$(Q)! grep -v "^make" $(KMOD_OUT)/build.log | grep -E "warning:|WARNING:" >&2 || \
 		{ echo "kmod: warnings are errors" >&2; rm -f $@; exit 1; }
 
 ARM64_TARGETS += $(KMOD_OUT)/cellvisor.ko
@@ -49,4 +49,4 @@ kmod-checkpatch:
 		$(addprefix $(CURDIR)/,$(shell find kmod tests/guest/modules -name "*.[ch]"))
 
 GUEST_TESTS += tests/guest/scenarios/kmod-basics.sh tests/guest/scenarios/kmod-enable-errors.sh \
-	tests/guest/scenarios/kmod-enable.sh
+	tests/guest/scenarios/kmod-enable.sh tests/guest/scenarios/kmod-cells.sh

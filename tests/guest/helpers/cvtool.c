@@ -16,6 +16,8 @@
  *   cvtool mutate IN OUT KIND          write a broken copy of system blob IN; KIND is one
  *                                      of magic, revision, size, reserved, flags, cpus,
  *                                      ram, small, rootcell
+ *   cvtool mutate-cell IN OUT KIND     the same for a cell blob; KIND: magic, revision,
+ *                                      name, allcpus, cpu63
  *   cvtool fake-image OUT [--abi N] [--magic N]
  *                                      an image header that fails the module's checks
  *                                      (bss of 1 GiB: too big for any hypervisor memory)
@@ -282,6 +284,39 @@ static int cmd_mutate(int argc, char **argv)
 	return 0;
 }
 
+/* Write a broken copy of cell blob IN; KIND: magic, revision, name, allcpus, cpu63. */
+static int cmd_mutate_cell(int argc, char **argv)
+{
+	struct cv_cell_config *c;
+	size_t size;
+	FILE *f;
+
+	if (argc != 3)
+		return USAGE;
+	c = read_file(argv[0], &size);
+	if (size < sizeof(*c)) {
+		fprintf(stderr, "cvtool: %s is not a cell blob\n", argv[0]);
+		return EINVAL;
+	}
+	if (!strcmp(argv[2], "magic"))
+		c->hdr.magic ^= 0x01000000;
+	else if (!strcmp(argv[2], "revision"))
+		c->hdr.revision = CV_CONFIG_REVISION + 1;
+	else if (!strcmp(argv[2], "name"))
+		memset(c->name, 'x', sizeof(c->name));
+	else if (!strcmp(argv[2], "allcpus"))
+		c->cpu_set = 0xf;
+	else if (!strcmp(argv[2], "cpu63"))
+		c->cpu_set = 1ULL << 63;
+	else
+		return USAGE;
+	f = fopen(argv[1], "wb");
+	if (!f || fwrite(c, 1, size, f) != size || fclose(f))
+		return fail(errno ? errno : EIO, argv[1]);
+	free(c);
+	return 0;
+}
+
 /*
  * A file with a Cellvisor image header and nothing to run, for the module's checks of
  * the image: --abi and --core make it fail one check or another before anything runs.
@@ -430,6 +465,8 @@ int main(int argc, char **argv)
 		ret = do_ioctl(open_dev(O_RDWR), _IO(CV_IOCTL_MAGIC, num(argv[0])), NULL);
 	else if (!strcmp(cmd, "mutate"))
 		ret = cmd_mutate(argc, argv);
+	else if (!strcmp(cmd, "mutate-cell"))
+		ret = cmd_mutate_cell(argc, argv);
 	else if (!strcmp(cmd, "fake-image"))
 		ret = cmd_fake_image(argc, argv);
 	else if (!strcmp(cmd, "console"))

@@ -42,7 +42,7 @@ t "before enable: the hyp stub answers the probe hvc (HVC_STUB_ERR)" [ "$(param 
 udevadm monitor --kernel --property --subsystem-match=misc > /tmp/uevents 2>&1 &
 mon=$!
 sleep 0.5
-$cvtool console --expect "cellvisor" --timeout 20000 > /tmp/console-follow 2>&1 &
+$cvtool console --expect "Cellvisor" --timeout 20000 > /tmp/console-follow 2>&1 &
 follow=$!
 sleep 0.3
 start=$(date +%s%N)
@@ -115,8 +115,9 @@ t "uevents: enabled and disabled announced by /dev/cellvisor" sh -c "grep -q CEL
 t "uevent: the root cell's creation, with its name" sh -c "grep -q CELL_NAME=root /tmp/uevents"
 
 # 20 cycles.
-avail0=$(awk '/^MemAvailable/ {print $2}' /proc/meminfo)
-slab0=$(awk '/^Slab/ {print $2}' /proc/meminfo)
+meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
+avail0=$(meminfo MemAvailable)
+slab0=$(meminfo Slab)
 ok=0
 i=0
 total=0
@@ -131,8 +132,8 @@ while [ $i -lt 20 ]; do
 	ok=$i
 done
 t "20 enable/disable cycles in a row" [ $ok = 20 ]
-avail1=$(awk '/^MemAvailable/ {print $2}' /proc/meminfo)
-slab1=$(awk '/^Slab/ {print $2}' /proc/meminfo)
+avail1=$(meminfo MemAvailable)
+slab1=$(meminfo Slab)
 echo "# MemAvailable $avail0 -> $avail1 kB, Slab $slab0 -> $slab1 kB"
 t "no memory leak over 20 cycles (slab grew < 512 kB)" [ $((slab1 - slab0)) -lt 512 ]
 t "CPUs all online after the cycles" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]

@@ -1,0 +1,101 @@
+#!/bin/sh
+# The module's side of the cell calls, with the hypervisor enabled.  First what the module
+# checks itself (malformed blobs, CPUs that are not the root cell's to give, the root cell
+# or unknown ids as targets, images outside the loadable regions); then a whole lifecycle
+# of uart-demo through the ioctls: create (its CPU leaves Linux, cells/<id> appears),
+# load, start, shutdown, destroy (the CPU comes back), with sysfs and uevents following.
+# timeout: 600
+n=0
+fails=0
+t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
+	desc=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
+}
+cvtool=/usr/libexec/cellvisor-test/cvtool
+sys=/sys/devices/cellvisor
+cfg=/usr/share/cellvisor/configs
+img=/usr/share/cellvisor/inmates/uart-demo.bin
+errno() {
+	want=$1; shift
+	out=$("$@" 2>&1); st=$?
+	echo "# $*: status $st: $out"
+	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
+}
+logged() { dmesg | tail -n 5 | grep -qF -- "$1"; }
+# wait_state ID STATE: the cell reaches STATE within 10 s
+wait_state() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(cat $sys/cells/$1/state 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	echo "# cell $1 state: $(cat $sys/cells/$1/state 2>&1), wanted $2"
+	return 1
+}
+
+modprobe cellvisor
+t "enable" $cvtool enable $cfg/system.cvb
+
+# What the module refuses by itself.
+for k in magic revision name allcpus cpu63; do $cvtool mutate-cell $cfg/uart-demo.cvb /tmp/bad-$k.cvb $k; done
+t "create: bad magic -> EINVAL" errno EINVAL $cvtool create /tmp/bad-magic.cvb
+t "  ... explained" logged "it is not a cell configuration blob"
+t "create: revision from the future -> EPROTO" errno EPROTO $cvtool create /tmp/bad-revision.cvb
+t "create: name without NUL -> EINVAL" errno EINVAL $cvtool create /tmp/bad-name.cvb
+t "create: every CPU of the root cell -> EBUSY" errno EBUSY $cvtool create /tmp/bad-allcpus.cvb
+t "  ... explained" logged "would take every CPU of the root cell"
+t "create: a CPU the root cell does not have -> EBUSY" errno EBUSY $cvtool create /tmp/bad-cpu63.cvb
+t "  ... explained" logged "are not the root cell's to give"
+t "no CPU went offline over the refusals" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+t "start the root cell -> EINVAL" errno EINVAL $cvtool start 0
+t "destroy the root cell -> EINVAL" errno EINVAL $cvtool destroy 0
+t "  ... explained" logged "cell 0 is the root cell"
+t "destroy an unknown cell -> ENOENT" errno ENOENT $cvtool destroy 42
+t "shutdown an unknown cell -> ENOENT" errno ENOENT $cvtool shutdown 42
+t "load an unknown cell -> ENOENT" errno ENOENT $cvtool load 42 $img@0x40000000
+t "info of an unknown cell -> ENOENT" errno ENOENT $cvtool info 42
+t "no cell but the root in sysfs" [ "$(ls $sys/cells)" = 0 ]
+
+# A whole lifecycle.
+udevadm monitor --kernel --property --subsystem-match=misc > /tmp/uevents 2>&1 &
+mon=$!
+sleep 0.5
+out=$($cvtool create $cfg/uart-demo.cvb 2>&1); st=$?
+echo "# create: status $st: $out"; dmesg | tail -n 3 | sed 's/^/# log: /'
+t "create uart-demo" [ $st = 0 ]
+id=$out
+t "  ... its id is > 0" [ "${id:-0}" -gt 0 ] 2>/dev/null
+t "  ... cells/<id>/name is uart-demo" [ "$(cat $sys/cells/$id/name)" = uart-demo ]
+t "  ... state created" wait_state $id created
+t "  ... cpus_assigned 2" [ "$(cat $sys/cells/$id/cpus_assigned)" = 2 ]
+t "  ... the root cell gave CPU 2 up" [ "$(cat $sys/cells/0/cpus_assigned)" = 0-1,3 ]
+t "  ... CPU 2 is offline in Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-1,3 ]
+t "create it twice -> EBUSY (CPU 2 is taken)" errno EBUSY $cvtool create $cfg/uart-demo.cvb
+t "load below the loadable region -> ERANGE" errno ERANGE $cvtool load $id $img@0x3ffff000
+t "  ... explained" logged "does not fit inside one of the cell's loadable memory regions"
+t "load past its end -> ERANGE" errno ERANGE $cvtool load $id $img@0x403ff800
+t "load into the comm region (not loadable) -> ERANGE" errno ERANGE $cvtool load $id $img@0x80000000
+t "load uart-demo.bin at 0x40000000" $cvtool load $id $img@0x40000000
+t "  ... state loadable" wait_state $id loadable
+t "start" $cvtool start $id
+t "  ... state running" wait_state $id running
+t "disable with a cell -> EBUSY" errno EBUSY $cvtool disable
+t "  ... explained" logged "destroy every cell first"
+t "info agrees with sysfs" sh -c "$cvtool info $id | grep -q '^name=uart-demo state=2 cpus=0x4 failed=0$'"
+t "shutdown" $cvtool shutdown $id
+t "  ... state shut down" wait_state $id "shut down"
+t "destroy" $cvtool destroy $id
+t "  ... cells/<id> is gone" test ! -e $sys/cells/$id
+t "  ... CPU 2 is back online in Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+t "  ... the root cell has CPU 2 again" [ "$(cat $sys/cells/0/cpus_assigned)" = 0-3 ]
+t "destroy it again -> ENOENT" errno ENOENT $cvtool destroy $id
+sleep 0.5
+kill $mon; wait $mon 2>/dev/null
+grep -E "CELLVISOR_EVENT|CELL_STATE" /tmp/uevents | sed 's/^/# uevent: /'
+t "uevents: cell-created, cell-state and cell-destroyed for uart-demo" sh -c \
+	"grep -q CELLVISOR_EVENT=cell-created /tmp/uevents && grep -q CELLVISOR_EVENT=cell-state /tmp/uevents && grep -q CELLVISOR_EVENT=cell-destroyed /tmp/uevents"
+t "disable" $cvtool disable
+t "no oops or warning in the kernel log" sh -c "! dmesg | grep -qE 'Oops|WARNING:|BUG:'"
+echo "1..$n"
+[ $fails = 0 ]
