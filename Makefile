@@ -15,6 +15,7 @@
 #   ARM64_TARGETS += files cross-built for the guest (prerequisites of 'all')
 #   HOST_TESTS    += host test programs; each prints TAP ("ok N - ...", "not ok N - ...")
 #   GUEST_TESTS   += scenario scripts for tests/guest/run, each printing TAP as well
+#   GUEST_BENCHES += benchmark scripts, run together in one guest by 'make bench'
 #   $(call stage,SOURCE,/PATH/IN/GUEST,MODE)  installs a file into the guest image
 #   GUEST_MODULES += in-tree kernel modules (by name) the guest needs, dependencies follow
 
@@ -41,6 +42,7 @@ DEPS_STAMP := $(O)/.deps-$(shell sha256sum .ci/install-deps | cut -c1-16)
 ARM64_TARGETS :=
 HOST_TESTS :=
 GUEST_TESTS :=
+GUEST_BENCHES :=
 STAGE_FILES :=
 GUEST_MODULES := virtio_mmio virtio_console
 
@@ -90,6 +92,9 @@ check-guest: image
 
 demo: image
 	$(Q)tests/guest/run --name demo --timeout 900 tests/guest/demo.sh
+
+bench: image
+	$(Q)tests/guest/run --name bench --timeout 1800 $(GUEST_BENCHES)
 
 shell: image
 	$(Q)tests/guest/run --shell

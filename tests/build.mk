@@ -17,3 +17,4 @@ $(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS_STAMP)
 	$(Q)rm -f $(GUEST_DIR)/base-*.cpio
 	$(Q)tests/guest/mkbase tests/guest/packages $@
 $(call stage,tests/guest/rootfs/modules-load.conf,/etc/modules-load.d/cellvisor-guest.conf,0644)
+GUEST_BENCHES += tests/guest/bench/boot.sh
