@@ -130,10 +130,11 @@ int cv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		default:	/* unknown conversion: show it, take no argument */
 			put(&o, '%');
 			if (!*fmt)
-				return (int)o.len;
+				goto end;
 			put(&o, *fmt);
 		}
 	}
+end:
 	if (size)
 		buf[MIN(o.len, size - 1)] = 0;
 	return (int)o.len;

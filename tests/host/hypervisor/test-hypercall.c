@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Host tests of hypercall dispatch and argument checks (hypervisor/core/hypercall.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cellvisor/header.h>
+#include <cellvisor/hypercall.h>
+#include <cv/cell.h>
+#include <cv/config.h>
+#include <cv/console.h>
+#include <cv/errno.h>
+#include <cv/hv.h>
+#include <cv/hypercall.h>
+#include <cv/percpu.h>
+
+#include "tap.h"
+
+/* Stand-ins for what the arch layer and the rest of the hypervisor provide. */
+struct page_pool mem_pool = { .pages = 4000, .used = 19 };
+struct page_pool remap_pool = { .pages = 4096, .used = 161 };
+static struct per_cpu cpus[2];
+static int disables;
+
+struct per_cpu *per_cpu(u64 id)
+{
+	return id < 2 ? &cpus[id] : NULL;
+}
+
+long hv_disable(struct per_cpu *cpu)
+{
+	(void)cpu;
+	disables++;
+	return 0;
+}
+
+/* Cell RAM is host memory here: physical address = host address. */
+void *arch_map_temp(u64 phys)
+{
+	return (void *)(size_t)phys;
+}
+
+void arch_unmap_temp(void *virt)
+{
+	(void)virt;
+}
+
+int arch_map_guest(struct cell *c, u64 ipa, u64 pa, u64 size, unsigned int flags)
+{
+	(void)c; (void)ipa; (void)pa; (void)size; (void)flags;
+	return 0;
+}
+
+struct root_blob {
+	struct cv_cell_config cfg;
+	struct cv_mem_region mem[2];
+};
+
+int main(void)
+{
+	u8 *ram = aligned_alloc(PAGE_SIZE, 3 * PAGE_SIZE), *ro = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	u64 ram_at = (u64)(size_t)ram, ro_at = (u64)(size_t)ro;
+	struct root_blob blob = { 0 };
+	struct cell other = { .id = 1, .state = CV_CELL_STATE_RUNNING };
+	struct cv_console_read *hdr = (void *)(ram + 96);
+	struct per_cpu *root_cpu = &cpus[0], *cell_cpu = &cpus[1];
+	long r;
+
+	blob.cfg.mem_regions = (struct cv_array){ sizeof(blob.cfg), 2 };
+	blob.mem[0] = (struct cv_mem_region){ ram_at, ram_at, 3 * PAGE_SIZE,
+					      CV_MEM_READ | CV_MEM_WRITE };
+	blob.mem[1] = (struct cv_mem_region){ ro_at, ro_at, PAGE_SIZE, CV_MEM_READ };
+	root_cell.config = &blob.cfg;
+	root_cell.state = CV_CELL_STATE_RUNNING;
+	other.config = &blob.cfg;
+	cell_add(&root_cell);
+	cell_add(&other);
+	*root_cpu = (struct per_cpu){ .id = 0, .present = true, .cell = &root_cell };
+	*cell_cpu = (struct per_cpu){ .id = 1, .present = true, .cell = &other,
+				      .state = CV_CPU_PARKED };
+	root_cpu->stats[CV_STAT_PSCI] = 7;
+
+	ok(hypercall(root_cpu, CV_HC_HYPERVISOR_GET_INFO, CV_INFO_MEM_POOL_SIZE, 0, 0) == 4000 &&
+	   hypercall(root_cpu, CV_HC_HYPERVISOR_GET_INFO, CV_INFO_MEM_POOL_USED, 0, 0) == 19 &&
+	   hypercall(root_cpu, CV_HC_HYPERVISOR_GET_INFO, CV_INFO_REMAP_POOL_SIZE, 0, 0) == 4096 &&
+	   hypercall(root_cpu, CV_HC_HYPERVISOR_GET_INFO, CV_INFO_REMAP_POOL_USED, 0, 0) == 161,
+	   "GET_INFO reports the pools");
+	ok(hypercall(root_cpu, CV_HC_HYPERVISOR_GET_INFO, CV_INFO_NUM_CELLS, 0, 0) == 2,
+	   "GET_INFO counts the cells");
+	ok(hypercall(cell_cpu, CV_HC_HYPERVISOR_GET_INFO, CV_INFO_ABI_REVISION, 0, 0) ==
+	   CV_ABI_REVISION, "any cell may ask the ABI revision");
+	ok(hypercall(root_cpu, CV_HC_HYPERVISOR_GET_INFO, 6, 0, 0) == -CV_EINVAL,
+	   "GET_INFO of an unknown item: -EINVAL");
+
+	ok(hypercall(cell_cpu, CV_HC_DISABLE, 0, 0, 0) == -CV_EPERM && disables == 0,
+	   "DISABLE from another cell: -EPERM, nothing done");
+	ok(hypercall(root_cpu, CV_HC_DISABLE, 0, 0, 0) == 0 && disables == 1,
+	   "DISABLE from the root goes to hv_disable");
+	ok(hypercall(cell_cpu, CV_HC_CPU_GET_INFO, 0, CV_CPU_INFO_STATE, 0) == -CV_EPERM &&
+	   hypercall(cell_cpu, CV_HC_CONSOLE_READ, ram_at, 64, 0) == -CV_EPERM &&
+	   hypercall(cell_cpu, CV_HC_CELL_CREATE, 0, 0, 0) == -CV_EPERM &&
+	   hypercall(cell_cpu, CV_HC_CELL_GET_STATE, 0, 0, 0) == -CV_EPERM &&
+	   hypercall(cell_cpu, CV_HC_CELL_SHUTDOWN, 1, 0, 0) == -CV_EPERM,
+	   "every root-only call from another cell: -EPERM");
+
+	ok(hypercall(root_cpu, CV_HC_CPU_GET_INFO, 1, CV_CPU_INFO_STATE, 0) == CV_CPU_PARKED,
+	   "CPU_GET_INFO state");
+	ok(hypercall(root_cpu, CV_HC_CPU_GET_INFO, 1, CV_CPU_INFO_CELL, 0) == 1,
+	   "CPU_GET_INFO owning cell");
+	ok(hypercall(root_cpu, CV_HC_CPU_GET_INFO, 0, CV_CPU_INFO_STAT_BASE + CV_STAT_PSCI, 0) == 7,
+	   "CPU_GET_INFO statistics");
+	ok(hypercall(root_cpu, CV_HC_CPU_GET_INFO, 0, CV_CPU_INFO_STAT_BASE + CV_NUM_STATS, 0) ==
+	   -CV_EINVAL, "a statistic past the last: -EINVAL");
+	ok(hypercall(root_cpu, CV_HC_CPU_GET_INFO, 0, 2, 0) == -CV_EINVAL,
+	   "an unknown CPU item: -EINVAL");
+	ok(hypercall(root_cpu, CV_HC_CPU_GET_INFO, 2, CV_CPU_INFO_STATE, 0) == -CV_EINVAL &&
+	   hypercall(root_cpu, CV_HC_CPU_GET_INFO, ~0ULL, CV_CPU_INFO_STATE, 0) == -CV_EINVAL,
+	   "a CPU the hypervisor does not have: -EINVAL");
+
+	ok(hypercall(root_cpu, CV_HC_CELL_GET_STATE, 0, 0, 0) == CV_CELL_STATE_RUNNING,
+	   "CELL_GET_STATE of the root");
+	ok(hypercall(root_cpu, CV_HC_CELL_GET_STATE, 9, 0, 0) == -CV_ENOENT &&
+	   hypercall(root_cpu, CV_HC_CELL_GET_STATE, 1ULL << 32, 0, 0) == -CV_ENOENT,
+	   "CELL_GET_STATE of no cell: -ENOENT");
+
+	ok(hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_PUTC, 'Q', 0, 0) == 0 &&
+	   cv_console.buf[(cv_console.seq - 1) % CV_CONSOLE_RING_SIZE] == 'Q',
+	   "DEBUG_CONSOLE_PUTC writes one character");
+	ok(hypercall(root_cpu, CV_HC_DEBUG_CONSOLE_PUTC, 0x100, 0, 0) == -CV_EINVAL,
+	   "PUTC of a value that is no byte: -EINVAL");
+
+	printk("line one\n");
+	hdr->seq = 0;
+	hdr->lost = 5;
+	r = hypercall(root_cpu, CV_HC_CONSOLE_READ, ram_at + 96, 3 * PAGE_SIZE - 96, 0);
+	ok(r == (long)cv_console.seq && hdr->seq == cv_console.seq && hdr->lost == 0 &&
+	   memcmp(ram + 96 + sizeof(*hdr) + r - 9, "line one\n", 9) == 0,
+	   "CONSOLE_READ copies the console after the header (%ld bytes)", r);
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ram_at + 96, 3 * PAGE_SIZE - 96, 0) == 0,
+	   "CONSOLE_READ from the end: 0 bytes");
+	hdr->seq = 0;
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ram_at + 96, sizeof(*hdr) + 4, 0) == 4 &&
+	   hdr->seq == 4, "a small buffer gets what fits");
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ram_at, sizeof(*hdr) - 1, 0) == -CV_EINVAL,
+	   "a buffer smaller than the header: -EINVAL");
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ram_at, 64, 1) == -CV_EINVAL,
+	   "a cell console that does not exist: -EINVAL");
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ram_at + 2 * PAGE_SIZE, PAGE_SIZE + 1, 0) ==
+	   -CV_EFAULT, "a buffer running past the cell's RAM: -EFAULT");
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ro_at, 64, 0) == -CV_EFAULT,
+	   "a buffer in read-only memory: -EFAULT");
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, 0x1000, 64, 0) == -CV_EFAULT,
+	   "a buffer outside the cell: -EFAULT");
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ~0ULL - 8, 64, 0) == -CV_EFAULT,
+	   "a buffer wrapping around: -EFAULT");
+
+	ok(hypercall(root_cpu, 99, 0, 0, 0) == -CV_ENOSYS &&
+	   hypercall(cell_cpu, 99, 0, 0, 0) == -CV_ENOSYS, "an unknown call: -ENOSYS");
+	free(ram);
+	free(ro);
+	return tap_done();
+}
