@@ -72,3 +72,7 @@ $(O)/tests/host/hypervisor/test-$(1): $(HV_TEST_DIR)/test-$(1).c $(HV_TEST_DIR)/
 	$(Q)$(HOST_CC) $(HV_TEST_CFLAGS) -o $$@ $$(filter %.c,$$^) $(HOST_LDFLAGS)
 endef
 $(foreach t,$(HV_TESTS),$(eval $(call hv-test-rule,$(t))))
+
+# Guest-tier scenarios of the hypervisor.
+GUEST_TESTS += tests/guest/scenarios/hv-enable.sh tests/guest/scenarios/hv-load.sh \
+	tests/guest/scenarios/hv-malformed.sh

@@ -80,6 +80,18 @@ static int master_init(const void *config, u64 config_size, u64 pool_start)
 	u64 pages;
 	int err;
 
+	/* The MMU-off phase checked the memory size; the rest of the blob is unchecked yet. */
+	hv.size = sys->hv_mem_size;
+	if (pool_start >= hv.phys + hv.size) {
+		printk("Cellvisor: no memory left for the page pool in 0x%llx bytes\n", hv.size);
+		return -CV_ENOMEM;
+	}
+	pages = MIN((hv.phys + hv.size - pool_start) / PAGE_SIZE, MEM_POOL_MAX_PAGES);
+	pool_init(&mem_pool, pool_start, pages, mem_bitmap);
+	/* Mirror to the UART early, so that a rejected configuration says why there too. */
+	if (arch_console_init(&sys->debug_console))
+		printk("Cellvisor: the debug console at 0x%llx cannot be used\n",
+		       sys->debug_console.address);
 	err = config_check_system(config, config_size, why, sizeof(why));
 	if (err) {
 		printk("Cellvisor: system configuration rejected: %s\n", why);
@@ -91,13 +103,6 @@ static int master_init(const void *config, u64 config_size, u64 pool_start)
 		return -CV_EINVAL;
 	}
 	hv.config = sys;
-	hv.size = sys->hv_mem_size;
-	if (pool_start >= hv.phys + hv.size) {
-		printk("Cellvisor: no memory left for the page pool in 0x%llx bytes\n", hv.size);
-		return -CV_ENOMEM;
-	}
-	pages = MIN((hv.phys + hv.size - pool_start) / PAGE_SIZE, MEM_POOL_MAX_PAGES);
-	pool_init(&mem_pool, pool_start, pages, mem_bitmap);
 	err = arch_init();
 	if (!err)
 		err = root_cell_init();

@@ -35,17 +35,21 @@ struct trap_frame *guest_frame(unsigned int cpu)
 	return (struct trap_frame *)(cv_stacks[cpu] + CV_STACK_SIZE) - 1;
 }
 
+int arch_console_init(const struct cv_console *con)
+{
+	pool_init(&remap_pool, CV_REMAP_VIRT, CV_REMAP_PAGES, remap_bitmap);
+	if (con->type != CV_CONSOLE_PL011 || !(con->flags & CV_CONSOLE_MIRROR))
+		return 0;
+	if (!con->address || !ALIGNED(con->address, PAGE_SIZE) || pl011_init(con->address))
+		return -CV_EINVAL;
+	console_set_mirror(pl011_putc);
+	return 0;
+}
+
 int arch_init(void)
 {
-	const struct cv_console *con = &hv.config->debug_console;
 	u64 id;
 
-	pool_init(&remap_pool, CV_REMAP_VIRT, CV_REMAP_PAGES, remap_bitmap);
-	if (con->type == CV_CONSOLE_PL011 && (con->flags & CV_CONSOLE_MIRROR)) {
-		if (pl011_init(con->address))
-			return -CV_ENOMEM;
-		console_set_mirror(pl011_putc);
-	}
 	/* A page of the remap area per CPU for cell memory, tables made once. */
 	for (id = 0; id < CV_HV_MAX_CPUS; id++) {
 		u64 va = pool_alloc(&remap_pool, 1, 1);

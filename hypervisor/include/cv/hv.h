@@ -56,6 +56,7 @@ long hv_disable(struct per_cpu *cpu);
 bool hv_disabling(void);
 
 /* The arch layer. */
+int arch_console_init(const struct cv_console *con);	/* mirror to the debug UART */
 int arch_init(void);				/* once, after the root cell exists */
 int arch_cpu_init(struct per_cpu *cpu);		/* every CPU, before the rendezvous */
 void arch_cpu_activate(struct per_cpu *cpu);	/* every CPU, after it: start the root */

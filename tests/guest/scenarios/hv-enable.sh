@@ -1,0 +1,78 @@
+#!/bin/sh
+# Hypervisor: enable makes Linux the deprivileged root cell and disable gives the machine
+# back.  At EL1 under stage 2; the hypervisor answers hypercalls and counts exits on every
+# CPU by reason; its memory reads as zeros from the root; its console says what it did;
+# hotplug goes through its PSCI; 20 enable/disable cycles in a row.
+# timeout: 900
+n=0
+fails=0
+t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
+	desc=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
+}
+cvtool=/usr/libexec/cellvisor-test/cvtool
+sys=/sys/devices/cellvisor
+blob=/usr/share/cellvisor/configs/system.cvb
+probe() { # probe: CurrentEL, the hvc answer and a scan of the hypervisor memory
+	rmmod cellvisor_test 2>/dev/null
+	modprobe cellvisor_test hv_phys=0x70000000 hv_size=0x1000000 "$@" || return 1
+	dmesg | grep 'cellvisor_test:' | tail -n1 | sed 's/^/# /'
+}
+param() { cat /sys/module/cellvisor_test/parameters/$1; }
+stat() { cat $sys/cells/0/statistics/cpu$1/exits_$2; }
+
+modprobe cellvisor
+$cvtool enable $blob; st=$?
+t "enable succeeds" [ $st = 0 ]
+t "the hypervisor console announces the root cell on 4 CPUs" \
+	grep -q "Cellvisor: enabled on 4 CPUs; root cell 'root'" $sys/console
+
+probe
+t "the root cell runs at EL1" [ "$(param current_el)" = 1 ]
+t "Cellvisor answers the probe hypercall with its ABI revision" [ "$(param hvc_answer)" = 1 ]
+t "the hypervisor memory reads as zeros from the root cell" [ "$(param scan_nonzero)" = 0 ]
+t "no image magic is visible in it" [ "$(param scan_magic)" = 0 ]
+
+for c in 0 1 2 3; do
+	h0=$(stat $c hypercall); t0=$(stat $c total)
+	taskset -c $c cat $sys/mem_pool_used > /dev/null
+	h1=$(stat $c hypercall); t1=$(stat $c total)
+	echo "# cpu$c: hypercall exits $h0 -> $h1, total $t0 -> $t1"
+	t "CPU $c: a hypercall made on it is counted there" [ "$h1" -gt "$h0" -a "$t1" -gt "$t0" ]
+done
+
+p0=$(stat 3 psci); m0=$(stat 3 mmio); q0=$(stat 0 psci)
+echo 0 > /sys/devices/system/cpu/cpu3/online
+t "CPU 3 goes offline (PSCI CPU_OFF parks it in the hypervisor)" \
+	[ "$(cat /sys/devices/system/cpu/online)" = 0-2 ]
+taskset -c 0 sh -c "echo 1 > /sys/devices/system/cpu/cpu3/online"
+t "CPU 3 comes back (PSCI CPU_ON from CPU 0)" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+p1=$(stat 3 psci); m1=$(stat 3 mmio); q1=$(stat 0 psci)
+echo "# cpu3 psci $p0 -> $p1, mmio $m0 -> $m1; cpu0 psci $q0 -> $q1"
+t "CPU 3 counted its PSCI call" [ "$p1" -gt "$p0" ]
+t "CPU 0 counted CPU_ON and AFFINITY_INFO" [ "$q1" -ge $((q0 + 2)) ]
+t "CPU 3's redistributor accesses were trapped and emulated (MMIO exits)" [ "$m1" -gt "$m0" ]
+t "a task runs on CPU 3 again" [ "$(taskset -c 3 cat /proc/self/stat | cut -d' ' -f39)" = 3 ]
+
+$cvtool disable; st=$?
+t "disable succeeds" [ $st = 0 ]
+probe
+t "after disable: EL2 is the hyp stub's again" [ "$(param hvc_answer)" = $((0xbadca11)) ]
+t "after disable: the hypervisor memory is plain memory again" [ "$(param scan_magic)" -ge 1 ]
+rmmod cellvisor_test
+
+i=0
+while [ $i -lt 20 ]; do
+	$cvtool enable $blob > /dev/null || break
+	[ "$(cat $sys/enabled)" = 1 ] || break
+	$cvtool disable > /dev/null || break
+	i=$((i + 1))
+done
+t "20 enable/disable cycles in a row ($i done)" [ $i = 20 ]
+t "all CPUs online after the cycles" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+t "no oops, warning or hung task in the kernel log" \
+	sh -c "! dmesg | grep -qE 'Oops|WARNING:|BUG:|blocked for more than|rcu.*stall'"
+rmmod cellvisor
+echo "1..$n"
+[ $fails = 0 ]

@@ -1,0 +1,66 @@
+#!/bin/sh
+# Hypervisor: system configurations that the module lets through but the hypervisor's own
+# checks reject.  Every CPU must come back with -EINVAL and Linux must carry on exactly as
+# before (CPUs online, EL2 back with the hyp stub); a sound configuration still enables.
+# timeout: 600
+n=0
+fails=0
+t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
+	desc=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
+}
+cvtool=/usr/libexec/cellvisor-test/cvtool
+sys=/sys/devices/cellvisor
+blob=/usr/share/cellvisor/configs/system.cvb
+bad=/tmp/bad.cvb
+read32() { od -An -tu4 -j"$2" -N4 "$1" | tr -d ' '; }
+write32() { # write32 FILE OFFSET VALUE: a little-endian 32-bit value
+	printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($3 & 255)) $(($3 >> 8 & 255)) \
+		$(($3 >> 16 & 255)) $(($3 >> 24 & 255)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+stub_answers() {
+	rmmod cellvisor_test 2>/dev/null
+	modprobe cellvisor_test || return 1
+	[ "$(cat /sys/module/cellvisor_test/parameters/hvc_answer)" = $((0xbadca11)) ]
+}
+# Offsets in struct cv_system_config and the embedded root cell (include/cellvisor/config.h).
+root=$(read32 $blob 104)
+regions=$((root + $(read32 $blob $((root + 96)))))
+irqs=$((root + $(read32 $blob $((root + 104)))))
+
+reject() { # reject DESCRIPTION OFFSET VALUE
+	cp $blob $bad
+	write32 $bad "$2" "$3"
+	out=$($cvtool enable $bad 2>&1); st=$?
+	echo "# $1: status $st: $out"
+	t "$1: refused with EINVAL" sh -c "[ $st != 0 ] && echo '$out' | grep -q EINVAL"
+	t "$1: Linux keeps all 4 CPUs" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+	t "$1: the hyp stub holds EL2 again" stub_answers
+	t "$1: not enabled" [ "$(cat $sys/enabled)" = 0 ]
+}
+
+modprobe cellvisor
+reject "GIC version 2" 72 2
+reject "maintenance interrupt not a PPI" 76 40
+reject "interrupt count not a multiple of 32" 96 100
+reject "unknown debug console type" 48 7
+reject "hypervisor memory grown over the root's RAM at 0x71000000" 32 $((32 << 20))
+reject "root memory region with an unknown flag" $((regions + 24)) \
+	$(( $(read32 $blob $((regions + 24))) | 0x200 ))
+reject "root interrupt range starting at an SGI" $irqs 10
+dmesg | grep 'cellvisor.*failed to start' | tail -n1 | sed 's/^/# /'
+t "the module logged why each enable failed" \
+	[ "$(dmesg | grep -c 'cellvisor.*failed to start (-22)')" -ge 7 ]
+
+$cvtool enable $blob; st=$?
+t "a sound configuration still enables after all that" [ $st = 0 ]
+t "the hypervisor console announces the new enable" \
+	grep -q "Cellvisor: enabled on 4 CPUs" $sys/console
+$cvtool disable; st=$?
+t "and disables" [ $st = 0 ]
+t "no oops or warning in the kernel log" sh -c "! dmesg | grep -qE 'Oops|WARNING:|BUG:'"
+rmmod cellvisor_test cellvisor
+echo "1..$n"
+[ $fails = 0 ]
