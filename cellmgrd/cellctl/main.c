@@ -7,6 +7,7 @@
 
 #include <cellvisor/config.h>
 
+#include "bus.h"
 #include "cellctl.h"
 
 const char *cellctl_program = "cellctl";
@@ -14,6 +15,20 @@ const char *cellctl_program = "cellctl";
 static const struct cellctl_verb verbs[] = {
 	{ "config", "check|compile|show ...",
 	  "check, compile and show configuration files (no daemon needed)", cellctl_config },
+	/* Through cellmgrd on the system bus (bus.h, verbs-cells.c). */
+	{ "enable", "[SYSTEM-CONFIG]", "enable the hypervisor", cellctl_enable },
+	{ "disable", "", "disable the hypervisor", cellctl_disable },
+	{ "list", "[--json] [--no-legend]", "list the cells", cellctl_list },
+	{ "status", "[NAME] [--json] [-n LINES]", "state and last console lines", cellctl_status },
+	{ "show", "[NAME] [-p PROP] [--value] [--json]", "properties as KEY=VALUE",
+	  cellctl_show },
+	{ "create", "CELL-CONFIG", "create a cell", cellctl_create },
+	{ "load", "NAME [IMAGE@ADDRESS...]", "load images (default: its config's)",
+	  cellctl_load },
+	{ "start", "NAME [--config FILE] [--wait] [--follow]", "start a cell", cellctl_start },
+	{ "shutdown", "NAME [--destroy]", "shut a cell down", cellctl_shutdown },
+	{ "destroy", "NAME", "destroy a cell", cellctl_destroy },
+	{ "console", "NAME|--hypervisor [-f]", "print a console", cellctl_console },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -1,0 +1,1058 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cellctl: the verbs that go through cellmgrd (org.cellvisor.cell1 on the system bus):
+ * enable, disable, list, status, show, create, load, start, shutdown, destroy, console.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <systemd/sd-daemon.h>
+
+#include "bus.h"
+#include "cellctl.h"
+
+#define DEFAULT_SYSTEM	"/etc/cellvisor/system.json"
+
+/* Parse options; on error return from the verb. */
+#define PARSE(accepted, min, max, synopsis)						\
+	struct bus_opts o;								\
+	int first = bus_parse(argc, argv, accepted, &o);				\
+	if (first < 0) {								\
+		bus_opts_free(&o);							\
+		return -first;								\
+	}										\
+	if (argc - first < (min) || argc - first > (max)) {				\
+		bus_opts_free(&o);							\
+		return cellctl_usage_error("usage: %s %s", argv[0], synopsis);		\
+	}
+
+static char *absolute(const char *path)
+{
+	char *p = realpath(path, NULL);
+
+	if (!p)
+		fprintf(stderr, "%s: %s: %s\n", cellctl_program, path, strerror(errno));
+	return p;
+}
+
+/* Call a method without arguments on a cell or the manager; report errors. */
+static int simple_call(sd_bus *bus, const char *path, const char *iface, const char *method,
+		       const char *what, const char *sig, ...)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *m = NULL, *reply = NULL;
+	va_list ap;
+	int r;
+
+	r = sd_bus_message_new_method_call(bus, &m, BUS_SERVICE, path, iface, method);
+	if (r >= 0 && sig && *sig) {
+		va_start(ap, sig);
+		r = sd_bus_message_appendv(m, sig, ap);
+		va_end(ap);
+	}
+	if (r >= 0)
+		r = sd_bus_call(bus, m, BUS_LONG_CALL, &e, &reply);
+	sd_bus_message_unref(m);
+	sd_bus_message_unref(reply);
+	if (r < 0) {
+		r = bus_error(what, &e, r);
+		sd_bus_error_free(&e);
+		return r;
+	}
+	return CELLCTL_EXIT_OK;
+}
+
+/* ---- properties as text and as JSON ---- */
+
+static char *fmt_timestamp(uint64_t usec)
+{
+	char buf[64], *s = NULL;
+	time_t t = usec / 1000000;
+	struct tm tm;
+
+	if (!usec)
+		return strdup("");
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%a %Y-%m-%d %H:%M:%S %Z", &tm);
+	s = strdup(buf);
+	return s;
+}
+
+/* Append to a growing string. */
+static void cat(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cat(char **s, const char *fmt, ...)
+{
+	char *add = NULL, *n = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&add, fmt, ap) < 0)
+		add = NULL;
+	va_end(ap);
+	if (!add)
+		return;
+	if (asprintf(&n, "%s%s", *s ? *s : "", add) < 0)
+		n = NULL;
+	free(add);
+	if (n) {
+		free(*s);
+		*s = n;
+	}
+}
+
+/*
+ * Read the variant at the message's position: its text form (systemctl show style) and
+ * its JSON form.  Either output may be NULL.
+ */
+static int read_value(sd_bus_message *m, const char *name, char **text, cJSON **json)
+{
+	const char *sig;
+	char *t = NULL;
+	cJSON *j = NULL;
+	int r;
+
+	r = sd_bus_message_peek_type(m, NULL, &sig);
+	if (r < 0)
+		return r;
+	r = sd_bus_message_enter_container(m, 'v', sig);
+	if (r < 0)
+		return r;
+	if (!strcmp(sig, "s") || !strcmp(sig, "o")) {
+		const char *s;
+
+		r = sd_bus_message_read_basic(m, sig[0], &s);
+		if (r >= 0) {
+			t = strdup(s);
+			j = cJSON_CreateString(s);
+		}
+	} else if (!strcmp(sig, "b")) {
+		int b;
+
+		r = sd_bus_message_read_basic(m, 'b', &b);
+		if (r >= 0) {
+			t = strdup(b ? "yes" : "no");
+			j = cJSON_CreateBool(b);
+		}
+	} else if (!strcmp(sig, "u") || !strcmp(sig, "t")) {
+		uint64_t v = 0;
+		uint32_t u;
+
+		if (sig[0] == 'u') {
+			r = sd_bus_message_read_basic(m, 'u', &u);
+			v = u;
+		} else {
+			r = sd_bus_message_read_basic(m, 't', &v);
+		}
+		if (r >= 0) {
+			if (strstr(name, "Timestamp") && !strstr(name, "Monotonic"))
+				t = fmt_timestamp(v);
+			else if (asprintf(&t, "%" PRIu64, v) < 0)
+				t = NULL;
+			j = cJSON_CreateNumber((double)v);
+		}
+	} else if (!strcmp(sig, "au")) {
+		uint32_t u;
+
+		j = cJSON_CreateArray();
+		t = strdup("");
+		r = sd_bus_message_enter_container(m, 'a', "u");
+		while (r >= 0 && (r = sd_bus_message_read_basic(m, 'u', &u)) > 0) {
+			cat(&t, "%s%u", t && *t ? " " : "", u);
+			cJSON_AddItemToArray(j, cJSON_CreateNumber(u));
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+	} else if (!strcmp(sig, "a(tttas)")) {
+		j = cJSON_CreateArray();
+		t = strdup("");
+		r = sd_bus_message_enter_container(m, 'a', "(tttas)");
+		while (r >= 0 && (r = sd_bus_message_enter_container(m, 'r', "tttas")) > 0) {
+			uint64_t phys, virt, size;
+			const char *flag;
+			cJSON *o = cJSON_CreateObject(), *flags = cJSON_CreateArray();
+			char *fl = strdup("");
+
+			r = sd_bus_message_read(m, "ttt", &phys, &virt, &size);
+			if (r >= 0)
+				r = sd_bus_message_enter_container(m, 'a', "s");
+			while (r >= 0 && (r = sd_bus_message_read_basic(m, 's', &flag)) > 0) {
+				cat(&fl, "%s%s", fl && *fl ? "," : "", flag);
+				cJSON_AddItemToArray(flags, cJSON_CreateString(flag));
+			}
+			if (r >= 0)
+				r = sd_bus_message_exit_container(m);
+			if (r >= 0)
+				r = sd_bus_message_exit_container(m);
+			cat(&t, "%sphys=%#" PRIx64 " virt=%#" PRIx64 " size=%#" PRIx64 " flags=%s",
+			    t && *t ? "; " : "", phys, virt, size, fl ? fl : "");
+			free(fl);
+			cJSON_AddNumberToObject(o, "phys_start", (double)phys);
+			cJSON_AddNumberToObject(o, "virt_start", (double)virt);
+			cJSON_AddNumberToObject(o, "size", (double)size);
+			cJSON_AddItemToObject(o, "flags", flags);
+			cJSON_AddItemToArray(j, o);
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+	} else if (!strcmp(sig, "a(uu)")) {
+		uint32_t a, b;
+
+		j = cJSON_CreateArray();
+		t = strdup("");
+		r = sd_bus_message_enter_container(m, 'a', "(uu)");
+		while (r >= 0 && (r = sd_bus_message_read(m, "(uu)", &a, &b)) > 0) {
+			cJSON *o = cJSON_CreateObject();
+
+			if (b > 1)
+				cat(&t, "%s%u-%u", t && *t ? " " : "", a, a + b - 1);
+			else
+				cat(&t, "%s%u", t && *t ? " " : "", a);
+			cJSON_AddNumberToObject(o, "first", a);
+			cJSON_AddNumberToObject(o, "count", b);
+			cJSON_AddItemToArray(j, o);
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+	} else if (!strcmp(sig, "a(su)")) {
+		const char *dev;
+		uint32_t irq;
+
+		j = cJSON_CreateArray();
+		t = strdup("");
+		r = sd_bus_message_enter_container(m, 'a', "(su)");
+		while (r >= 0 && (r = sd_bus_message_read(m, "(su)", &dev, &irq)) > 0) {
+			cJSON *o = cJSON_CreateObject();
+
+			cat(&t, "%s%s", t && *t ? " " : "", dev);
+			if (irq)
+				cat(&t, "(irq %u)", irq);
+			cJSON_AddStringToObject(o, "device", dev);
+			cJSON_AddNumberToObject(o, "intx_irq", irq);
+			cJSON_AddItemToArray(j, o);
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+	} else if (!strcmp(sig, "a(st)")) {
+		const char *path;
+		uint64_t addr;
+
+		j = cJSON_CreateArray();
+		t = strdup("");
+		r = sd_bus_message_enter_container(m, 'a', "(st)");
+		while (r >= 0 && (r = sd_bus_message_read(m, "(st)", &path, &addr)) > 0) {
+			cJSON *o = cJSON_CreateObject();
+
+			cat(&t, "%s%s@%#" PRIx64, t && *t ? " " : "", path, addr);
+			cJSON_AddStringToObject(o, "path", path);
+			cJSON_AddNumberToObject(o, "address", (double)addr);
+			cJSON_AddItemToArray(j, o);
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+	} else if (!strcmp(sig, "a{st}")) {
+		const char *k;
+		uint64_t v;
+
+		j = cJSON_CreateObject();
+		t = strdup("");
+		r = sd_bus_message_enter_container(m, 'a', "{st}");
+		while (r >= 0 && (r = sd_bus_message_read(m, "{st}", &k, &v)) > 0) {
+			cat(&t, "%s%s=%" PRIu64, t && *t ? " " : "", k, v);
+			cJSON_AddNumberToObject(j, k, (double)v);
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+	} else {
+		r = sd_bus_message_skip(m, sig);
+		t = strdup("");
+		j = cJSON_CreateNull();
+	}
+	if (r >= 0)
+		r = sd_bus_message_exit_container(m);
+	if (r < 0 || !t || !j) {
+		free(t);
+		cJSON_Delete(j);
+		return r < 0 ? r : -ENOMEM;
+	}
+	if (text)
+		*text = t;
+	else
+		free(t);
+	if (json)
+		*json = j;
+	else
+		cJSON_Delete(j);
+	return 0;
+}
+
+struct prop {
+	char *name, *text;
+	cJSON *json;
+};
+
+struct props {
+	struct prop *p;
+	size_t n;
+};
+
+static void props_free(struct props *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		free(ps->p[i].name);
+		free(ps->p[i].text);
+		cJSON_Delete(ps->p[i].json);
+	}
+	free(ps->p);
+	ps->p = NULL;
+	ps->n = 0;
+}
+
+static const struct prop *prop_get(const struct props *ps, const char *name)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->p[i].name, name))
+			return &ps->p[i];
+	return NULL;
+}
+
+static const char *prop_text(const struct props *ps, const char *name)
+{
+	const struct prop *p = prop_get(ps, name);
+
+	return p ? p->text : "";
+}
+
+static uint64_t prop_num(const struct props *ps, const char *name)
+{
+	const struct prop *p = prop_get(ps, name);
+
+	return p && cJSON_IsNumber(p->json) ? (uint64_t)p->json->valuedouble : 0;
+}
+
+static int get_all(sd_bus *bus, const char *path, const char *iface, struct props *ps,
+		   const char *what)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	int r;
+
+	memset(ps, 0, sizeof(*ps));
+	r = sd_bus_call_method(bus, BUS_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll",
+			       &e, &reply, "s", iface);
+	if (r < 0) {
+		r = bus_error(what, &e, r);
+		sd_bus_error_free(&e);
+		return r;
+	}
+	r = sd_bus_message_enter_container(reply, 'a', "{sv}");
+	while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
+		const char *name;
+		struct prop *n;
+
+		r = sd_bus_message_read(reply, "s", &name);
+		if (r < 0)
+			break;
+		n = realloc(ps->p, (ps->n + 1) * sizeof(*n));
+		if (!n) {
+			r = -ENOMEM;
+			break;
+		}
+		ps->p = n;
+		n = &ps->p[ps->n];
+		memset(n, 0, sizeof(*n));
+		n->name = strdup(name);
+		r = read_value(reply, name, &n->text, &n->json);
+		if (r < 0) {
+			free(n->name);
+			break;
+		}
+		ps->n++;
+		r = sd_bus_message_exit_container(reply);
+	}
+	sd_bus_message_unref(reply);
+	if (r < 0) {
+		fprintf(stderr, "%s: %s: unreadable answer from cellmgrd: %s\n", cellctl_program,
+			what, strerror(-r));
+		props_free(ps);
+		return CELLCTL_EXIT_INVALID;
+	}
+	return CELLCTL_EXIT_OK;
+}
+
+static bool wanted(const struct bus_opts *o, const char *name)
+{
+	if (!o->num_properties)
+		return true;
+	for (int i = 0; i < o->num_properties; i++) {
+		/* -p accepts comma-separated lists too */
+		const char *p = o->properties[i];
+		size_t n = strlen(name);
+
+		for (const char *s = p; (s = strstr(s, name)); s += n)
+			if ((s == p || s[-1] == ',') && (s[n] == ',' || !s[n]))
+				return true;
+	}
+	return false;
+}
+
+static void print_json(cJSON *j)
+{
+	char *s = cJSON_PrintUnformatted(j);
+
+	if (s) {
+		puts(s);
+		free(s);
+	}
+}
+
+/* ---- verbs ---- */
+
+int cellctl_enable(int argc, char **argv)
+{
+	PARSE("host no-ask-password quiet", 0, 1, "[SYSTEM-CONFIG]");
+	char *path = absolute(first < argc ? argv[first] : DEFAULT_SYSTEM);
+	sd_bus *bus;
+	int r = CELLCTL_EXIT_INVALID;
+
+	if (path && (bus = bus_connect(&o))) {
+		r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "Enable", "enable", "s", path);
+		sd_bus_flush_close_unref(bus);
+	} else if (path) {
+		r = CELLCTL_EXIT_NO_DAEMON;
+	}
+	free(path);
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_disable(int argc, char **argv)
+{
+	PARSE("host no-ask-password quiet", 0, 0, "");
+	sd_bus *bus = bus_connect(&o);
+	int r = CELLCTL_EXIT_NO_DAEMON;
+
+	if (bus) {
+		r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "Disable", "disable", NULL);
+		sd_bus_flush_close_unref(bus);
+	}
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_create(int argc, char **argv)
+{
+	PARSE("host no-ask-password quiet", 1, 1, "CELL-CONFIG");
+	char *path = absolute(argv[first]);
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	sd_bus *bus = NULL;
+	int r = CELLCTL_EXIT_INVALID;
+
+	if (path && (bus = bus_connect(&o))) {
+		r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "CreateCell",
+				       &e, &reply, "s", path);
+		if (r < 0) {
+			r = bus_error("create", &e, r);
+		} else {
+			const char *obj;
+
+			if (sd_bus_message_read(reply, "o", &obj) >= 0 && !o.quiet)
+				printf("%s\n", obj);
+			r = CELLCTL_EXIT_OK;
+		}
+	} else if (path) {
+		r = CELLCTL_EXIT_NO_DAEMON;
+	}
+	sd_bus_error_free(&e);
+	sd_bus_message_unref(reply);
+	sd_bus_flush_close_unref(bus);
+	free(path);
+	bus_opts_free(&o);
+	return r;
+}
+
+/* A cell method without arguments (Start, Shutdown, Destroy). */
+static int cell_call(const struct bus_opts *o, sd_bus *bus, const char *name, const char *method,
+		     const char *verb)
+{
+	char *path = NULL, what[96];
+	int r = bus_get_cell(bus, name, &path);
+
+	if (r < 0)
+		return -r;
+	snprintf(what, sizeof(what), "%s %s", verb, name);
+	r = simple_call(bus, path, BUS_CELL_I, method, what, NULL);
+	(void)o;
+	free(path);
+	return r;
+}
+
+int cellctl_load(int argc, char **argv)
+{
+	PARSE("host no-ask-password quiet", 1, 65, "NAME [IMAGE@ADDRESS...]");
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *m = NULL, *reply = NULL;
+	char *path = NULL, what[96];
+	sd_bus *bus = bus_connect(&o);
+	int r;
+
+	if (!bus) {
+		bus_opts_free(&o);
+		return CELLCTL_EXIT_NO_DAEMON;
+	}
+	r = bus_get_cell(bus, argv[first], &path);
+	if (r < 0) {
+		r = -r;
+		goto out;
+	}
+	r = sd_bus_message_new_method_call(bus, &m, BUS_SERVICE, path, BUS_CELL_I, "Load");
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "(st)");
+	for (int i = first + 1; r >= 0 && i < argc; i++) {
+		char *at = strrchr(argv[i], '@'), *file, *end;
+		unsigned long long addr;
+
+		if (!at || at == argv[i]) {
+			r = cellctl_usage_error("load: \"%s\" is not IMAGE@ADDRESS", argv[i]);
+			goto out;
+		}
+		addr = strtoull(at + 1, &end, 0);
+		if (!at[1] || *end) {
+			r = cellctl_usage_error("load: bad address in \"%s\"", argv[i]);
+			goto out;
+		}
+		*at = 0;
+		file = absolute(argv[i]);
+		if (!file) {
+			r = CELLCTL_EXIT_INVALID;
+			goto out;
+		}
+		r = sd_bus_message_append(m, "(st)", file, (uint64_t)addr);
+		free(file);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	if (r >= 0)
+		r = sd_bus_call(bus, m, BUS_LONG_CALL, &e, &reply);
+	snprintf(what, sizeof(what), "load %s", argv[first]);
+	r = r < 0 ? bus_error(what, &e, r) : CELLCTL_EXIT_OK;
+out:
+	sd_bus_error_free(&e);
+	sd_bus_message_unref(m);
+	sd_bus_message_unref(reply);
+	free(path);
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+static int wait_running(sd_bus *bus, const char *name, const char *path)
+{
+	for (int i = 0; i < 100; i++) {
+		char *state = NULL;
+		sd_bus_error e = SD_BUS_ERROR_NULL;
+		int r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e,
+						   &state);
+
+		if (r < 0) {
+			r = bus_error(name, &e, r);
+			sd_bus_error_free(&e);
+			return r;
+		}
+		if (!strncmp(state, "running", 7)) {
+			free(state);
+			return CELLCTL_EXIT_OK;
+		}
+		if (!strcmp(state, "failed")) {
+			fprintf(stderr, "%s: cell %s failed\n", cellctl_program, name);
+			free(state);
+			return CELLCTL_EXIT_CELL_FAILED;
+		}
+		free(state);
+		usleep(100000);
+	}
+	fprintf(stderr, "%s: cell %s did not reach \"running\" within 10 s\n", cellctl_program,
+		name);
+	return CELLCTL_EXIT_INVALID;
+}
+
+int cellctl_start(int argc, char **argv)
+{
+	PARSE("host no-ask-password quiet config wait follow notify", 1, 1, "NAME");
+	const char *name = argv[first];
+	char *path = NULL, *state = NULL, *cfg = NULL, what[96];
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus *bus = bus_connect(&o);
+	int r;
+
+	if (!bus) {
+		bus_opts_free(&o);
+		return CELLCTL_EXIT_NO_DAEMON;
+	}
+	snprintf(what, sizeof(what), "start %s", name);
+	if (o.config) {
+		/* Bring the cell up from its configuration: create, load, start as needed. */
+		cfg = absolute(o.config);
+		if (!cfg) {
+			r = CELLCTL_EXIT_INVALID;
+			goto out;
+		}
+		r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "GetCell", &e,
+				       NULL, "s", name);
+		if (r < 0 && sd_bus_error_has_name(&e, "org.cellvisor.cell1.Error.NoSuchCell")) {
+			sd_bus_error_free(&e);
+			r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "CreateCell", what, "s",
+					cfg);
+			if (r)
+				goto out;
+		} else if (r < 0) {
+			r = bus_error(what, &e, r);
+			goto out;
+		}
+	}
+	r = bus_get_cell(bus, name, &path);
+	if (r < 0) {
+		r = -r;
+		goto out;
+	}
+	r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, &state);
+	if (r < 0) {
+		r = bus_error(what, &e, r);
+		goto out;
+	}
+	if (strncmp(state, "running", 7)) {
+		if (o.config) {
+			r = simple_call(bus, path, BUS_CELL_I, "Load", what, "a(st)", 0);
+			if (r)
+				goto out;
+		}
+		if (o.notify)
+			sd_notifyf(0, "STATUS=Starting cell %s", name);
+		r = simple_call(bus, path, BUS_CELL_I, "Start", what, NULL);
+		if (r)
+			goto out;
+	} else if (!o.config && !o.follow) {
+		fprintf(stderr, "%s: %s: cell %s is already running\n", cellctl_program, what,
+			name);
+		r = CELLCTL_EXIT_REFUSED;
+		goto out;
+	}
+	if (o.wait || o.follow) {
+		r = wait_running(bus, name, path);
+		if (r)
+			goto out;
+	}
+	if (o.follow) {
+		sd_bus_flush_close_unref(bus);
+		bus = NULL;
+		r = bus_follow(&o, name, true, true, o.notify);
+		goto out;
+	}
+	if (o.notify)
+		sd_notifyf(0, "READY=1\nSTATUS=Cell %s is running", name);
+	r = CELLCTL_EXIT_OK;
+out:
+	sd_bus_error_free(&e);
+	free(state);
+	free(path);
+	free(cfg);
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_shutdown(int argc, char **argv)
+{
+	PARSE("host no-ask-password quiet destroy", 1, 1, "NAME");
+	const char *name = argv[first];
+	sd_bus *bus = bus_connect(&o);
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	char *path = NULL, *state = NULL, what[96];
+	int r;
+
+	if (!bus) {
+		bus_opts_free(&o);
+		return CELLCTL_EXIT_NO_DAEMON;
+	}
+	if (!o.destroy) {
+		r = cell_call(&o, bus, name, "Shutdown", "shutdown");
+		goto out;
+	}
+	/* --destroy: for units; a cell that is already gone is fine. */
+	snprintf(what, sizeof(what), "shutdown %s", name);
+	r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "GetCell", &e, NULL,
+			       "s", name);
+	if (r < 0 && sd_bus_error_has_name(&e, "org.cellvisor.cell1.Error.NoSuchCell")) {
+		r = CELLCTL_EXIT_OK;
+		goto out;
+	}
+	r = bus_get_cell(bus, name, &path);
+	if (r < 0) {
+		r = -r;
+		goto out;
+	}
+	r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, &state);
+	if (r < 0) {
+		r = bus_error(what, &e, r);
+		goto out;
+	}
+	if (!strncmp(state, "running", 7)) {
+		r = simple_call(bus, path, BUS_CELL_I, "Shutdown", what, NULL);
+		if (r && r != CELLCTL_EXIT_CELL_FAILED)
+			goto out;
+	}
+	snprintf(what, sizeof(what), "destroy %s", name);
+	r = simple_call(bus, path, BUS_CELL_I, "Destroy", what, NULL);
+out:
+	sd_bus_error_free(&e);
+	free(state);
+	free(path);
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_destroy(int argc, char **argv)
+{
+	PARSE("host no-ask-password quiet", 1, 1, "NAME");
+	sd_bus *bus = bus_connect(&o);
+	int r = CELLCTL_EXIT_NO_DAEMON;
+
+	if (bus) {
+		r = cell_call(&o, bus, argv[first], "Destroy", "destroy");
+		sd_bus_flush_close_unref(bus);
+	}
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_console(int argc, char **argv)
+{
+	PARSE("host quiet follow hypervisor", 0, 1, "NAME|--hypervisor [-f]");
+	int r;
+
+	if ((first < argc) == o.hypervisor) {
+		bus_opts_free(&o);
+		return cellctl_usage_error("console: name a cell, or say --hypervisor");
+	}
+	r = bus_follow(&o, o.hypervisor ? NULL : argv[first], o.follow, false, false);
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_list(int argc, char **argv)
+{
+	PARSE("host json no-legend no-pager", 0, 0, "");
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	sd_bus *bus = bus_connect(&o);
+	const char *name, *state, *path;
+	cJSON *arr = NULL;
+	uint32_t id;
+	unsigned count = 0;
+	int r;
+
+	if (!bus) {
+		bus_opts_free(&o);
+		return CELLCTL_EXIT_NO_DAEMON;
+	}
+	r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "ListCells", &e,
+			       &reply, "");
+	if (r < 0) {
+		r = bus_error("list", &e, r);
+		goto out;
+	}
+	if (o.json)
+		arr = cJSON_CreateArray();
+	else if (!o.no_legend)
+		printf("%-31s %4s %-15s %s\n", "NAME", "ID", "STATE", "CPUS");
+	r = sd_bus_message_enter_container(reply, 'a', "(ssou)");
+	while (r >= 0 && (r = sd_bus_message_read(reply, "(ssou)", &name, &state, &path, &id)) > 0) {
+		sd_bus_message *cpus = NULL;
+		char *text = NULL;
+		cJSON *cj = NULL;
+
+		/* sd_bus_get_property() leaves the reply inside the variant. */
+		if (sd_bus_get_property(bus, BUS_SERVICE, path, BUS_CELL_I, "CPUs", NULL, &cpus,
+					"au") >= 0 &&
+		    sd_bus_message_enter_container(cpus, 'a', "u") >= 0) {
+			uint32_t cpu;
+
+			cj = cJSON_CreateArray();
+			text = strdup("");
+			while (sd_bus_message_read_basic(cpus, 'u', &cpu) > 0) {
+				cat(&text, "%s%u", text && *text ? "," : "", cpu);
+				cJSON_AddItemToArray(cj, cJSON_CreateNumber(cpu));
+			}
+		}
+		sd_bus_message_unref(cpus);
+		if (o.json) {
+			cJSON *c = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(c, "name", name);
+			cJSON_AddNumberToObject(c, "id", id);
+			cJSON_AddStringToObject(c, "state", state);
+			cJSON_AddStringToObject(c, "object", path);
+			cJSON_AddItemToObject(c, "cpus", cj ? cj : cJSON_CreateArray());
+			cj = NULL;
+			cJSON_AddItemToArray(arr, c);
+		} else {
+			printf("%-31s %4u %-15s %s\n", name, id, state, text ? text : "");
+		}
+		cJSON_Delete(cj);
+		free(text);
+		count++;
+	}
+	if (r < 0) {
+		fprintf(stderr, "%s: list: unreadable answer: %s\n", cellctl_program, strerror(-r));
+		r = CELLCTL_EXIT_INVALID;
+		goto out;
+	}
+	if (o.json)
+		print_json(arr);
+	else if (!o.no_legend)
+		printf("\n%u cell%s listed.\n", count, count == 1 ? "" : "s");
+	r = CELLCTL_EXIT_OK;
+out:
+	cJSON_Delete(arr);
+	sd_bus_error_free(&e);
+	sd_bus_message_unref(reply);
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_show(int argc, char **argv)
+{
+	PARSE("host json property value no-pager", 0, 1, "[NAME]");
+	sd_bus *bus = bus_connect(&o);
+	struct props ps = { 0 };
+	char *path = NULL;
+	int r;
+
+	if (!bus) {
+		bus_opts_free(&o);
+		return CELLCTL_EXIT_NO_DAEMON;
+	}
+	if (first < argc) {
+		r = bus_get_cell(bus, argv[first], &path);
+		if (r < 0) {
+			r = -r;
+			goto out;
+		}
+	}
+	r = get_all(bus, path ? path : BUS_MANAGER, path ? BUS_CELL_I : BUS_MANAGER_I, &ps,
+		    path ? argv[first] : "show");
+	if (r)
+		goto out;
+	if (o.json) {
+		cJSON *obj = cJSON_CreateObject();
+
+		for (size_t i = 0; i < ps.n; i++)
+			if (wanted(&o, ps.p[i].name)) {
+				cJSON_AddItemToObject(obj, ps.p[i].name, ps.p[i].json);
+				ps.p[i].json = NULL;
+			}
+		print_json(obj);
+		cJSON_Delete(obj);
+	} else {
+		for (size_t i = 0; i < ps.n; i++)
+			if (wanted(&o, ps.p[i].name)) {
+				if (o.value)
+					printf("%s\n", ps.p[i].text);
+				else
+					printf("%s=%s\n", ps.p[i].name, ps.p[i].text);
+			}
+	}
+	/* A -p that matches nothing is an error, as it is for systemctl. */
+	for (int i = 0; i < o.num_properties; i++) {
+		bool any = false;
+
+		for (size_t k = 0; k < ps.n; k++) {
+			struct bus_opts one = { .properties = &o.properties[i], .num_properties = 1 };
+
+			any |= wanted(&one, ps.p[k].name);
+		}
+		if (!any) {
+			fprintf(stderr, "%s: show: no property \"%s\"\n", cellctl_program,
+				o.properties[i]);
+			r = CELLCTL_EXIT_INVALID;
+		}
+	}
+out:
+	props_free(&ps);
+	free(path);
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+static void print_since(const char *label, uint64_t usec)
+{
+	char *t = fmt_timestamp(usec);
+	struct timespec now;
+	uint64_t ago;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	ago = (uint64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000 - usec;
+	if (usec && t)
+		printf("%s since %s; %" PRIu64 "s ago\n", label, t, ago / 1000000);
+	else
+		printf("%s\n", label);
+	free(t);
+}
+
+/* The last 'lines' lines of a console. */
+static void print_tail(sd_bus *bus, const char *path, const char *iface, int lines, cJSON *json)
+{
+	sd_bus_message *reply = NULL;
+	const char *data;
+	size_t n = 0, start;
+	int seen = 0;
+
+	if (sd_bus_call_method(bus, BUS_SERVICE, path, iface, "GetConsole", NULL, &reply, "") < 0 ||
+	    sd_bus_message_read_array(reply, 'y', (const void **)&data, &n) < 0) {
+		sd_bus_message_unref(reply);
+		return;
+	}
+	start = n;
+	if (start && data[start - 1] == '\n')
+		start--;
+	while (start > 0 && (data[start - 1] != '\n' || ++seen < lines))
+		start--;
+	if (json) {
+		char *s = strndup(data + start, n - start);
+
+		cJSON_AddStringToObject(json, "console", s ? s : "");
+		free(s);
+	} else if (n > start && lines > 0) {
+		printf("\nConsole (last %d lines):\n", lines);
+		fwrite(data + start, 1, n - start, stdout);
+		if (data[n - 1] != '\n')
+			putchar('\n');
+	}
+	sd_bus_message_unref(reply);
+}
+
+int cellctl_status(int argc, char **argv)
+{
+	PARSE("host json no-pager lines", 0, 1, "[NAME]");
+	sd_bus *bus = bus_connect(&o);
+	struct props ps = { 0 };
+	char *path = NULL;
+	int r;
+
+	if (!bus) {
+		bus_opts_free(&o);
+		return CELLCTL_EXIT_NO_DAEMON;
+	}
+	if (first < argc) {
+		r = bus_get_cell(bus, argv[first], &path);
+		if (r < 0) {
+			r = -r;
+			goto out;
+		}
+	}
+	r = get_all(bus, path ? path : BUS_MANAGER, path ? BUS_CELL_I : BUS_MANAGER_I, &ps,
+		    path ? argv[first] : "status");
+	if (r)
+		goto out;
+	if (o.json) {
+		cJSON *obj = cJSON_CreateObject();
+
+		for (size_t i = 0; i < ps.n; i++) {
+			cJSON_AddItemToObject(obj, ps.p[i].name, ps.p[i].json);
+			ps.p[i].json = NULL;
+		}
+		print_tail(bus, path ? path : BUS_MANAGER, path ? BUS_CELL_I : BUS_MANAGER_I,
+			   o.lines, obj);
+		print_json(obj);
+		cJSON_Delete(obj);
+		goto out;
+	}
+	if (!path) {
+		bool on = !strcmp(prop_text(&ps, "Enabled"), "yes");
+
+		printf("%s Cellvisor hypervisor - %s\n", on ? "\u25cf" : "\u25cb",
+		       on ? "enabled" : "not enabled");
+		if (on) {
+			char label[300];
+
+			snprintf(label, sizeof(label), "    Config: %s\n    Active:",
+				 prop_text(&ps, "SystemConfigPath"));
+			print_since(label, prop_num(&ps, "EnableTimestamp"));
+			printf("     Cells: %s (root cell included)\n", prop_text(&ps, "NumCells"));
+			printf("  Mem pool: %" PRIu64 " KiB of %" PRIu64 " KiB used\n",
+			       prop_num(&ps, "MemPoolUsed") / 1024,
+			       prop_num(&ps, "MemPoolSize") / 1024);
+			printf("Remap pool: %" PRIu64 " KiB of %" PRIu64 " KiB used\n",
+			       prop_num(&ps, "RemapPoolUsed") / 1024,
+			       prop_num(&ps, "RemapPoolSize") / 1024);
+		}
+		printf("   Version: cellmgrd %s, driver API %s, hypervisor ABI %s\n",
+		       prop_text(&ps, "Version"), prop_text(&ps, "DriverAPIVersion"),
+		       prop_text(&ps, "HypervisorABI"));
+		print_tail(bus, BUS_MANAGER, BUS_MANAGER_I, o.lines, NULL);
+		goto out;
+	}
+	{
+		const char *state = prop_text(&ps, "State");
+		char label[128];
+		bool failed = !strcmp(state, "failed");
+
+		printf("%s %s (id %s)\n", failed ? "\u00d7" : !strncmp(state, "running", 7) ?
+		       "\u25cf" : "\u25cb", prop_text(&ps, "Name"), prop_text(&ps, "Id"));
+		printf("    Config: %s\n", *prop_text(&ps, "ConfigPath") ?
+		       prop_text(&ps, "ConfigPath") : "(unknown)");
+		snprintf(label, sizeof(label), "     State: %s", state);
+		print_since(label, prop_num(&ps, "StateChangeTimestamp"));
+		printf("      CPUs: %s\n", prop_text(&ps, "CPUs"));
+		if (*prop_text(&ps, "FailedCPUs"))
+			printf("Failed CPUs: %s\n", prop_text(&ps, "FailedCPUs"));
+		{
+			const struct prop *mr = prop_get(&ps, "MemoryRegions");
+			cJSON *it, *list = mr ? mr->json : NULL;
+			bool firstline = true;
+
+			cJSON_ArrayForEach(it, list) {
+				char *flags = NULL;
+				cJSON *f;
+
+				cJSON_ArrayForEach(f, cJSON_GetObjectItem(it, "flags"))
+					cat(&flags, "%s%s", flags ? "," : "", f->valuestring);
+				printf("%s %#llx-%#llx -> %#llx (%s)\n",
+				       firstline ? "    Memory:" : "           ",
+				       (unsigned long long)cJSON_GetObjectItem(it, "phys_start")->valuedouble,
+				       (unsigned long long)(cJSON_GetObjectItem(it, "phys_start")->valuedouble +
+							    cJSON_GetObjectItem(it, "size")->valuedouble - 1),
+				       (unsigned long long)cJSON_GetObjectItem(it, "virt_start")->valuedouble,
+				       flags ? flags : "");
+				free(flags);
+				firstline = false;
+			}
+		}
+		if (*prop_text(&ps, "Interrupts"))
+			printf("      IRQs: %s\n", prop_text(&ps, "Interrupts"));
+		if (*prop_text(&ps, "Devices"))
+			printf("   Devices: %s\n", prop_text(&ps, "Devices"));
+		if (*prop_text(&ps, "Images"))
+			printf("    Images: %s\n", prop_text(&ps, "Images"));
+		printf("     Exits: %s\n", prop_text(&ps, "Statistics"));
+		print_tail(bus, path, BUS_CELL_I, o.lines, NULL);
+		r = failed ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
+	}
+out:
+	props_free(&ps);
+	free(path);
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
