@@ -222,10 +222,11 @@ static long cv_ioctl_cell_get_info(void __user *uarg)
 	cv_cell_update_state(cell);
 	a.state = cell->state;
 	memcpy(a.name, cell->name, sizeof(a.name));
+	kobject_get(&cell->kobj);	/* a concurrent destroy may unlink it now */
 	mutex_unlock(&cv.cells_lock);
-	/* The cell cannot go away: destroying it needs state_sem, and sysfs holds it. */
 	a.cpus_assigned = cv_cell_cpus_assigned(cell);
 	a.cpus_failed = cv_cell_cpus_failed(cell);
+	kobject_put(&cell->kobj);
 	ret = copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
 out:
 	up_read(&cv.state_sem);

@@ -64,6 +64,12 @@ sleep 0.5
 out=$($cvtool create $cfg/uart-demo.cvb 2>&1); st=$?
 echo "# create: status $st: $out"; dmesg | tail -n 3 | sed 's/^/# log: /'
 t "create uart-demo" [ $st = 0 ]
+if [ $st != 0 ]; then
+	echo "# the lifecycle cannot go on without the cell"
+	$cvtool disable
+	echo "1..$n"
+	exit 1
+fi
 id=$out
 t "  ... its id is > 0" [ "${id:-0}" -gt 0 ] 2>/dev/null
 t "  ... cells/<id>/name is uart-demo" [ "$(cat $sys/cells/$id/name)" = uart-demo ]
