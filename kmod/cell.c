@@ -543,7 +543,6 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 		if (ret == CV_HC_NOT_IMPLEMENTED) {
 			dev_err(dev, "create: cell '%s': the hypervisor does not implement cell creation yet\n",
 				config->name);
-			ret = -EOPNOTSUPP;
 		} else {
 			dev_err(dev, "create: cell '%s': the hypervisor refused it (%ld); its console says why\n",
 				config->name, ret);
@@ -623,7 +622,7 @@ static int cv_hc_error(const char *what, struct cv_cell *cell, long ret)
 	if (ret == CV_HC_NOT_IMPLEMENTED) {
 		dev_err(dev, "%s: cell '%s': the hypervisor does not implement this call yet\n",
 			what, cell->name);
-		return -EOPNOTSUPP;
+		return ret;
 	}
 	if (ret == -EPERM)
 		dev_err(dev, "%s: cell '%s': the hypervisor refused (-EPERM): a cell holds the lock, or the cell denied the request\n",

@@ -92,8 +92,8 @@ struct cv_state {
 extern struct cv_state cv;
 
 /*
- * What the hypervisor answers to a call it does not implement yet: Linux's number for
- * "no such system call", which the module turns into EOPNOTSUPP for userspace.
+ * What the hypervisor answers to a call it does not implement yet (Linux's number for
+ * "function not implemented"); passed on to userspace unchanged, as cellvisor(4) says.
  */
 #define CV_HC_NOT_IMPLEMENTED	(-38L)
 

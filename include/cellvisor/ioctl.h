@@ -34,8 +34,8 @@
  *                not inside one loadable region; EINVAL/EPROTO (CREATE) malformed blob;
  *                and whatever the hypervisor answers, passed on unchanged: EPERM a cell
  *                holds the lock (running/locked) or the shutdown was denied, EBUSY a CPU,
- *                region, IRQ or device is not the root's to give; except that its ENOSYS
- *                (call not implemented yet) becomes EOPNOTSUPP
+ *                region, IRQ or device is not the root's to give, ENOSYS the hypervisor
+ *                does not implement the call yet
  */
 #ifndef _CELLVISOR_IOCTL_H
 #define _CELLVISOR_IOCTL_H
