@@ -10,10 +10,10 @@ $(CVTEST_OUT)/cellvisor_test.ko: $(CVTEST_SRCS) $(wildcard include/cellvisor/*.h
 	@mkdir -p $(CVTEST_OUT)
 	@$(call kmod-links,tests/guest/modules/cellvisor_test,$(CVTEST_OUT))
 	@echo "  KMOD    $@"
-	$(Q)$(MAKE) -C $(KMOD_KDIR) M=$(CVTEST_OUT) ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) \
+	+$(Q)$(MAKE) -C $(KMOD_KDIR) M=$(CVTEST_OUT) ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) \
 		CELLVISOR_INCLUDE=$(CURDIR)/include modules >$(CVTEST_OUT)/build.log 2>&1 || \
 		{ cat $(CVTEST_OUT)/build.log >&2; exit 1; }
-	$(Q)! grep -E "warning:|WARNING:" $(CVTEST_OUT)/build.log >&2 || \
+	$(Q)! grep -v "^make" $(CVTEST_OUT)/build.log | grep -E "warning:|WARNING:" >&2 || \
 		{ echo "cellvisor_test: warnings are errors" >&2; rm -f $@; exit 1; }
 
 ARM64_TARGETS += $(CVTEST_OUT)/cellvisor_test.ko
