@@ -476,7 +476,9 @@ int backend_driver_new(sd_event *event, const char *arg, struct backend **ret, c
 	if (d->fd < 0) {
 		r = -errno;
 		xasprintf(errmsg, "cannot open %s: %s%s", d->device, strerror(-r),
-			  r == -ENOENT ? " (is cellvisor.ko loaded? modprobe cellvisor)" : "");
+			  r == -ENOENT ? " (is cellvisor.ko loaded? modprobe cellvisor)" :
+			  r == -EPERM ? " (the device cgroup refused it: was the device created "
+					"after the service started? restart cellmgrd.service)" : "");
 		goto fail;
 	}
 	if (ioctl(d->fd, CV_IOCTL_GET_VERSION, &v) < 0) {

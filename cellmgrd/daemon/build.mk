@@ -38,3 +38,6 @@ CELLCTL_HOST_LIBS += $(SYSTEMD_HOST_LIBS)
 CELLCTL_ARM64_LIBS += $(SYSTEMD_ARM64_LIBS)
 
 -include $(CELLMGRD_HOST_OBJS:.o=.d) $(CELLMGRD_ARM64_OBJS:.o=.d)
+
+# Guest tier: the real stack.
+GUEST_TESTS += tests/guest/scenarios/daemon-hypervisor.sh
