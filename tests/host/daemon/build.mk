@@ -15,7 +15,7 @@ $(DAEMON_TEST_OUT)/daemon-bus: tests/host/daemon/daemon-bus.sh tests/host/daemon
 		bus-interfaces/org.cellvisor.cell1.Manager.xml bus-interfaces/org.cellvisor.cell1.Cell.xml
 	@mkdir -p $(@D)
 	$(Q)printf '%s\n' '#!/bin/sh' \
-		'export CELLMGRD=$(CELLMGRD_HOST) CELLCTL=$(CELLCTL_HOST) TOP=$(CURDIR)' \
+		'export CELLMGRD=$${CELLMGRD:-$(CELLMGRD_HOST)} CELLCTL=$(CELLCTL_HOST) TOP=$(CURDIR)' \
 		'export BUSCALL=$(DAEMON_TEST_OUT)/buscall BUSWATCH=$(DAEMON_TEST_OUT)/buswatch' \
 		'export FAKE_POLKIT=$(DAEMON_TEST_OUT)/fake-polkit' \
 		'export ASAN_OPTIONS=detect_leaks=1' \
@@ -23,3 +23,30 @@ $(DAEMON_TEST_OUT)/daemon-bus: tests/host/daemon/daemon-bus.sh tests/host/daemon
 	$(Q)chmod +x $@
 
 HOST_TESTS += $(DAEMON_TEST_OUT)/daemon-bus
+
+# The same test with cellmgrd built without sanitizers and run under valgrind (memcheck:
+# errors and definite/indirect leaks fail the daemon's exit status, which the test checks).
+CELLMGRD_PLAIN_DIR := $(O)/host/cellmgrd-plain
+CELLMGRD_PLAIN := $(CELLMGRD_PLAIN_DIR)/cellmgrd
+PLAIN_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I$(CURDIR)/include
+CELLMGRD_PLAIN_OBJS := $(patsubst cellmgrd/daemon/%.c,$(CELLMGRD_PLAIN_DIR)/d-%.o,$(CELLMGRD_SRCS)) \
+	$(patsubst cellmgrd/lib/%.c,$(CELLMGRD_PLAIN_DIR)/l-%.o,$(CELLCONF_SRCS))
+
+$(CELLMGRD_PLAIN_DIR)/d-%.o: cellmgrd/daemon/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(PLAIN_CFLAGS) $(CELLMGRD_CFLAGS) -MMD -MP -c $< -o $@
+$(CELLMGRD_PLAIN_DIR)/l-%.o: cellmgrd/lib/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(PLAIN_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
+$(CELLMGRD_PLAIN): $(CELLMGRD_PLAIN_OBJS)
+	$(Q)$(HOST_CC) -pthread -o $@ $^ $(CELLCONF_HOST_LIBS) $(SYSTEMD_HOST_LIBS)
+
+$(DAEMON_TEST_OUT)/daemon-bus-valgrind: $(DAEMON_TEST_OUT)/daemon-bus $(CELLMGRD_PLAIN) \
+		tests/host/daemon/valgrind-cellmgrd
+	$(Q)printf '%s\n' '#!/bin/sh' 'export CELLMGRD_PLAIN=$(CELLMGRD_PLAIN)' \
+		'export CELLMGRD=$(CURDIR)/tests/host/daemon/valgrind-cellmgrd' \
+		'exec $(DAEMON_TEST_OUT)/daemon-bus "$$@"' >$@
+	$(Q)chmod +x $@
+
+HOST_TESTS += $(DAEMON_TEST_OUT)/daemon-bus-valgrind
+-include $(CELLMGRD_PLAIN_OBJS:.o=.d)

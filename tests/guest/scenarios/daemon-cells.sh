@@ -1,0 +1,119 @@
+#!/bin/bash
+# cellmgrd with real cells: cell@gic-demo enabled the way an administrator does it, its
+# output in its journal; systemctl start/stop of cell@uart-demo and cell@pci-demo; busctl for
+# every method and property of a cell; PropertiesChanged for every transition; kill -9 of
+# cellmgrd while cells run (every cell recovered with its state, units undisturbed); a cell
+# refusing shutdown, a cell locking the hypervisor, a faulting cell leaving its unit failed.
+# Needs the hypervisor's cell calls.
+# timeout: 900
+n=0
+fails=0
+t() { # t DESCRIPTION COMMAND...
+	desc=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
+}
+S=org.cellvisor.cell1
+M=/org/cellvisor/cell1
+CI=org.cellvisor.cell1.Cell
+cellpath() { busctl call $S $M $S.Manager GetCell s "$1" 2>/dev/null | cut -d'"' -f2; }
+cprop() { busctl get-property $S "$(cellpath "$1")" $CI "$2" 2>&1; }
+unit() { systemctl show -p "$2" --value "$1"; }
+wait_state() { # wait_state CELL STATE
+	for _ in $(seq 150); do [ "$(cprop "$1" State)" = "s \"$2\"" ] && return 0; sleep 0.1; done
+	echo "# $1: State = $(cprop "$1" State), wanted $2"; return 1
+}
+wait_unit() { # wait_unit UNIT ACTIVESTATE
+	for _ in $(seq 150); do [ "$(unit "$1" ActiveState)" = "$2" ] && return 0; sleep 0.1; done
+	echo "# $1: $(unit "$1" ActiveState), wanted $2"; return 1
+}
+diag_unit() { systemctl status --no-pager -n 20 "$1" 2>&1 | sed 's/^/# /'; }
+
+busctl monitor --json=short $S >/tmp/monitor 2>&1 &
+sleep 1
+
+# Enabled for boot, brought up now.
+systemctl enable cellvisor.service cells.target cell@gic-demo.service 2>&1 | sed 's/^/# /'
+t "cell@gic-demo enabled in cells.target" [ -e /etc/systemd/system/cells.target.wants/cell@gic-demo.service ]
+systemctl start cells.target
+t "cellvisor.service active" wait_unit cellvisor.service active
+t "cell@gic-demo active" wait_unit cell@gic-demo.service active || diag_unit cell@gic-demo
+t "gic-demo running" wait_state gic-demo running
+sleep 3
+journalctl -u cell@gic-demo --no-pager -n 10 -o cat | sed 's/^/# gic-demo: /'
+t "the cell's output is in its unit's journal" [ -n "$(journalctl -u cell@gic-demo -o cat -t gic-demo | grep -v '^cellctl')" ]
+
+# Every method and property through busctl.
+for u in uart-demo pci-demo; do
+	t "systemctl start cell@$u" systemctl start cell@$u.service || diag_unit cell@$u
+	t "  ... $u running" wait_state $u running
+done
+p=$(cellpath uart-demo)
+for prop in Name Id State CPUs FailedCPUs MemoryRegions Interrupts Devices ConfigPath Images \
+	Statistics CreationTimestamp LoadTimestamp StartTimestamp StateChangeTimestamp; do
+	t "busctl get-property uart-demo $prop" busctl get-property $S "$p" $CI $prop
+done
+t "pci-demo owns the edu device" grep -q '"0000:00:0' <<<"$(cprop pci-demo Devices)"
+t "Statistics count exits" grep -q 'total' <<<"$(cprop uart-demo Statistics)"
+t "busctl GetConsole on a cell" busctl call $S "$p" $CI GetConsole
+t "systemctl stop cell@uart-demo: shut down and destroyed" systemctl stop cell@uart-demo.service
+t "  ... the cell is gone" eval '[ -z "$(cellpath uart-demo)" ]'
+sleep 1
+for st in created loadable running "shut down"; do
+	t "PropertiesChanged State=\"$st\" for uart-demo" \
+		grep -q "uart_2ddemo.*\"State\":{\"type\":\"s\",\"data\":\"$st\"}" /tmp/monitor
+done
+t "CellNew and CellRemoved for uart-demo" eval 'grep -q "\"member\":\"CellNew\".*uart-demo" /tmp/monitor && grep -q "\"member\":\"CellRemoved\".*uart-demo" /tmp/monitor'
+
+# By hand through busctl: create, load, start, shutdown, destroy.
+o=$(busctl call $S $M $S.Manager CreateCell s /etc/cellvisor/cells/uart-demo.json | cut -d'"' -f2)
+t "busctl CreateCell" [ "$o" = $M/cell/uart_2ddemo ]
+t "busctl Load (images of the config)" busctl call $S "$o" $CI Load 'a(st)' 0
+t "busctl Start" busctl call $S "$o" $CI Start
+t "busctl Shutdown" busctl call --timeout=60 $S "$o" $CI Shutdown
+t "busctl Destroy" busctl call --timeout=60 $S "$o" $CI Destroy
+
+# kill -9 while cells run.
+before=$(busctl call $S $M $S.Manager ListCells)
+pid=$(unit cellmgrd.service MainPID)
+kill -9 "$pid"
+for _ in $(seq 100); do
+	new=$(unit cellmgrd.service MainPID)
+	[ "$new" != 0 ] && [ "$new" != "$pid" ] && [ "$(unit cellmgrd.service ActiveState)" = active ] && break
+	sleep 0.1
+done
+t "kill -9 cellmgrd: restarted by systemd" [ "$new" != "$pid" ]
+t "  ... every cell recovered with its state" [ "$(busctl call $S $M $S.Manager ListCells)" = "$before" ]
+t "  ... cell@ units still active" eval '[ "$(unit cell@gic-demo.service ActiveState)" = active ] && [ "$(unit cell@pci-demo.service ActiveState)" = active ]'
+t "  ... gic-demo keeps its ConfigPath" [ "$(cprop gic-demo ConfigPath)" = 's "/etc/cellvisor/cells/gic-demo.json"' ]
+
+# An unprivileged user; a bad configuration.
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl call $S "$(cellpath gic-demo)" $CI Shutdown 2>&1); echo "# $out"
+t "unprivileged Shutdown refused" grep -q "not allowed" <<<"$out"
+sed 's/"cpus"/"bogus": 1, "cpus"/' /etc/cellvisor/cells/uart-demo.json >/tmp/bad-cell.json
+out=$(busctl call $S $M $S.Manager CreateCell s /tmp/bad-cell.json 2>&1); echo "# $out"
+t "bad cell configuration: the validator's message" grep -q "/tmp/bad-cell.json: .*bogus" <<<"$out"
+
+# Cells that refuse, lock, fault (inmates of the inmates issue).
+mk() { # mk NAME INMATE: a cell like uart-demo running another inmate
+	sed -e "s/\"uart-demo\"/\"$1\"/" -e "s|inmates/uart-demo.bin|inmates/$2.bin|" \
+		/etc/cellvisor/cells/uart-demo.json >/etc/cellvisor/cells/$1.json
+}
+mk deny shutdown-deny
+t "a cell that refuses shutdown starts" systemctl start cell@deny.service
+out=$(cellctl shutdown deny 2>&1); st=$?; echo "# $out"
+t "  ... cellctl shutdown: exit 7, refused" eval '[ $st = 7 ] && grep -q "refused" <<<"$out"'
+t "  ... still running" wait_state deny running
+systemctl kill -s KILL cell@deny.service; systemctl reset-failed cell@deny.service 2>/dev/null
+cellctl destroy deny >/dev/null 2>&1
+mk fault fault
+systemctl start cell@fault.service
+t "a faulting cell leaves its unit failed" wait_unit cell@fault.service failed || diag_unit cell@fault
+t "  ... with result exit-code (status 3)" [ "$(unit cell@fault.service ExecMainStatus)" = 3 ]
+
+systemctl stop cells.target cell@gic-demo.service cell@pci-demo.service
+t "stopping cellvisor.service stops the cells and disables" systemctl stop cellvisor.service
+t "  ... disabled" [ "$(cat /sys/devices/cellvisor/enabled)" = 0 ]
+journalctl -b --no-pager -u cellmgrd -n 40 -o short-monotonic | sed 's/^/# journal: /'
+echo "1..$n"
+[ $fails = 0 ]
