@@ -91,7 +91,9 @@ check-guest: image
 	$(Q)tests/check --guest $(GUEST_TESTS)
 
 demo: image
-	$(Q)tests/guest/run --name demo --timeout 900 tests/guest/demo.sh
+	$(Q)tests/guest/run --name demo --timeout 900 tests/guest/demo.sh; st=$$?; \
+	echo; echo "=== The PL011: what the hypervisor and the cells printed"; \
+	sed 's/^/  /' $(O)/guest/consoles/demo/pl011.log; exit $$st
 
 bench: image
 	$(Q)tests/guest/run --name bench --timeout 1800 $(GUEST_BENCHES)

@@ -18,3 +18,13 @@ $(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS_STAMP)
 	$(Q)tests/guest/mkbase tests/guest/packages $@
 $(call stage,tests/guest/rootfs/modules-load.conf,/etc/modules-load.d/cellvisor-guest.conf,0644)
 GUEST_BENCHES += tests/guest/bench/boot.sh
+
+# Benchmarks of the root cell under the hypervisor.
+BENCH_WORKLOAD := $(O)/tests/guest/bench/workload
+$(BENCH_WORKLOAD): tests/guest/bench/workload.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -o $@ $<
+ARM64_TARGETS += $(BENCH_WORKLOAD)
+$(call stage,$(BENCH_WORKLOAD),/usr/libexec/cellvisor-test/workload,0755)
+GUEST_BENCHES += tests/guest/bench/hypervisor.sh
