@@ -84,11 +84,11 @@ t "  ... cellctl exits 4 (not authorized)" [ $st = 4 ]
 t "the hypervisor is still enabled" [ "$(prop Enabled)" = "b true" ]
 
 # A bad configuration: the validator's message comes back as a named error.
-sed 's/"hypervisor_memory"/"bogus_key": 1, "hypervisor_memory"/' /etc/cellvisor/system.json >/tmp/bad.json
+sed 's/"hypervisor_memory"/"bogus_key": 1, "hypervisor_memory"/' /etc/cellvisor/system.json >/etc/cellvisor/bad.json
 busctl call $S $M $MI Disable
-out=$(busctl call $S $M $MI Enable s /tmp/bad.json 2>&1); echo "# $out"
-t "Enable with a bad file: the validator's FILE: PATH: message" grep -q "/tmp/bad.json: .*bogus_key" <<<"$out"
-cellctl enable /tmp/bad.json 2>/tmp/err; st=$?
+out=$(busctl call $S $M $MI Enable s /etc/cellvisor/bad.json 2>&1); echo "# $out"
+t "Enable with a bad file: the validator's FILE: PATH: message" grep -q "/etc/cellvisor/bad.json: .*bogus_key" <<<"$out"
+cellctl enable /etc/cellvisor/bad.json 2>/tmp/err; st=$?
 t "  ... cellctl exits 1 and prints it" eval '[ $st = 1 ] && grep -q bogus_key /tmp/err'
 t "  ... nothing was enabled" [ "$(cat /sys/devices/cellvisor/enabled)" = 0 ]
 t "cellctl enable (default file) works" cellctl enable
