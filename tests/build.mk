@@ -28,3 +28,6 @@ $(BENCH_WORKLOAD): tests/guest/bench/workload.c
 ARM64_TARGETS += $(BENCH_WORKLOAD)
 $(call stage,$(BENCH_WORKLOAD),/usr/libexec/cellvisor-test/workload,0755)
 GUEST_BENCHES += tests/guest/bench/hypervisor.sh
+
+# Kernel style of the module and of the test module.
+HOST_TESTS += tests/host/kmod-style.sh
