@@ -31,3 +31,11 @@ GUEST_BENCHES += tests/guest/bench/hypervisor.sh
 
 # Kernel style of the module and of the test module.
 HOST_TESTS += tests/host/kmod-style.sh
+BENCH_BUSLAT := $(O)/tests/guest/bench/buslat
+$(BENCH_BUSLAT): tests/guest/bench/buslat.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -o $@ $< $(SYSTEMD_ARM64_LIBS)
+ARM64_TARGETS += $(BENCH_BUSLAT)
+$(call stage,$(BENCH_BUSLAT),/usr/libexec/cellvisor-test/buslat,0755)
+GUEST_BENCHES += tests/guest/bench/cellmgrd.sh

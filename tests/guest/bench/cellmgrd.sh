@@ -1,0 +1,23 @@
+#!/bin/sh
+# Benchmark of issue 6: cellmgrd's footprint and D-Bus latency, beside systemd-machined's
+# (figures only, no verdict).
+buslat=/usr/libexec/cellvisor-test/buslat
+n=1000
+systemctl is-system-running --wait >/dev/null
+systemctl start cellmgrd.service || { echo "bench cellmgrd: cellmgrd does not start"; exit 1; }
+start=$(systemctl show -P ExecMainStartTimestampMonotonic cellmgrd.service)
+ready=$(systemctl show -P ActiveEnterTimestampMonotonic cellmgrd.service)
+pid=$(systemctl show -P MainPID cellmgrd.service)
+echo "bench cellmgrd: start to READY=1: $(( (ready - start) / 1000 )) ms"
+echo "bench cellmgrd: resident memory: $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$pid/status)"
+systemctl start cellvisor.service || echo "bench cellmgrd: (the hypervisor did not enable; measuring a disabled manager)"
+root=$(busctl --system call org.cellvisor.cell1 /org/cellvisor/cell1 org.cellvisor.cell1.Manager GetCell s root 2>/dev/null | cut -d'"' -f2)
+echo "bench cellmgrd: GetAll on the manager: $($buslat $n org.cellvisor.cell1 /org/cellvisor/cell1 org.cellvisor.cell1.Manager --getall)"
+[ -n "$root" ] &&
+	echo "bench cellmgrd: GetAll on cell 'root': $($buslat $n org.cellvisor.cell1 "$root" org.cellvisor.cell1.Cell --getall)"
+echo "bench cellmgrd: ListCells: $($buslat $n org.cellvisor.cell1 /org/cellvisor/cell1 org.cellvisor.cell1.Manager ListCells)"
+systemctl start systemd-machined.service
+echo "bench cellmgrd: machined GetAll on its manager: $($buslat $n org.freedesktop.machine1 /org/freedesktop/machine1 org.freedesktop.machine1.Manager --getall)"
+echo "bench cellmgrd: machined ListMachines: $($buslat $n org.freedesktop.machine1 /org/freedesktop/machine1 org.freedesktop.machine1.Manager ListMachines)"
+echo "bench cellmgrd: machined resident memory: $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$(systemctl show -P MainPID systemd-machined.service)/status)"
+systemctl stop cellvisor.service
