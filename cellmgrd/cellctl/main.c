@@ -60,6 +60,34 @@ static void help(void)
 	       "See cellctl(1) and cellvisor-config(5).\n");
 }
 
+/*
+ * Options may come before the verb, as with systemctl ("cellctl -H host list"): move the
+ * verb, the first word that is neither an option nor an option's argument, to the front.
+ */
+static void verb_first(int argc, char **argv)
+{
+	static const char *const with_arg[] = {
+		"-H", "--host", "-p", "--property", "-n", "--lines", "--config", "-o", "--system",
+		NULL,
+	};
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++)
+		for (const char *const *w = with_arg; *w; w++)
+			if (!strcmp(argv[i], *w)) {
+				i++;
+				break;
+			}
+	if (i >= argc || argv[i][0] == '-')
+		return;
+	char *verb = argv[i];
+
+	memmove(argv + 2, argv + 1, (i - 1) * sizeof(*argv));
+	argv[1] = verb;
+	if (!strcmp(verb, "config"))	/* "config" has verbs of its own */
+		verb_first(argc - 1, argv + 1);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -69,6 +97,9 @@ int main(int argc, char **argv)
 	};
 	int c;
 
+	if (argc > 1 && strcmp(argv[1], "-h") && strcmp(argv[1], "--help") &&
+	    strcmp(argv[1], "--version"))
+		verb_first(argc, argv);
 	/* '+': stop at the verb; its options are its own. */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {

@@ -46,6 +46,9 @@ for c in "${cells[@]}"; do
 done
 t "the whole set checks together" 0 "$cellctl" config check "$sys" "${cells[@]}"
 has "the summary counts the files" "$tmp/out" "4 files checked: 0 errors, 0 warnings"
+t "options may come before the verb (cellctl --system F config check)" 0 \
+	"$cellctl" --system "$sys" config check "${cells[0]}"
+t "  ... and before the config verb's own verb" 0 "$cellctl" config --system "$sys" check "${cells[0]}"
 
 for f in "$sys" "${cells[@]}"; do
 	name=$(basename "$f" .json)
@@ -71,6 +74,8 @@ has "show names the platform" "$tmp/out" "4 CPUs, GICv3: GICD 0x8000000, GICR 0x
 # Invalid input: every problem, in FILE: PATH: problem form, exit 1.
 sed -e 's/"cpus": \[3\]/"cpus": [0, 3]/' -e 's/"4 MiB"/"0"/' "$configs/gic-demo.json" >"$tmp/bad.json"
 t "an invalid cell is rejected" 1 "$cellctl" config check "$sys" "$tmp/bad.json"
+t "  ... also with the system given as an option before the verb" 1 \
+	"$cellctl" --system "$sys" config check "$tmp/bad.json"
 has "first problem reported" "$tmp/err" "$tmp/bad.json: .cpus: CPU 0 always stays with the root cell"
 has "second problem reported too" "$tmp/err" "$tmp/bad.json: .memory_regions[0].size: region is empty"
 t "compile refuses an invalid cell" 1 "$cellctl" config compile --system "$sys" "$tmp/bad.json" -o "$tmp/bad.cvb"
