@@ -70,6 +70,7 @@ int arch_cpu_init(struct per_cpu *cpu)
 
 void arch_cpu_activate(struct per_cpu *cpu)
 {
+	gic_cpu_activate(cpu);
 	write_sysreg(VTCR_EL2_VALUE, vtcr_el2);
 	write_sysreg(cpu->cell->arch.vttbr, vttbr_el2);
 	write_sysreg(HCR_VM | HCR_SWIO | HCR_TSC | HCR_AMO | HCR_RW | gic_hcr_bits(), hcr_el2);
@@ -104,7 +105,8 @@ __attribute__((noreturn)) void arch_cpu_power_off(struct per_cpu *cpu)
 
 void arch_cpu_kick(struct per_cpu *cpu)
 {
-	(void)cpu;
+	if (cpu->arch.gic_active)
+		gic_kick(cpu);
 	dsb(ish);
 	asm volatile("sev");
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Cellvisor arm64: exits from the cells: hypercalls, SMCs, data aborts, interrupts. */
+#include <asm/gic.h>
 #include <asm/sysregs.h>
 #include <asm/traps.h>
 #include <cellvisor/hypercall.h>
@@ -92,12 +93,31 @@ static void handle_sync(struct per_cpu *cpu, struct trap_frame *f)
 	case EC_DABT_LOW:
 		handle_dabt(cpu, f, esr);
 		break;
+	case EC_SYSREG:
+		if ((ESR_ISS(esr) & (SYSREG_ISS_MASK | SYSREG_READ)) != ISS_ICC_SGI1R_EL1)
+			unhandled(cpu, f, esr, "system register access", f->elr);
+		cpu_stat(cpu, CV_STAT_SGI);
+		gic_send_sgi(cpu, frame_reg(f, SYSREG_RT(ESR_ISS(esr))));
+		f->elr += 4;
+		break;
 	case EC_IABT_LOW:
 		unhandled(cpu, f, esr, "instruction fetch",
 			  ((read_sysreg(hpfar_el2) & ~0xfULL) << 8) | (read_sysreg(far_el2) & 0xfff));
 		break;
 	default:
 		unhandled(cpu, f, esr, "exception", f->elr);
+	}
+}
+
+/* Nothing uses group 0: acknowledge, say so, drop it. */
+static void handle_fiq(struct per_cpu *cpu)
+{
+	u64 irq;
+
+	while ((irq = read_sysreg(icc_iar0_el1) & 0xffffff) < 1020) {
+		write_sysreg(irq, icc_eoir0_el1);
+		write_sysreg(irq, icc_dir_el1);
+		printk("Cellvisor: CPU %u: group 0 interrupt %llu dropped\n", cpu->id, irq);
 	}
 }
 
@@ -115,8 +135,10 @@ void arch_handle_exit(struct trap_frame *f, u64 reason)
 		       cpu->cell->config->name, cpu->id, read_sysreg(esr_el2));
 		write_sysreg(read_sysreg(hcr_el2) | BIT64(8), hcr_el2);	/* HCR_EL2.VSE */
 		break;
+	case EXIT_IRQ:
+		gic_handle_irq(cpu);
+		break;
 	default:
-		cpu_stat(cpu, CV_STAT_IRQ);
-		unhandled(cpu, f, read_sysreg(esr_el2), "interrupt", reason);
+		handle_fiq(cpu);
 	}
 }

@@ -31,6 +31,9 @@ unsigned int cell_count(void);
 int cell_add(struct cell *c);
 void cell_remove(struct cell *c);
 
+/* Does the cell own this SPI (its interrupt ranges)?  SGIs and PPIs belong to no cell. */
+bool cell_owns_irq(const struct cell *c, u32 irq);
+
 /* Map the cell's memory regions (all but the communication region) into its stage 2. */
 int cell_map_regions(struct cell *c);
 /* Translate a guest physical range of cell RAM (not IO) to host physical; 0 if it is not. */
