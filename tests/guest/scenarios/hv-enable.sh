@@ -1,8 +1,9 @@
 #!/bin/sh
 # Hypervisor: enable makes Linux the deprivileged root cell and disable gives the machine
 # back.  At EL1 under stage 2; the hypervisor answers hypercalls and counts exits on every
-# CPU by reason; its memory reads as zeros from the root; its console says what it did;
-# hotplug goes through its PSCI; 20 enable/disable cycles in a row.
+# CPU by reason; interrupts and IPIs go through it; its memory reads as zeros from the
+# root; its console says what it did; hotplug goes through its PSCI; 20 enable/disable
+# cycles in a row.
 # timeout: 900
 n=0
 fails=0
@@ -21,6 +22,11 @@ probe() { # probe: CurrentEL, the hvc answer and a scan of the hypervisor memory
 }
 param() { cat /sys/module/cellvisor_test/parameters/$1; }
 stat() { cat $sys/cells/0/statistics/cpu$1/exits_$2; }
+virtio_irqs() { # interrupts of the virtio devices so far, all CPUs
+	sum=0
+	for v in $(grep virtio /proc/interrupts | tr -s ' ' | cut -d' ' -f3-6); do sum=$((sum + v)); done
+	echo $sum
+}
 
 modprobe cellvisor
 $cvtool enable $blob; st=$?
@@ -42,6 +48,24 @@ for c in 0 1 2 3; do
 	t "CPU $c: a hypercall made on it is counted there" [ "$h1" -gt "$h0" -a "$t1" -gt "$t0" ]
 done
 
+# Interrupts go through the hypervisor: a busy second on each CPU has timer ticks.
+sgi0=0; for c in 0 1 2 3; do sgi0=$((sgi0 + $(stat $c sgi))); done
+for c in 0 1 2 3; do
+	i0=$(stat $c irq)
+	taskset -c $c timeout 1 sh -c 'while :; do :; done'
+	i1=$(stat $c irq)
+	echo "# cpu$c: IRQ exits $i0 -> $i1"
+	t "CPU $c: its interrupts are taken by the hypervisor and injected" [ "$i1" -gt "$i0" ]
+done
+sgi1=0; for c in 0 1 2 3; do sgi1=$((sgi1 + $(stat $c sgi))); done
+echo "# SGIs sent by the root (trapped ICC_SGI1R_EL1 writes): $sgi0 -> $sgi1"
+t "the root's IPIs trap and are routed by the hypervisor" [ "$sgi1" -gt "$sgi0" ]
+v0=$(virtio_irqs)
+for i in 1 2 3 4 5 6 7 8; do echo "# some output on the virtio test port ($i)"; sleep 0.2; done
+v1=$(virtio_irqs)
+echo "# virtio interrupts $v0 -> $v1"
+t "virtio device interrupts (SPIs) reach the root through the hypervisor" [ "$v1" -gt "$v0" ]
+
 p0=$(stat 3 psci); m0=$(stat 3 mmio); q0=$(stat 0 psci)
 echo 0 > /sys/devices/system/cpu/cpu3/online
 t "CPU 3 goes offline (PSCI CPU_OFF parks it in the hypervisor)" \
@@ -61,6 +85,15 @@ probe
 t "after disable: EL2 is the hyp stub's again" [ "$(param hvc_answer)" = $((0xbadca11)) ]
 t "after disable: the hypervisor memory is plain memory again" [ "$(param scan_magic)" -ge 1 ]
 rmmod cellvisor_test
+
+# A CPU offline (parked in the hypervisor) at disable is handed to the firmware, powered off.
+$cvtool enable $blob > /dev/null
+echo 0 > /sys/devices/system/cpu/cpu2/online
+$cvtool disable > /dev/null; st=$?
+t "disable with CPU 2 parked in the hypervisor succeeds" [ $st = 0 ]
+echo 1 > /sys/devices/system/cpu/cpu2/online
+t "after disable, CPU 2 comes back through the firmware's PSCI" \
+	[ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
 
 i=0
 while [ $i -lt 20 ]; do

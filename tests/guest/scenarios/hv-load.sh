@@ -42,7 +42,7 @@ done
 		i=$((i + 1))
 		echo $i > $work/io-rounds
 	done
-) &
+) 2>/dev/null &
 io=$!
 
 before=""
