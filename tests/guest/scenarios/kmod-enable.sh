@@ -96,9 +96,9 @@ t "module still loaded and enabled" [ "$(cat $sys/enabled)" = 1 ]
 
 # CPU hotplug under the hypervisor.
 echo 0 > /sys/devices/system/cpu/cpu2/online; st=$?
-t "CPU 2 goes offline under the hypervisor" [ $st = 0 ] && [ "$(cat /sys/devices/system/cpu/online)" = 0-1,3 ]
+t "CPU 2 goes offline under the hypervisor" eval '[ $st = 0 ] && [ "$(cat /sys/devices/system/cpu/online)" = 0-1,3 ]'
 echo 1 > /sys/devices/system/cpu/cpu2/online; st=$?
-t "CPU 2 comes back online" [ $st = 0 ] && [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+t "CPU 2 comes back online" eval '[ $st = 0 ] && [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]'
 
 out=$($cvtool disable 2>&1); st=$?
 echo "# disable: status $st: $out"
