@@ -405,7 +405,7 @@ void cell_failed(struct cell *c)
 
 static void free_cell(struct cell *c)
 {
-	if (c->arch.stage2.root) {
+	if (c->has_stage2) {
 		arch_flush_guest_tlb(c);
 		arch_cell_destroy(c);
 	}
@@ -421,6 +421,7 @@ static int build_cell(struct cell *c)
 	int err;
 
 	err = arch_cell_init(c);
+	c->has_stage2 = !err;
 	c->comm = err ? NULL : page_alloc(1);
 	if (!err && !c->comm)
 		err = -CV_ENOMEM;

@@ -25,6 +25,7 @@ struct cell {
 	struct arch_cell arch;		/* stage-2 tables, VMID */
 	/* Non-root cells (core/control.c). */
 	unsigned int blob_pages;	/* pages holding the config copy */
+	bool has_stage2;		/* arch_cell_init() succeeded */
 	struct cv_comm_region *comm;	/* the communication region page */
 	struct cell_console console;	/* CV_HC_DEBUG_CONSOLE_PUTC output */
 };
