@@ -336,6 +336,77 @@ static int pci_bars(struct cell *c, int how)
 	return err;
 }
 
+/*
+ * PCI configuration space of a cell: its own functions pass through to the real ECAM, but
+ * writes to the BARs and the expansion ROM address are ignored (the BARs stay where the
+ * configuration puts them); every other function reads as all-ones, writes are ignored.
+ */
+#define ECAM_MAPS		16
+
+static struct {
+	u64 phys;
+	volatile u8 *virt;
+} ecam_maps[ECAM_MAPS];
+
+static volatile u8 *ecam_page(u64 phys)
+{
+	unsigned int i;
+
+	for (i = 0; i < ECAM_MAPS && ecam_maps[i].virt; i++)
+		if (ecam_maps[i].phys == phys)
+			return ecam_maps[i].virt;
+	if (i == ECAM_MAPS)
+		return NULL;
+	ecam_maps[i].virt = arch_map_device(phys, PAGE_SIZE);
+	ecam_maps[i].phys = phys;
+	return ecam_maps[i].virt;
+}
+
+static enum mmio_result ecam_access(void *arg, struct mmio_access *a)
+{
+	const struct cell *c = arg;
+	const struct cv_platform *p = &hv.config->platform;
+	struct cv_pci_device d = { .domain = p->pci_domain };
+	u64 reg = a->addr & (PAGE_SIZE - 1);
+	volatile u8 *cfg;
+
+	d.bus = (u8)(p->pci_bus_start + (a->addr >> 20));
+	d.devfn = (u8)(a->addr >> 12);
+	cfg = pci_in(c->config, &d) ? ecam_page(p->pci_ecam_base + (a->addr & ~(PAGE_SIZE - 1))) :
+	      NULL;
+	if (a->size > 4 || (reg & (a->size - 1)))
+		return MMIO_UNHANDLED;
+	if (!a->write) {
+		a->value = ~0ULL;
+		if (cfg && a->size == 4)
+			a->value = *(volatile u32 *)(cfg + reg);
+		else if (cfg && a->size == 2)
+			a->value = *(volatile u16 *)(cfg + reg);
+		else if (cfg)
+			a->value = cfg[reg];
+		return MMIO_HANDLED;
+	}
+	if (!cfg || (reg >= 0x10 && reg < 0x28) || (reg >= 0x30 && reg < 0x34))
+		return MMIO_HANDLED;
+	if (a->size == 4)
+		*(volatile u32 *)(cfg + reg) = (u32)a->value;
+	else if (a->size == 2)
+		*(volatile u16 *)(cfg + reg) = (u16)a->value;
+	else
+		cfg[reg] = (u8)a->value;
+	return MMIO_HANDLED;
+}
+
+static int pci_init(struct cell *c)
+{
+	const struct cv_platform *p = &hv.config->platform;
+	u64 size = (u64)(p->pci_bus_end - p->pci_bus_start + 1) << 20;
+
+	if (!c->config->pci_devices.count)
+		return 0;
+	return mmio_register(c, p->pci_ecam_base, size, ecam_access, c);
+}
+
 /* The cell's memory, its communication region and its BARs in its stage 2. */
 static int map_cell(struct cell *c)
 {
@@ -429,6 +500,8 @@ static int build_cell(struct cell *c)
 		err = map_cell(c);
 	if (!err)
 		err = arch_cell_devices(c);
+	if (!err)
+		err = pci_init(c);
 	if (!err)
 		err = cell_add(c);
 	if (err)
