@@ -43,13 +43,22 @@ static bool run_free(const struct page_pool *p, u64 n, u64 count, u64 *next)
 	return true;
 }
 
+/* The first page at or after n whose address is a multiple of 'align' pages. */
+static u64 aligned_page(const struct page_pool *p, u64 n, u64 align)
+{
+	u64 first = p->base / PAGE_SIZE + n;
+
+	return ALIGN_UP(first, align) - p->base / PAGE_SIZE;
+}
+
 u64 pool_alloc(struct page_pool *p, u64 count, u64 align)
 {
-	u64 n = 0, addr = 0;
+	u64 n, addr = 0;
 
-	if (count == 0 || align == 0 || (align & (align - 1)))
+	if (count == 0 || align == 0 || (align & (align - 1)) || !ALIGNED(p->base, PAGE_SIZE))
 		return 0;
 	spin_lock(&p->lock);
+	n = aligned_page(p, 0, align);
 	while (count <= p->pages && n <= p->pages - count) {
 		u64 next;
 
@@ -59,7 +68,7 @@ u64 pool_alloc(struct page_pool *p, u64 count, u64 align)
 			addr = p->base + n * PAGE_SIZE;
 			break;
 		}
-		n = ALIGN_UP(next, align);
+		n = aligned_page(p, next, align);
 	}
 	spin_unlock(&p->lock);
 	return addr;

@@ -22,7 +22,7 @@ struct page_pool {
 #define POOL_BITMAP_WORDS(pages)	(((pages) + 63) / 64)
 
 void pool_init(struct page_pool *p, u64 base, u64 pages, u64 *bitmap);
-/* 'count' free pages starting at a multiple of 'align' pages; address or 0 when full. */
+/* 'count' free pages at an address that is a multiple of 'align' pages; 0 when full. */
 u64 pool_alloc(struct page_pool *p, u64 count, u64 align);
 /* Mark pages as used (e.g. taken before the pool existed); -CV_EINVAL if out of range. */
 int pool_reserve(struct page_pool *p, u64 addr, u64 count);

@@ -43,5 +43,15 @@ int main(void)
 	   "reserve over reserved pages counts only the new ones");
 	ok(pool_alloc(&p, 16, 1) == BASE + 17 * PAGE_SIZE, "allocation avoids reserved pages");
 	ok(pool_reserve(&p, BASE + 99 * PAGE_SIZE, 2) == -CV_EINVAL, "reserve past the end fails");
+	pool_init(&p, BASE + PAGE_SIZE, PAGES, bitmap);
+	a = pool_alloc(&p, 2, 2);
+	ok(a == BASE + 2 * PAGE_SIZE, "alignment is of the address, not of the page index "
+	   "(a pool starting at an odd page: 0x%llx)", (unsigned long long)a);
+	a = pool_alloc(&p, 4, 4);
+	ok(a == BASE + 4 * PAGE_SIZE && (a & (4 * PAGE_SIZE - 1)) == 0,
+	   "four pages aligned to 16 KiB land on a 16 KiB boundary");
+	ok(pool_alloc(&p, 1, 1) == BASE + PAGE_SIZE, "the page skipped for alignment is still free");
+	pool_init(&p, BASE + 0x800, PAGES, bitmap);
+	ok(pool_alloc(&p, 1, 1) == 0, "a pool whose base is not page-aligned hands out nothing");
 	return tap_done();
 }
