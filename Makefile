@@ -16,8 +16,6 @@
 #   HOST_TESTS    += host test programs; each prints TAP ("ok N - ...", "not ok N - ...")
 #   GUEST_TESTS   += scenario scripts for tests/guest/run, each printing TAP as well
 #   GUEST_BENCHES += benchmark scripts, run together in one guest by 'make bench'
-#   GUEST_TESTS_PENDING += scenarios of features not implemented yet (the hypervisor's cell
-#                    calls, issue 5): 'make check-pending' runs them, 'make check' does not
 #   $(call stage,SOURCE,/PATH/IN/GUEST,MODE)  installs a file into the guest image
 #   GUEST_MODULES += in-tree kernel modules (by name) the guest needs, dependencies follow
 
@@ -45,7 +43,6 @@ ARM64_TARGETS :=
 HOST_TESTS :=
 GUEST_TESTS :=
 GUEST_BENCHES :=
-GUEST_TESTS_PENDING :=
 STAGE_FILES :=
 GUEST_MODULES := virtio_mmio virtio_console
 
@@ -58,7 +55,7 @@ $(STAGE)$(2): $(1)
 endef
 stage = $(eval $(call stage-rule,$(1),$(2),$(3)))
 
-.PHONY: all deps image check check-host check-guest check-pending demo shell bench fuzz clean
+.PHONY: all deps image check check-host check-guest demo shell bench fuzz clean
 all: image
 
 # Dependencies: one idempotent step, re-run when the installer changes.
@@ -92,9 +89,6 @@ check-host: $(HOST_TESTS)
 
 check-guest: image
 	$(Q)tests/check --guest $(GUEST_TESTS)
-
-check-pending: image
-	$(Q)tests/check --guest $(GUEST_TESTS_PENDING)
 
 demo: image
 	$(Q)tests/guest/run --name demo --timeout 900 tests/guest/demo.sh; st=$$?; \

@@ -75,4 +75,4 @@ $(foreach t,$(HV_TESTS),$(eval $(call hv-test-rule,$(t))))
 
 # Guest-tier scenarios of the hypervisor.
 GUEST_TESTS += tests/guest/scenarios/hv-enable.sh tests/guest/scenarios/hv-load.sh \
-	tests/guest/scenarios/hv-malformed.sh
+	tests/guest/scenarios/hv-malformed.sh tests/guest/scenarios/cell-lifecycle.sh

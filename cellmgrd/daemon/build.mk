@@ -41,4 +41,4 @@ CELLCTL_ARM64_LIBS += $(SYSTEMD_ARM64_LIBS)
 
 # Guest tier: the real stack.
 GUEST_TESTS += tests/guest/scenarios/daemon-hypervisor.sh
-GUEST_TESTS_PENDING += tests/guest/scenarios/daemon-cells.sh
+GUEST_TESTS += tests/guest/scenarios/daemon-cells.sh

@@ -64,7 +64,7 @@ bool cell_owns_irq(const struct cell *c, u32 irq)
 	return false;
 }
 
-static unsigned int region_flags(const struct cv_mem_region *r)
+unsigned int cell_region_flags(const struct cv_mem_region *r)
 {
 	unsigned int f = 0;
 
@@ -89,11 +89,20 @@ int cell_map_regions(struct cell *c)
 		if (r[i].flags & CV_MEM_COMM_REGION)
 			continue;
 		err = arch_map_guest(c, r[i].virt_start, r[i].phys_start, r[i].size,
-				     region_flags(&r[i]));
+				     cell_region_flags(&r[i]));
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+void cell_unmap_regions(struct cell *c)
+{
+	const struct cv_mem_region *r = config_mem(c->config);
+	unsigned int i;
+
+	for (i = 0; i < c->config->mem_regions.count; i++)
+		arch_unmap_guest(c, r[i].virt_start, r[i].size);
 }
 
 u64 cell_ram_to_phys(const struct cell *c, u64 ipa, u64 size, bool write)

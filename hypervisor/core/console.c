@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Cellvisor: the hypervisor console, a ring buffer mirrored to the debug UART. */
+#include <cellvisor/config.h>
 #include <cv/console.h>
 #include <cv/lib.h>
 #include <cv/spinlock.h>
@@ -57,6 +58,41 @@ size_t console_read(u64 *seq, u64 *lost, char *out, size_t size)
 
 	spin_lock(&console_lock);
 	n = console_ring_read(&cv_console, seq, lost, out, size);
+	spin_unlock(&console_lock);
+	return n;
+}
+
+static void mirror_str(const char *s, size_t len)
+{
+	while (mirror && len--)
+		mirror(*s++);
+}
+
+void console_cell_putc(struct cell_console *cc, const char *name, char ch)
+{
+	spin_lock(&console_lock);
+	console_ring_write(&cc->ring, &ch, 1);
+	if (ch != '\n' && ch != '\r')
+		cc->line[cc->len++] = ch;
+	if ((ch == '\n' || cc->len == CELL_CONSOLE_LINE) && mirror) {
+		mirror('[');
+		mirror_str(name, strnlen(name, CV_CELL_NAME_LEN));
+		mirror_str("] ", 2);
+		mirror_str(cc->line, cc->len);
+		mirror('\n');
+	}
+	if (ch == '\n' || cc->len == CELL_CONSOLE_LINE)
+		cc->len = 0;
+	spin_unlock(&console_lock);
+}
+
+size_t console_cell_read(const struct cell_console *cc, u64 *seq, u64 *lost, char *out,
+			 size_t size)
+{
+	size_t n;
+
+	spin_lock(&console_lock);
+	n = console_ring_read(&cc->ring, seq, lost, out, size);
 	spin_unlock(&console_lock);
 	return n;
 }

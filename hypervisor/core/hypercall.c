@@ -47,18 +47,31 @@ static long cell_state(u64 id)
 {
 	struct cell *c = id < CV_MAX_CELLS ? cell_find((unsigned int)id) : NULL;
 
-	return c ? (long)c->state : -CV_ENOENT;
+	return c ? (long)cell_state_of(c) : -CV_ENOENT;
 }
 
-/* Copy new hypervisor console bytes into the caller's buffer (struct cv_console_read). */
+/* Console bytes of the hypervisor (cell_id 0) or of a cell. */
+static size_t read_console(const struct cell *from, u64 *seq, u64 *lost, char *out, size_t n)
+{
+	return from ? console_cell_read(&from->console, seq, lost, out, n) :
+		      console_read(seq, lost, out, n);
+}
+
+/* Copy new console bytes into the caller's buffer (struct cv_console_read). */
 static long console_read_to(struct cell *c, u64 buf, u64 size, u64 cell_id)
 {
+	const struct cell *from = NULL;
 	struct cv_console_read hdr;
 	u64 done = 0, lost = 0, l;
 	char chunk[256];
 	size_t n;
 
-	if (cell_id != 0 || size < sizeof(hdr) || size > (1ULL << 20))
+	if (cell_id != 0) {
+		from = cell_id < CV_MAX_CELLS ? cell_find((unsigned int)cell_id) : NULL;
+		if (!from)
+			return -CV_ENOENT;
+	}
+	if (size < sizeof(hdr) || size > (1ULL << 20))
 		return -CV_EINVAL;
 	if (!cell_ram_to_phys(c, buf, size, true))
 		return -CV_EFAULT;
@@ -66,7 +79,7 @@ static long console_read_to(struct cell *c, u64 buf, u64 size, u64 cell_id)
 		return -CV_EFAULT;
 	size -= sizeof(hdr);
 	while (done < size) {
-		n = console_read(&hdr.seq, &l, chunk, MIN(sizeof(chunk), size - done));
+		n = read_console(from, &hdr.seq, &l, chunk, MIN(sizeof(chunk), size - done));
 		lost += l;
 		if (!n)
 			break;
@@ -92,7 +105,10 @@ long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3)
 		if (arg1 > 0xff)
 			return -CV_EINVAL;
 		ch = (char)arg1;
-		console_write(&ch, 1);
+		if (root)
+			console_write(&ch, 1);
+		else
+			console_cell_putc(&cpu->cell->console, cpu->cell->config->name, ch);
 		return 0;
 	}
 	if (code > CV_HC_CELL_SHUTDOWN)
@@ -108,6 +124,16 @@ long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3)
 		return cpu_info(arg1, arg2);
 	case CV_HC_CONSOLE_READ:
 		return console_read_to(cpu->cell, arg1, arg2, arg3);
+	case CV_HC_CELL_CREATE:
+		return cell_create(arg1, arg2);
+	case CV_HC_CELL_SET_LOADABLE:
+		return cell_set_loadable(arg1);
+	case CV_HC_CELL_START:
+		return cell_start(arg1);
+	case CV_HC_CELL_SHUTDOWN:
+		return cell_shutdown(arg1);
+	case CV_HC_CELL_DESTROY:
+		return cell_destroy(arg1);
 	}
-	return -CV_ENOSYS;	/* the cell calls come with issue 5 */
+	return -CV_ENOSYS;
 }

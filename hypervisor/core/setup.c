@@ -183,8 +183,11 @@ long hv_disable(struct per_cpu *cpu)
 	u32 expected = running_root_cpus();
 	u64 id;
 
-	if (cell_count() > 1)
+	if (cell_count() > 1) {
+		printk("Cellvisor: disable refused: %u cells exist; destroy every cell first\n",
+		       cell_count() - 1);
 		return -CV_EBUSY;
+	}
 	spin_lock(&hv.disable_lock);
 	if (++hv.disable_arrived == expected) {
 		printk("Cellvisor: disabled; Linux owns the machine again\n");

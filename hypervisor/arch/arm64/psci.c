@@ -103,11 +103,14 @@ static long affinity_info(struct per_cpu *cpu, u64 mpidr, u64 level)
 	return ret;
 }
 
-/* CPU_OFF: wait in the hypervisor until CPU_ON, then start at its entry. */
-static void cpu_off(struct per_cpu *cpu, struct trap_frame *f)
+/*
+ * Park the CPU in the hypervisor, in 'state', until it is woken (PSCI CPU_ON, or the start
+ * of the cell that owns it then); it starts at the wake entry at EL1, MMU off, in that cell.
+ */
+void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state)
 {
 	spin_lock(&psci_lock);
-	cpu->state = CV_CPU_PARKED;
+	cpu->state = state;
 	spin_unlock(&psci_lock);
 	while (!atomic_read(&cpu->wake)) {
 		if (hv_disabling())
@@ -119,10 +122,15 @@ static void cpu_off(struct per_cpu *cpu, struct trap_frame *f)
 	f->elr = cpu->wake_entry;
 	f->spsr = SPSR_EL1H_MASKED;
 	write_sysreg(SCTLR_EL1_RES1, sctlr_el1);
+	write_sysreg(cpu->cell->arch.vttbr, vttbr_el2);
+	isb();
+	asm volatile("tlbi vmalls12e1" : : : "memory");
+	dsb(nsh);
 	isb();
 	spin_lock(&psci_lock);
 	cpu->state = CV_CPU_RUNNING;
 	cpu->wake = 0;
+	cpu->stop = 0;
 	spin_unlock(&psci_lock);
 }
 
@@ -160,7 +168,7 @@ long psci_handle(struct per_cpu *cpu, struct trap_frame *f)
 	case PSCI_AFFINITY_INFO | SMC64:
 		return affinity_info(cpu, a1, a2);
 	case PSCI_CPU_OFF:
-		cpu_off(cpu, f);
+		psci_park(cpu, f, CV_CPU_PARKED);
 		return (long)f->x[0];
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:

@@ -28,7 +28,12 @@ static void unhandled(struct per_cpu *cpu, struct trap_frame *f, u64 esr, const 
 {
 	printk("Cellvisor: cell '%s' CPU %u stopped: unhandled %s at 0x%llx (ESR 0x%llx, "
 	       "PC 0x%llx)\n", cpu->cell->config->name, cpu->id, what, addr, esr, f->elr);
-	stop_cpu(cpu);
+	if (cpu->cell == &root_cell)
+		stop_cpu(cpu);
+	/* Stopped before the lock: a management call may be waiting for it. */
+	atomic_set(&cpu->state, CV_CPU_FAILED);
+	cell_failed(cpu->cell);
+	psci_park(cpu, f, CV_CPU_FAILED);
 }
 
 static void handle_dabt(struct per_cpu *cpu, struct trap_frame *f, u64 esr)
@@ -46,8 +51,10 @@ static void handle_dabt(struct per_cpu *cpu, struct trap_frame *f, u64 esr)
 	if (a.size < 8)
 		a.value &= (1ULL << (8 * a.size)) - 1;
 	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW) || (iss & BIT64(10)) ||
-	    mmio_dispatch(cpu->cell, &a) != MMIO_HANDLED)
+	    mmio_dispatch(cpu->cell, &a) != MMIO_HANDLED) {
 		unhandled(cpu, f, esr, a.write ? "write" : "read", ipa);
+		return;		/* parked and woken up again: a fresh start */
+	}
 	if (!a.write) {
 		u64 v = a.value;
 
@@ -126,6 +133,10 @@ void arch_handle_exit(struct trap_frame *f, u64 reason)
 	struct per_cpu *cpu = this_cpu();
 
 	cpu_stat(cpu, CV_STAT_TOTAL);
+	if (atomic_read(&cpu->stop) && reason != EXIT_SERROR) {
+		psci_park(cpu, f, CV_CPU_PARKED);	/* its cell is being stopped */
+		return;
+	}
 	switch (reason) {
 	case EXIT_SYNC:
 		handle_sync(cpu, f);

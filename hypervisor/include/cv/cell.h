@@ -7,7 +7,9 @@
 #define _CV_CELL_H
 
 #include <asm/cell.h>
+#include <cellvisor/comm.h>
 #include <cellvisor/config.h>
+#include <cv/console.h>
 #include <cv/mmio.h>
 #include <cv/types.h>
 
@@ -21,6 +23,11 @@ struct cell {
 	struct mmio_region mmio[CELL_MAX_MMIO];
 	unsigned int num_mmio;
 	struct arch_cell arch;		/* stage-2 tables, VMID */
+	/* Non-root cells (core/control.c). */
+	unsigned int blob_pages;	/* pages holding the config copy */
+	bool has_stage2;		/* arch_cell_init() succeeded */
+	struct cv_comm_region *comm;	/* the communication region page */
+	struct cell_console console;	/* CV_HC_DEBUG_CONSOLE_PUTC output */
 };
 
 extern struct cell root_cell;
@@ -36,10 +43,26 @@ bool cell_owns_irq(const struct cell *c, u32 irq);
 
 /* Map the cell's memory regions (all but the communication region) into its stage 2. */
 int cell_map_regions(struct cell *c);
+/* Remove them again (the communication region included). */
+void cell_unmap_regions(struct cell *c);
+/* PT_* flags of a region. */
+unsigned int cell_region_flags(const struct cv_mem_region *r);
 /* Translate a guest physical range of cell RAM (not IO) to host physical; 0 if it is not. */
 u64 cell_ram_to_phys(const struct cell *c, u64 ipa, u64 size, bool write);
 /* Copy between the hypervisor and cell RAM; -CV_EFAULT when the range is not cell RAM. */
 int cell_copy_to(struct cell *c, u64 ipa, const void *src, u64 len);
 int cell_copy_from(struct cell *c, void *dst, u64 ipa, u64 len);
+
+
+/* The lifecycle (core/control.c): the hypercalls of the root cell, ids checked there. */
+long cell_create(u64 blob_ipa, u64 size);
+long cell_set_loadable(u64 id);
+long cell_start(u64 id);
+long cell_shutdown(u64 id);
+long cell_destroy(u64 id);
+/* CV_CELL_STATE_*, RUNNING_LOCKED when the cell says so in its communication region. */
+u32 cell_state_of(const struct cell *c);
+/* A CPU of cell 'c' met something it may not do: the whole cell stops, state failed. */
+void cell_failed(struct cell *c);
 
 #endif

@@ -25,6 +25,24 @@ void console_ring_write(struct console_ring *r, const char *s, size_t len);
 size_t console_ring_read(const struct console_ring *r, u64 *seq, u64 *lost, char *out,
 			 size_t size);
 
+/* A cell's CV_HC_DEBUG_CONSOLE_PUTC output: a ring, and the line being mirrored. */
+#define CELL_CONSOLE_LINE	120
+
+struct cell_console {
+	struct console_ring ring;
+	char line[CELL_CONSOLE_LINE];
+	unsigned int len;
+};
+
+/*
+ * One character of cell 'name': into its ring; each complete line (or a full buffer) goes
+ * to the debug UART as "[name] line".
+ */
+void console_cell_putc(struct cell_console *cc, const char *name, char ch);
+/* console_ring_read() on a cell's ring, under the console lock. */
+size_t console_cell_read(const struct cell_console *cc, u64 *seq, u64 *lost, char *out,
+			 size_t size);
+
 /* The hypervisor console. */
 extern struct console_ring cv_console;
 void console_set_mirror(void (*putc)(char c));

@@ -8,6 +8,7 @@
 #include <cv/types.h>
 
 struct cell;
+struct cv_comm_region;
 struct per_cpu;
 
 struct hypervisor {
@@ -72,5 +73,11 @@ void *arch_map_temp(u64 phys);			/* one page, this CPU only */
 void arch_unmap_temp(void *virt);
 void arch_cpu_kick(struct per_cpu *cpu);	/* wake a CPU waiting in arch_cpu_wait() */
 void arch_cpu_wait(void);
+/* Forget the TLB entries of the cell's VMID, on all CPUs. */
+void arch_flush_guest_tlb(struct cell *c);
+/* The platform facts of the communication region (GIC, timer). */
+void arch_cell_comm(const struct cell *c, struct cv_comm_region *comm);
+/* The range a device of the platform occupies that no cell may map (GIC): index 0, 1, ... */
+bool arch_reserved_range(unsigned int i, u64 *start, u64 *size);
 
 #endif

@@ -19,6 +19,8 @@ struct per_cpu {
 	u32 wake;
 	u64 wake_entry;
 	u64 wake_context;
+	/* Set by the cell's management: park at the next exit (the cell is being stopped). */
+	u32 stop;
 	struct arch_cpu arch;
 };
 

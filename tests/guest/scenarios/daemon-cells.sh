@@ -90,9 +90,9 @@ t "  ... gic-demo keeps its ConfigPath" [ "$(cprop gic-demo ConfigPath)" = 's "/
 # An unprivileged user; a bad configuration.
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl call $S "$(cellpath gic-demo)" $CI Shutdown 2>&1); echo "# $out"
 t "unprivileged Shutdown refused" grep -q "not allowed" <<<"$out"
-sed 's/"cpus"/"bogus": 1, "cpus"/' /etc/cellvisor/cells/uart-demo.json >/tmp/bad-cell.json
-out=$(busctl call $S $M $S.Manager CreateCell s /tmp/bad-cell.json 2>&1); echo "# $out"
-t "bad cell configuration: the validator's message" grep -q "/tmp/bad-cell.json: .*bogus" <<<"$out"
+sed 's/"cpus"/"bogus": 1, "cpus"/' /etc/cellvisor/cells/uart-demo.json >/etc/cellvisor/bad-cell.json
+out=$(busctl call $S $M $S.Manager CreateCell s /etc/cellvisor/bad-cell.json 2>&1); echo "# $out"
+t "bad cell configuration: the validator's message" grep -q "/etc/cellvisor/bad-cell.json: .*bogus" <<<"$out"
 
 # Cells that refuse, lock, fault (inmates of the inmates issue).
 mk() { # mk NAME INMATE: a cell like uart-demo running another inmate

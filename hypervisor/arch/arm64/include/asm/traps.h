@@ -40,6 +40,7 @@ static inline void frame_set_reg(struct trap_frame *f, unsigned int n, u64 v)
 }
 
 long psci_handle(struct per_cpu *cpu, struct trap_frame *f);
+void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state);
 void gic_init_cell(void);
 
 /* head.S */

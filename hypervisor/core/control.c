@@ -1,0 +1,808 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cellvisor: the cell lifecycle.
+ *
+ * create       checks the blob, takes the cell's CPUs (parked: offlined by Linux), memory
+ *              and devices from the root cell and builds the cell's stage 2; state created.
+ * set-loadable maps the loadable regions back into the root; state loadable.
+ * start        takes them from the root again, fills the communication region and wakes the
+ *              cell's CPUs at the entry; state running.
+ * shutdown     asks the cell through the communication region (comm.h); approved: shut down,
+ *              denied: -EPERM, no answer in time: failed.
+ * destroy      shuts a running cell down first (denied: -EPERM), stops its CPUs, scrubs its
+ *              RAM and gives CPUs, memory and devices back to the root.
+ *
+ * A running cell's CPUs are stopped by taking its memory out of its stage 2: the next
+ * exit of each CPU (a fault at the latest) sees cpu->stop and parks the CPU.
+ * While a cell reports RUNNING_LOCKED, create, set-loadable, start and destroy of every
+ * other cell are refused with -EPERM.  Every refusal prints its reason on the console.
+ */
+#include <asm/processor.h>
+#include <cellvisor/comm.h>
+#include <cv/cell.h>
+#include <cv/config.h>
+#include <cv/console.h>
+#include <cv/errno.h>
+#include <cv/hv.h>
+#include <cv/lib.h>
+#include <cv/percpu.h>
+#include <cv/spinlock.h>
+
+#define BLOB_MAX_PAGES		16	/* a cell blob fits in 64 KiB */
+#define STOP_TIMEOUT_MS		1000
+
+static spinlock_t control_lock;
+static struct cell slots[CV_MAX_CELLS];	/* slot n holds cell id n; slot 0 is unused */
+
+#define for_each_cpu_of(id, set) \
+	for ((id) = 0; (id) < 64; (id)++) if ((set) >> (id) & 1)
+
+static u64 now_ms(void)
+{
+	return arch_counter() / (arch_counter_freq() / 1000);
+}
+
+static bool is_ram(const struct cv_mem_region *r)
+{
+	return !(r->flags & (CV_MEM_IO | CV_MEM_COMM_REGION));
+}
+
+static const char *name_of(const struct cell *c)
+{
+	return c->config->name;
+}
+
+u32 cell_state_of(const struct cell *c)
+{
+	if (c->state == CV_CELL_STATE_RUNNING && c->comm &&
+	    c->comm->cell_state == CV_CELL_STATE_RUNNING_LOCKED)
+		return CV_CELL_STATE_RUNNING_LOCKED;
+	return c->state;
+}
+
+/* The non-root cell with this id, or NULL with a console line. */
+static struct cell *lookup(const char *what, u64 id)
+{
+	if (id == 0 || id >= CV_MAX_CELLS || !slots[id].config) {
+		printk("Cellvisor: %s: there is no cell %llu\n", what, id);
+		return NULL;
+	}
+	return &slots[id];
+}
+
+/* -CV_EPERM when a cell other than 'target' (NULL: a new one) holds the lock. */
+static int check_lock(const char *what, const char *name, const struct cell *target)
+{
+	unsigned int i;
+
+	for (i = 1; i < CV_MAX_CELLS; i++) {
+		struct cell *c = &slots[i];
+
+		if (c->config && c != target &&
+		    cell_state_of(c) == CV_CELL_STATE_RUNNING_LOCKED) {
+			printk("Cellvisor: %s of cell '%s' refused: cell '%s' is running locked "
+			       "and forbids reconfiguration; shut it down first\n", what, name,
+			       name_of(c));
+			return -CV_EPERM;
+		}
+	}
+	return 0;
+}
+
+/* Map into the root cell the parts of [phys, phys + size) that its configuration lists. */
+static int root_give(u64 phys, u64 size)
+{
+	const struct cv_mem_region *r = config_mem(root_cell.config);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < root_cell.config->mem_regions.count; i++) {
+		u64 s = MAX(phys, r[i].phys_start);
+		u64 e = MIN(phys + size, r[i].phys_start + r[i].size);
+
+		if ((r[i].flags & CV_MEM_COMM_REGION) || s >= e)
+			continue;
+		err = arch_map_guest(&root_cell, r[i].virt_start + (s - r[i].phys_start), s,
+				     e - s, cell_region_flags(&r[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Unmap [phys, phys + size) from the root cell, wherever its configuration maps it. */
+static int root_take(u64 phys, u64 size)
+{
+	const struct cv_mem_region *r = config_mem(root_cell.config);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < root_cell.config->mem_regions.count; i++) {
+		u64 s = MAX(phys, r[i].phys_start);
+		u64 e = MIN(phys + size, r[i].phys_start + r[i].size);
+
+		if ((r[i].flags & CV_MEM_COMM_REGION) || s >= e)
+			continue;
+		err = arch_unmap_guest(&root_cell, r[i].virt_start + (s - r[i].phys_start),
+				       e - s);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Give (or take) every region of the cell with one of 'flags' set ('flags' 0: all). */
+static int root_regions(const struct cell *c, u64 flags, bool give)
+{
+	const struct cv_mem_region *r = config_mem(c->config);
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < c->config->mem_regions.count && !err; i++) {
+		if ((r[i].flags & CV_MEM_COMM_REGION) || (flags && !(r[i].flags & flags)))
+			continue;
+		err = give ? root_give(r[i].phys_start, r[i].size) :
+			     root_take(r[i].phys_start, r[i].size);
+	}
+	arch_flush_guest_tlb(&root_cell);
+	return err;
+}
+
+static bool in_root_ram(u64 phys, u64 size)
+{
+	const struct cv_mem_region *r = config_mem(root_cell.config);
+	unsigned int i;
+
+	for (i = 0; i < root_cell.config->mem_regions.count; i++)
+		if (is_ram(&r[i]) && range_within(phys, size, r[i].phys_start, r[i].size))
+			return true;
+	return false;
+}
+
+static bool overlaps_root_ram(u64 phys, u64 size)
+{
+	const struct cv_mem_region *r = config_mem(root_cell.config);
+	unsigned int i;
+
+	for (i = 0; i < root_cell.config->mem_regions.count; i++)
+		if (is_ram(&r[i]) && ranges_overlap(phys, size, r[i].phys_start, r[i].size))
+			return true;
+	return false;
+}
+
+/* The other cell that holds memory overlapping [phys, phys + size), or NULL. */
+static const struct cell *memory_owner(u64 phys, u64 size)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < CV_MAX_CELLS; i++) {
+		const struct cell *c = &slots[i];
+		const struct cv_mem_region *r;
+
+		if (!c->config)
+			continue;
+		r = config_mem(c->config);
+		for (j = 0; j < c->config->mem_regions.count; j++)
+			if (!(r[j].flags & CV_MEM_COMM_REGION) &&
+			    ranges_overlap(phys, size, r[j].phys_start, r[j].size))
+				return c;
+	}
+	return NULL;
+}
+
+static int check_memory(const struct cv_cell_config *cfg)
+{
+	const struct cv_mem_region *r = config_mem(cfg);
+	const struct cell *owner;
+	unsigned int i, k;
+	u64 start, size;
+
+	for (i = 0; i < cfg->mem_regions.count; i++) {
+		if (r[i].flags & CV_MEM_COMM_REGION)
+			continue;
+		if (is_ram(&r[i]) && !in_root_ram(r[i].phys_start, r[i].size)) {
+			printk("Cellvisor: create '%s': memory region %u (0x%llx, 0x%llx bytes) is "
+			       "not RAM of the root cell\n", cfg->name, i, r[i].phys_start, r[i].size);
+			return -CV_EINVAL;
+		}
+		for (k = 0; !is_ram(&r[i]) && arch_reserved_range(k, &start, &size); k++)
+			if (ranges_overlap(r[i].phys_start, r[i].size, start, size))
+				break;
+		if (!is_ram(&r[i]) && (overlaps_root_ram(r[i].phys_start, r[i].size) ||
+		    ranges_overlap(r[i].phys_start, r[i].size, hv.phys, hv.size) ||
+		    arch_reserved_range(k, &start, &size))) {
+			printk("Cellvisor: create '%s': device region %u (0x%llx, 0x%llx bytes) "
+			       "covers RAM, the hypervisor or the interrupt controller\n", cfg->name,
+			       i, r[i].phys_start, r[i].size);
+			return -CV_EINVAL;
+		}
+		owner = memory_owner(r[i].phys_start, r[i].size);
+		if (owner) {
+			printk("Cellvisor: create '%s': memory region %u (0x%llx, 0x%llx bytes) "
+			       "belongs to cell '%s'\n", cfg->name, i, r[i].phys_start, r[i].size,
+			       name_of(owner));
+			return -CV_EBUSY;
+		}
+	}
+	return 0;
+}
+
+static int check_cpus(const struct cv_cell_config *cfg)
+{
+	struct per_cpu *cpu;
+	u64 id;
+
+	if (!cfg->cpu_set || !(root_cell.cpu_set & ~cfg->cpu_set)) {
+		printk("Cellvisor: create '%s': CPU set 0x%llx is empty or every CPU of the root "
+		       "cell\n", cfg->name, cfg->cpu_set);
+		return -CV_EBUSY;
+	}
+	for_each_cpu_of(id, cfg->cpu_set) {
+		cpu = per_cpu(id);
+		if (!cpu || cpu->cell != &root_cell) {
+			printk("Cellvisor: create '%s': CPU %llu is not the root cell's to give\n",
+			       cfg->name, id);
+			return -CV_EBUSY;
+		}
+		if (atomic_read(&cpu->state) != CV_CPU_PARKED || atomic_read(&cpu->wake)) {
+			printk("Cellvisor: create '%s': CPU %llu still runs in the root cell; take "
+			       "it offline in Linux first\n", cfg->name, id);
+			return -CV_EBUSY;
+		}
+	}
+	return 0;
+}
+
+static bool irq_in(const struct cv_cell_config *cfg, u32 irq)
+{
+	const struct cv_irq_range *r = config_irqs(cfg);
+	unsigned int i;
+
+	for (i = 0; i < cfg->irq_ranges.count; i++)
+		if (irq >= r[i].first && irq - r[i].first < r[i].count)
+			return true;
+	return false;
+}
+
+static bool pci_in(const struct cv_cell_config *cfg, const struct cv_pci_device *d)
+{
+	const struct cv_pci_device *p = config_pci(cfg);
+	unsigned int i;
+
+	for (i = 0; i < cfg->pci_devices.count; i++)
+		if (p[i].domain == d->domain && p[i].bus == d->bus && p[i].devfn == d->devfn)
+			return true;
+	return false;
+}
+
+/* Interrupts and PCI functions: neither the root's own nor another cell's. */
+static int check_devices(const struct cv_cell_config *cfg)
+{
+	const struct cv_irq_range *r = config_irqs(cfg);
+	const struct cv_pci_device *d = config_pci(cfg);
+	unsigned int i, j, n;
+	u32 irq;
+
+	for (n = 0; n < CV_MAX_CELLS; n++) {
+		const struct cv_cell_config *o = n ? slots[n].config : root_cell.config;
+
+		if (!o)
+			continue;
+		for (i = 0; i < cfg->irq_ranges.count; i++) {
+			for (j = 0, irq = r[i].first; j < r[i].count; j++, irq++) {
+				if (irq_in(o, irq)) {
+					printk("Cellvisor: create '%s': interrupt %u belongs to cell "
+					       "'%s'\n", cfg->name, irq, o->name);
+					return -CV_EBUSY;
+				}
+			}
+		}
+		for (i = 0; i < cfg->pci_devices.count; i++) {
+			if (pci_in(o, &d[i])) {
+				printk("Cellvisor: create '%s': PCI device %04x:%02x:%02x.%u belongs "
+				       "to cell '%s'\n", cfg->name, d[i].domain, d[i].bus,
+				       d[i].devfn >> 3, d[i].devfn & 7, o->name);
+				return -CV_EBUSY;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The PCI BARs of the cell, given to the root or taken from it, or mapped in the cell. */
+static int pci_bars(struct cell *c, int how)
+{
+	const struct cv_pci_device *d = config_pci(c->config);
+	unsigned int i, b;
+	int err = 0;
+
+	for (i = 0; i < c->config->pci_devices.count; i++) {
+		for (b = 0; b < CV_PCI_NUM_BARS && !err; b++) {
+			const struct cv_pci_bar *bar = &d[i].bars[b];
+			u64 start = bar->address & ~(PAGE_SIZE - 1);
+			u64 size = ALIGN_UP(bar->address + bar->size, PAGE_SIZE) - start;
+
+			if (!bar->size)
+				continue;
+			if (how == 0)
+				err = root_take(start, size);
+			else if (how == 1)
+				err = root_give(start, size);
+			else
+				err = arch_map_guest(c, start, start, size,
+						     PT_READ | PT_WRITE | PT_DEVICE);
+		}
+	}
+	return err;
+}
+
+/*
+ * PCI configuration space of a cell: its own functions pass through to the real ECAM, but
+ * writes to the BARs and the expansion ROM address are ignored (the BARs stay where the
+ * configuration puts them); every other function reads as all-ones, writes are ignored.
+ */
+#define ECAM_MAPS		16
+
+static struct {
+	u64 phys;
+	volatile u8 *virt;
+} ecam_maps[ECAM_MAPS];
+
+static volatile u8 *ecam_page(u64 phys)
+{
+	unsigned int i;
+
+	for (i = 0; i < ECAM_MAPS && ecam_maps[i].virt; i++)
+		if (ecam_maps[i].phys == phys)
+			return ecam_maps[i].virt;
+	if (i == ECAM_MAPS)
+		return NULL;
+	ecam_maps[i].virt = arch_map_device(phys, PAGE_SIZE);
+	ecam_maps[i].phys = phys;
+	return ecam_maps[i].virt;
+}
+
+static enum mmio_result ecam_access(void *arg, struct mmio_access *a)
+{
+	const struct cell *c = arg;
+	const struct cv_platform *p = &hv.config->platform;
+	struct cv_pci_device d = { .domain = p->pci_domain };
+	u64 reg = a->addr & (PAGE_SIZE - 1);
+	volatile u8 *cfg;
+
+	d.bus = (u8)(p->pci_bus_start + (a->addr >> 20));
+	d.devfn = (u8)(a->addr >> 12);
+	cfg = pci_in(c->config, &d) ? ecam_page(p->pci_ecam_base + (a->addr & ~(PAGE_SIZE - 1))) :
+	      NULL;
+	if (a->size > 4 || (reg & (a->size - 1)))
+		return MMIO_UNHANDLED;
+	if (!a->write) {
+		a->value = ~0ULL;
+		if (cfg && a->size == 4)
+			a->value = *(volatile u32 *)(cfg + reg);
+		else if (cfg && a->size == 2)
+			a->value = *(volatile u16 *)(cfg + reg);
+		else if (cfg)
+			a->value = cfg[reg];
+		return MMIO_HANDLED;
+	}
+	if (!cfg || (reg >= 0x10 && reg < 0x28) || (reg >= 0x30 && reg < 0x34))
+		return MMIO_HANDLED;
+	if (a->size == 4)
+		*(volatile u32 *)(cfg + reg) = (u32)a->value;
+	else if (a->size == 2)
+		*(volatile u16 *)(cfg + reg) = (u16)a->value;
+	else
+		cfg[reg] = (u8)a->value;
+	return MMIO_HANDLED;
+}
+
+static int pci_init(struct cell *c)
+{
+	const struct cv_platform *p = &hv.config->platform;
+	u64 size = (u64)(p->pci_bus_end - p->pci_bus_start + 1) << 20;
+
+	if (!c->config->pci_devices.count)
+		return 0;
+	return mmio_register(c, p->pci_ecam_base, size, ecam_access, c);
+}
+
+/* The cell's memory, its communication region and its BARs in its stage 2. */
+static int map_cell(struct cell *c)
+{
+	const struct cv_mem_region *r = config_mem(c->config);
+	unsigned int i;
+	int err = cell_map_regions(c);
+
+	for (i = 0; i < c->config->mem_regions.count && !err; i++)
+		if (r[i].flags & CV_MEM_COMM_REGION)
+			err = arch_map_guest(c, r[i].virt_start, hv_phys(c->comm), PAGE_SIZE,
+					     PT_READ | PT_WRITE);
+	return err ? err : pci_bars(c, 2);
+}
+
+static void unmap_cell(struct cell *c)
+{
+	const struct cv_pci_device *d = config_pci(c->config);
+	unsigned int i, b;
+
+	cell_unmap_regions(c);
+	for (i = 0; i < c->config->pci_devices.count; i++)
+		for (b = 0; b < CV_PCI_NUM_BARS; b++)
+			if (d[i].bars[b].size)
+				arch_unmap_guest(c, d[i].bars[b].address & ~(PAGE_SIZE - 1),
+						 ALIGN_UP(d[i].bars[b].size, PAGE_SIZE));
+	arch_flush_guest_tlb(c);
+}
+
+static bool cpus_stopped(const struct cell *c)
+{
+	u64 id;
+
+	for_each_cpu_of(id, c->cpu_set)
+		if (atomic_read(&per_cpu(id)->state) == CV_CPU_RUNNING)
+			return false;
+	return true;
+}
+
+/* Ask every CPU of the cell to park and take its memory away; wait when 'wait'. */
+static int stop_cpus(struct cell *c, bool wait)
+{
+	u64 id, start = now_ms();
+
+	for_each_cpu_of(id, c->cpu_set)
+		atomic_set(&per_cpu(id)->stop, 1);
+	unmap_cell(c);
+	while (wait && !cpus_stopped(c)) {
+		if (now_ms() - start > STOP_TIMEOUT_MS) {
+			printk("Cellvisor: cell '%s': its CPUs (0x%llx) do not stop\n", name_of(c),
+			       c->cpu_set);
+			return -CV_EBUSY;
+		}
+		cpu_relax();
+	}
+	return 0;
+}
+
+void cell_failed(struct cell *c)
+{
+	spin_lock(&control_lock);
+	if (c->state != CV_CELL_STATE_FAILED)
+		printk("Cellvisor: cell '%s' failed; its CPUs are stopped\n", name_of(c));
+	c->state = CV_CELL_STATE_FAILED;
+	stop_cpus(c, false);
+	spin_unlock(&control_lock);
+}
+
+static void free_cell(struct cell *c)
+{
+	if (c->has_stage2) {
+		arch_flush_guest_tlb(c);
+		arch_cell_destroy(c);
+	}
+	if (c->comm)
+		page_free(c->comm, 1);
+	page_free((void *)c->config, c->blob_pages);
+	memset(c, 0, sizeof(*c));
+}
+
+static int build_cell(struct cell *c)
+{
+	u64 id;
+	int err;
+
+	err = arch_cell_init(c);
+	c->has_stage2 = !err;
+	c->comm = err ? NULL : page_alloc(1);
+	if (!err && !c->comm)
+		err = -CV_ENOMEM;
+	if (!err)
+		err = map_cell(c);
+	if (!err)
+		err = arch_cell_devices(c);
+	if (!err)
+		err = pci_init(c);
+	if (!err)
+		err = cell_add(c);
+	if (err)
+		return err;
+	err = root_regions(c, 0, false);
+	if (!err)
+		err = pci_bars(c, 0);
+	if (err) {
+		root_regions(c, 0, true);
+		pci_bars(c, 1);
+		cell_remove(c);
+		return err;
+	}
+	for_each_cpu_of(id, c->cpu_set)
+		per_cpu(id)->cell = c;
+	root_cell.cpu_set &= ~c->cpu_set;
+	return 0;
+}
+
+static unsigned int pow2_pages(u64 size)
+{
+	unsigned int n = 1;
+
+	while (n * PAGE_SIZE < size)
+		n <<= 1;
+	return n;
+}
+
+static long create(u64 blob_ipa, u64 size)
+{
+	char why[160];
+	struct cell *c = NULL;
+	void *blob;
+	unsigned int i, pages;
+	int err;
+
+	if (size < sizeof(struct cv_cell_config) || size > BLOB_MAX_PAGES * PAGE_SIZE) {
+		printk("Cellvisor: create: a cell blob of %llu bytes is impossible\n", size);
+		return -CV_EINVAL;
+	}
+	for (i = 1; i < CV_MAX_CELLS && !c; i++)
+		if (!slots[i].config)
+			c = &slots[i];
+	if (!c) {
+		printk("Cellvisor: create: already %u cells, no room for another\n",
+		       CV_MAX_CELLS - 1);
+		return -CV_ENOMEM;
+	}
+	pages = pow2_pages(size);
+	blob = page_alloc(pages);
+	if (!blob)
+		return -CV_ENOMEM;
+	err = cell_copy_from(&root_cell, blob, blob_ipa, size);
+	if (err)
+		printk("Cellvisor: create: the blob at 0x%llx is not in the root's RAM\n", blob_ipa);
+	if (!err && config_check_cell(blob, size, &hv.config->platform, why, sizeof(why))) {
+		printk("Cellvisor: create: cell configuration rejected: %s\n", why);
+		err = -CV_EINVAL;
+	}
+	if (!err)
+		err = check_lock("create", ((const struct cv_cell_config *)blob)->name, NULL);
+	if (!err)
+		err = check_cpus(blob);
+	if (!err)
+		err = check_memory(blob);
+	if (!err)
+		err = check_devices(blob);
+	c->config = blob;
+	c->blob_pages = pages;
+	if (err) {
+		free_cell(c);
+		return err;
+	}
+	c->id = (unsigned int)(c - slots);
+	c->state = CV_CELL_STATE_CREATED;
+	c->cpu_set = c->config->cpu_set;
+	err = build_cell(c);
+	if (err) {
+		printk("Cellvisor: create '%s': cannot build the cell (error %d)\n", name_of(c),
+		       err);
+		free_cell(c);
+		return err;
+	}
+	printk("Cellvisor: cell '%s' created: id %u, CPUs 0x%llx\n", name_of(c), c->id,
+	       c->cpu_set);
+	return c->id;
+}
+
+long cell_create(u64 blob_ipa, u64 size)
+{
+	long ret;
+
+	spin_lock(&control_lock);
+	ret = create(blob_ipa, size);
+	spin_unlock(&control_lock);
+	return ret;
+}
+
+static long set_loadable(struct cell *c)
+{
+	int err = check_lock("set-loadable", name_of(c), c);
+
+	if (err)
+		return err;
+	if (c->state == CV_CELL_STATE_RUNNING || !cpus_stopped(c)) {
+		printk("Cellvisor: set-loadable: cell '%s' is running; shut it down first\n",
+		       name_of(c));
+		return -CV_EBUSY;
+	}
+	if (c->state == CV_CELL_STATE_LOADABLE)
+		return 0;
+	err = root_regions(c, CV_MEM_LOADABLE, true);
+	if (err)
+		return err;
+	c->state = CV_CELL_STATE_LOADABLE;
+	return 0;
+}
+
+static void fill_comm(struct cell *c)
+{
+	struct cv_comm_region *comm = c->comm;
+
+	memset(comm, 0, PAGE_SIZE);
+	comm->magic = CV_COMM_MAGIC;
+	comm->revision = CV_COMM_REVISION;
+	comm->cell_id = c->id;
+	comm->cell_state = CV_CELL_STATE_RUNNING;
+	comm->console_type = c->config->console.type;
+	comm->console_base = c->config->console.type == CV_CONSOLE_PL011 ?
+			     c->config->console.address : 0;
+	comm->cpu_set = c->cpu_set;
+	comm->pci_ecam_base = c->config->pci_devices.count ?
+			      hv.config->platform.pci_ecam_base : 0;
+	arch_cell_comm(c, comm);
+}
+
+static long start(struct cell *c)
+{
+	int err = check_lock("start", name_of(c), c);
+	struct per_cpu *cpu;
+	u64 id;
+
+	if (err)
+		return err;
+	if (c->state != CV_CELL_STATE_LOADABLE) {
+		printk("Cellvisor: start: cell '%s' was not loaded (state %u); load it first\n",
+		       name_of(c), c->state);
+		return -CV_EINVAL;
+	}
+	err = root_regions(c, CV_MEM_LOADABLE, false);
+	if (!err)
+		err = map_cell(c);
+	if (err)
+		return err;
+	fill_comm(c);
+	arch_flush_guest_tlb(c);
+	c->state = CV_CELL_STATE_RUNNING;
+	for_each_cpu_of(id, c->cpu_set) {
+		cpu = per_cpu(id);
+		cpu->wake_entry = c->config->entry;
+		cpu->wake_context = 0;
+		atomic_set(&cpu->stop, 0);
+		atomic_set(&cpu->wake, 1);
+		arch_cpu_kick(cpu);
+	}
+	printk("Cellvisor: cell '%s' started at 0x%llx\n", name_of(c), c->config->entry);
+	return 0;
+}
+
+/* The shutdown protocol of comm.h; the cell ends shut down or failed, or refuses. */
+static long ask_shutdown(struct cell *c)
+{
+	struct cv_comm_region *comm = c->comm;
+	u64 begin = now_ms();
+	u32 reply = CV_REPLY_NONE;
+
+	if (c->config->flags & CV_CELL_PASSIVE_COMMREG) {
+		stop_cpus(c, true);
+		c->state = CV_CELL_STATE_SHUT_DOWN;
+		return 0;
+	}
+	comm->reply_from_cell = CV_REPLY_NONE;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	comm->msg_to_cell = CV_MSG_SHUTDOWN_REQUEST;
+	while (now_ms() - begin <= c->config->shutdown_timeout_ms) {
+		reply = comm->reply_from_cell;
+		if (reply != CV_REPLY_NONE)
+			break;
+		cpu_relax();
+	}
+	if (reply == CV_REPLY_DENIED) {
+		comm->msg_to_cell = CV_MSG_NONE;
+		printk("Cellvisor: cell '%s' refused to shut down\n", name_of(c));
+		return -CV_EPERM;
+	}
+	if (reply == CV_REPLY_APPROVED) {
+		while (!cpus_stopped(c) && now_ms() - begin <= c->config->shutdown_timeout_ms)
+			cpu_relax();
+		stop_cpus(c, true);
+		comm->msg_to_cell = CV_MSG_NONE;
+		c->state = CV_CELL_STATE_SHUT_DOWN;
+		printk("Cellvisor: cell '%s' shut down\n", name_of(c));
+		return 0;
+	}
+	printk("Cellvisor: cell '%s' did not answer the shutdown request within %u ms: "
+	       "failed\n", name_of(c), c->config->shutdown_timeout_ms);
+	stop_cpus(c, true);
+	c->state = CV_CELL_STATE_FAILED;
+	return -CV_ETIMEDOUT;
+}
+
+static long shutdown(struct cell *c)
+{
+	if (c->state != CV_CELL_STATE_RUNNING)
+		return 0;	/* nothing runs */
+	return ask_shutdown(c);
+}
+
+static void scrub(const struct cell *c)
+{
+	const struct cv_mem_region *r = config_mem(c->config);
+	unsigned int i;
+	u64 off;
+
+	for (i = 0; i < c->config->mem_regions.count; i++) {
+		for (off = 0; is_ram(&r[i]) && off < r[i].size; off += PAGE_SIZE) {
+			void *page = arch_map_temp(r[i].phys_start + off);
+
+			memset(page, 0, PAGE_SIZE);
+			arch_unmap_temp(page);
+		}
+	}
+}
+
+static long destroy(struct cell *c)
+{
+	int err = check_lock("destroy", name_of(c), c);
+	struct per_cpu *cpu;
+	u64 id;
+
+	if (err)
+		return err;
+	if (c->state == CV_CELL_STATE_RUNNING) {
+		err = ask_shutdown(c);
+		if (err == -CV_EPERM)
+			return err;
+	}
+	err = stop_cpus(c, true);
+	if (err)
+		return err;
+	scrub(c);
+	err = root_regions(c, 0, true);
+	if (!err)
+		err = pci_bars(c, 1);
+	if (err)
+		printk("Cellvisor: destroy '%s': the root cell did not get all of its memory back "
+		       "(error %d)\n", name_of(c), err);
+	cell_remove(c);
+	for_each_cpu_of(id, c->cpu_set) {
+		cpu = per_cpu(id);
+		cpu->cell = &root_cell;
+		atomic_set(&cpu->stop, 0);
+		atomic_set(&cpu->state, CV_CPU_PARKED);
+	}
+	root_cell.cpu_set |= c->cpu_set;
+	printk("Cellvisor: cell '%s' destroyed; CPUs 0x%llx back to the root cell\n",
+	       name_of(c), c->cpu_set);
+	free_cell(c);
+	return 0;
+}
+
+/* Run one management call on an existing non-root cell, under the control lock. */
+static long on_cell(const char *what, u64 id, long (*fn)(struct cell *c))
+{
+	struct cell *c;
+	long ret = -CV_ENOENT;
+
+	spin_lock(&control_lock);
+	c = lookup(what, id);
+	if (c)
+		ret = fn(c);
+	spin_unlock(&control_lock);
+	return ret;
+}
+
+long cell_set_loadable(u64 id)
+{
+	return on_cell("set-loadable", id, set_loadable);
+}
+
+long cell_start(u64 id)
+{
+	return on_cell("start", id, start);
+}
+
+long cell_shutdown(u64 id)
+{
+	return on_cell("shutdown", id, shutdown);
+}
+
+long cell_destroy(u64 id)
+{
+	return on_cell("destroy", id, destroy);
+}

@@ -1,0 +1,151 @@
+#!/bin/sh
+# The hypervisor's cell lifecycle through the module (cvtool): every transition and refusal
+# of issue 5 with gic-demo, uart-demo and the test inmates; the console lines that explain
+# each refusal; the pool and the CPUs back after destroy.
+# timeout: 900
+n=0
+fails=0
+t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
+	desc=$1; shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
+}
+cvtool=/usr/libexec/cellvisor-test/cvtool
+sys=/sys/devices/cellvisor
+cfg=/usr/share/cellvisor/configs
+inm=/usr/share/cellvisor/inmates
+errno() { # errno ENAME COMMAND...: the command fails with that errno
+	want=$1; shift
+	out=$("$@" 2>&1); st=$?
+	echo "# $*: status $st: $out"
+	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
+}
+hvsaid() { # hvsaid TEXT: the hypervisor console has a line with TEXT
+	$cvtool console --nonblock 2>/dev/null | grep -qF -- "$1" ||
+		{ echo "# hypervisor console lacks: $1"; return 1; }
+}
+state() { cat $sys/cells/$1/state 2>/dev/null; }
+wait_state() { # wait_state ID STATE: within 10 s
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(state $1)" = "$2" ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	echo "# cell $1 state: $(state $1), wanted $2"
+	return 1
+}
+cell_says() { # cell_says ID TEXT: the cell's console shows TEXT within 10 s
+	$cvtool console --cell $1 --timeout 10000 --expect "$2" >/tmp/cellout.$1 2>&1; st=$?
+	tail -n 3 /tmp/cellout.$1 | sed 's/^/# cell: /'
+	return $st
+}
+new() { # new NAME: create NAME.cvb, print its id
+	$cvtool create $cfg/$1.cvb
+}
+up() { # up NAME: create, load, start; print the id
+	id=$(new $1) && $cvtool load $id $inm/$1.bin@0x40000000 >/dev/null &&
+		$cvtool start $id >/dev/null && echo $id
+}
+variant() { # variant CELL SED-SCRIPT: /tmp/CELL-x.cvb, a changed copy of CELL's blob
+	sed -e "$2" /etc/cellvisor/cells/$1.json > /tmp/$1-x.json
+	cellctl config compile --system /etc/cellvisor/system.json /tmp/$1-x.json -o /tmp/$1-x.cvb
+}
+# set_phys BLOB ADDRESS: rewrite the first memory region's phys_start in a compiled blob,
+# past cellctl's checks, to see the hypervisor refuse what cellctl would have refused
+set_phys() {
+	off=$(od -An -tu4 -j96 -N4 "$1" | tr -d ' ')	# cv_cell_config.mem_regions.offset
+	bytes=
+	for i in 0 1 2 3 4 5 6 7; do bytes="$bytes\\$(printf %03o $(( ($2 >> (8 * i)) & 255 )))"; done
+	printf "$bytes" | dd of="$1" bs=1 seek="$off" conv=notrunc 2>/dev/null
+}
+
+modprobe cellvisor
+t "enable" $cvtool enable $cfg/system.cvb
+pool0=$(cat $sys/mem_pool_used)
+echo "# mem_pool_used before any cell: $pool0"
+
+# gic-demo: create, refusals before load, load, start, its ticks.
+g=$(new gic-demo)
+t "create gic-demo" [ -n "$g" ]
+t "  ... state created" wait_state $g created
+t "  ... CPU 3 left Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-2 ]
+t "start a cell that was not loaded -> EINVAL" errno EINVAL $cvtool start $g
+t "  ... the hypervisor says why" hvsaid "cell 'gic-demo' was not loaded"
+t "load gic-demo" $cvtool load $g $inm/gic-demo.bin@0x40000000
+t "  ... state loadable" wait_state $g loadable
+t "start gic-demo" $cvtool start $g
+t "  ... state running" wait_state $g running
+t "  ... ticks with jitter on its console" cell_says $g "gic-demo: tick 3 jitter"
+t "load into a running cell -> EBUSY" errno EBUSY $cvtool load $g $inm/gic-demo.bin@0x40000000
+t "  ... the hypervisor says why" hvsaid "cell 'gic-demo' is running; shut it down first"
+t "  ... gic-demo still running" wait_state $g running
+
+# What is already taken.
+variant uart-demo 's/0x71400000/0x71200000/'
+t "create with gic-demo's memory -> EBUSY" errno EBUSY $cvtool create /tmp/uart-demo-x.cvb
+t "  ... the hypervisor says why" hvsaid "belongs to cell 'gic-demo'"
+cp $cfg/lock.cvb /tmp/lock-x.cvb && set_phys /tmp/lock-x.cvb 0x10000000
+t "create with memory that is not root RAM -> EINVAL" errno EINVAL $cvtool create /tmp/lock-x.cvb
+t "  ... the hypervisor says why" hvsaid "is not RAM of the root cell"
+variant fault 's/"cpus": \[2\]/"cpus": [3]/'
+t "create with gic-demo's CPU -> EBUSY" errno EBUSY $cvtool create /tmp/fault-x.cvb
+t "no CPU went offline over the refusals" [ "$(cat /sys/devices/system/cpu/online)" = 0-2 ]
+
+# A faulting cell ends failed; root and gic-demo carry on.
+f=$(up fault)
+t "fault cell created and started" [ -n "$f" ]
+t "  ... ends failed" wait_state $f failed
+t "  ... the fault on the console, with address and syndrome" \
+	hvsaid "cell 'fault' CPU 2 stopped: unhandled read at 0x70000000 (ESR"
+t "  ... its CPU is marked failed" [ "$(cat $sys/cells/$f/cpus_failed)" = 2 ]
+t "  ... gic-demo still ticks" cell_says $g "tick 20 "
+t "  ... the root cell still works" sh -c 'echo root-alive | grep -q alive'
+t "destroy the failed cell" $cvtool destroy $f
+t "  ... CPU 2 back online in Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-2 ]
+
+# Lock: while 'lock' runs locked, other cells are not reconfigured.
+l=$(up lock)
+t "lock cell started" [ -n "$l" ]
+t "  ... reports running/locked" wait_state $l "running/locked"
+t "create another cell while locked -> EPERM" errno EPERM $cvtool create $cfg/uart-demo.cvb
+t "  ... the hypervisor names the locking cell" hvsaid "cell 'lock' is running locked"
+t "destroy gic-demo while locked -> EPERM" errno EPERM $cvtool destroy $g
+t "  ... gic-demo still running" wait_state $g running
+t "shutdown the lock cell (it unlocks, approves)" $cvtool shutdown $l
+t "  ... state shut down" wait_state $l "shut down"
+t "destroy the lock cell" $cvtool destroy $l
+
+# A denied shutdown, then an approved one.
+d=$(up shutdown-deny)
+t "shutdown-deny started" [ -n "$d" ]
+t "  ... running" wait_state $d running
+sleep 0.5
+t "first shutdown request denied -> EPERM" errno EPERM $cvtool shutdown $d
+t "  ... the hypervisor says it refused" hvsaid "cell 'shutdown-deny' refused to shut down"
+t "  ... still running" wait_state $d running
+t "second request approved" $cvtool shutdown $d
+t "  ... state shut down" wait_state $d "shut down"
+t "  ... its console tells both" sh -c "$cvtool console --cell $d --nonblock | grep -q 'request 2: approved'"
+t "destroy shutdown-deny" $cvtool destroy $d
+
+# uart-demo writes the PL011 itself; it runs beside gic-demo.
+u=$(up uart-demo)
+t "uart-demo started" [ -n "$u" ]
+t "  ... running" wait_state $u running
+sleep 3
+t "  ... still running after 3 s (counts on the PL011)" wait_state $u running
+t "destroy a running uart-demo (shutdown first)" $cvtool destroy $u
+t "  ... said so" hvsaid "cell 'uart-demo' shut down"
+
+t "shutdown gic-demo" $cvtool shutdown $g
+t "  ... state shut down" wait_state $g "shut down"
+t "  ... its console: approved" sh -c "$cvtool console --cell $g --nonblock | grep -q 'shutdown request 1: approved'"
+t "destroy gic-demo" $cvtool destroy $g
+t "  ... every CPU back online" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+t "  ... the hypervisor says so" hvsaid "cell 'gic-demo' destroyed; CPUs 0x8 back to the root cell"
+t "  ... mem_pool_used back to $pool0" [ "$(cat $sys/mem_pool_used)" = "$pool0" ]
+t "CPU 3 works in Linux again" taskset -c 3 true
+t "disable" $cvtool disable
+t "no oops or warning in the kernel log" sh -c "! dmesg | grep -qE 'Oops|WARNING:|BUG:'"
+echo "1..$n"
+[ $fails = 0 ]
