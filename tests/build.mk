@@ -39,3 +39,4 @@ $(BENCH_BUSLAT): tests/guest/bench/buslat.c
 ARM64_TARGETS += $(BENCH_BUSLAT)
 $(call stage,$(BENCH_BUSLAT),/usr/libexec/cellvisor-test/buslat,0755)
 GUEST_BENCHES += tests/guest/bench/cellmgrd.sh
+GUEST_BENCHES += tests/guest/bench/cells.sh
