@@ -40,3 +40,4 @@ ARM64_TARGETS += $(BENCH_BUSLAT)
 $(call stage,$(BENCH_BUSLAT),/usr/libexec/cellvisor-test/buslat,0755)
 GUEST_BENCHES += tests/guest/bench/cellmgrd.sh
 GUEST_BENCHES += tests/guest/bench/cells.sh
+$(call stage,tests/guest/rootfs/tap.sh,/usr/lib/cellvisor-test/tap.sh,0644)

@@ -2,13 +2,7 @@
 # The guest lab itself: systemd reaches multi-user with the system bus, on 4 CPUs, and Linux
 # booted at EL2 with EL2 left to the hyp stub (KVM off), as Cellvisor needs.
 # timeout: 300
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 
 state=$(systemctl is-system-running --wait)
 t "systemd reached multi-user without failed units (state: $state)" [ "$state" = running ]

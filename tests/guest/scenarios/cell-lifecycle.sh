@@ -3,13 +3,7 @@
 # of issue 5 with gic-demo, uart-demo and the test inmates; the console lines that explain
 # each refusal; the pool and the CPUs back after destroy.
 # timeout: 900
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 cfg=/usr/share/cellvisor/configs

@@ -6,13 +6,7 @@
 # refusing shutdown, a cell locking the hypervisor, a faulting cell leaving its unit failed.
 # Needs the hypervisor's cell calls.
 # timeout: 900
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 S=org.cellvisor.cell1
 M=/org/cellvisor/cell1
 CI=org.cellvisor.cell1.Cell

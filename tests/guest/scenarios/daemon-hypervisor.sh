@@ -5,13 +5,7 @@
 # unprivileged user, a bad configuration answered with the validator's message, kill -9 of
 # cellmgrd recovered by systemd without disturbing the hypervisor, the journal.
 # timeout: 600
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 S=org.cellvisor.cell1
 M=/org/cellvisor/cell1
 MI=org.cellvisor.cell1.Manager

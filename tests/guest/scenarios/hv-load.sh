@@ -3,13 +3,7 @@
 # busy, timers on time, I/O correct, CPUs taken offline and back again and again — and
 # disable under that load leaves Linux running it.
 # timeout: 900
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
 blob=/usr/share/cellvisor/configs/system.cvb
 work=/tmp/hv-load

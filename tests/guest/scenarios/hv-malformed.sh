@@ -3,13 +3,7 @@
 # checks reject.  Every CPU must come back with -EINVAL and Linux must carry on exactly as
 # before (CPUs online, EL2 back with the hyp stub); a sound configuration still enables.
 # timeout: 600
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb

@@ -3,13 +3,7 @@
 # query, the argument checks of every ioctl, who may open the device, the console read
 # path when there is nothing to read, and load/unload.
 # timeout: 300
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 # errno NAME COMMAND...: the command fails and cvtool names errno NAME

@@ -5,13 +5,7 @@
 # of uart-demo through the ioctls: create (its CPU leaves Linux, cells/<id> appears),
 # load, start, shutdown, destroy (the CPU comes back), with sysfs and uevents following.
 # timeout: 600
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 cfg=/usr/share/cellvisor/configs

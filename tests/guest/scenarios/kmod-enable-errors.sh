@@ -4,13 +4,7 @@
 # malformed image.  Each fails with its own errno and one explaining line in the kernel
 # log, and leaves Linux exactly as it was (CPUs, /proc/iomem, sysfs, the module unloadable).
 # timeout: 300
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb

@@ -6,13 +6,7 @@
 # everything back (the hyp stub answers again, the image is readable again); and
 # enable/disable 20 times in a row leaks nothing.
 # timeout: 900
-n=0
-fails=0
-t() { # t DESCRIPTION COMMAND...: one TAP line for the command's status
-	desc=$1; shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
-}
+. /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb
