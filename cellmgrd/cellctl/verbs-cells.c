@@ -830,6 +830,23 @@ out:
 	return r;
 }
 
+/*
+ * The properties of cell NAME, or of the manager when NAME is NULL: for show and status.
+ * *path is set to the cell's object path (the caller frees it).
+ */
+static int get_target(sd_bus *bus, const char *name, const char *verb, char **path,
+		      struct props *ps)
+{
+	if (name) {
+		int r = bus_get_cell(bus, name, path);
+
+		if (r < 0)
+			return -r;
+		return get_all(bus, *path, BUS_CELL_I, ps, name);
+	}
+	return get_all(bus, BUS_MANAGER, BUS_MANAGER_I, ps, verb);
+}
+
 int cellctl_show(int argc, char **argv)
 {
 	PARSE("host json property value no-pager", 0, 1, "[NAME]");
@@ -842,15 +859,7 @@ int cellctl_show(int argc, char **argv)
 		bus_opts_free(&o);
 		return CELLCTL_EXIT_NO_DAEMON;
 	}
-	if (first < argc) {
-		r = bus_get_cell(bus, argv[first], &path);
-		if (r < 0) {
-			r = -r;
-			goto out;
-		}
-	}
-	r = get_all(bus, path ? path : BUS_MANAGER, path ? BUS_CELL_I : BUS_MANAGER_I, &ps,
-		    path ? argv[first] : "show");
+	r = get_target(bus, first < argc ? argv[first] : NULL, "show", &path, &ps);
 	if (r)
 		goto out;
 	if (o.json) {
@@ -954,15 +963,7 @@ int cellctl_status(int argc, char **argv)
 		bus_opts_free(&o);
 		return CELLCTL_EXIT_NO_DAEMON;
 	}
-	if (first < argc) {
-		r = bus_get_cell(bus, argv[first], &path);
-		if (r < 0) {
-			r = -r;
-			goto out;
-		}
-	}
-	r = get_all(bus, path ? path : BUS_MANAGER, path ? BUS_CELL_I : BUS_MANAGER_I, &ps,
-		    path ? argv[first] : "status");
+	r = get_target(bus, first < argc ? argv[first] : NULL, "status", &path, &ps);
 	if (r)
 		goto out;
 	if (o.json) {
