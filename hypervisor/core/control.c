@@ -89,8 +89,11 @@ static int check_lock(const char *what, const char *name, const struct cell *tar
 	return 0;
 }
 
-/* Map into the root cell the parts of [phys, phys + size) that its configuration lists. */
-static int root_give(u64 phys, u64 size)
+/*
+ * Map into the root cell (give) or unmap from it (take) the parts of [phys, phys + size)
+ * that its configuration lists.
+ */
+static int root_remap(u64 phys, u64 size, bool give)
 {
 	const struct cv_mem_region *r = config_mem(root_cell.config);
 	unsigned int i;
@@ -99,32 +102,12 @@ static int root_give(u64 phys, u64 size)
 	for (i = 0; i < root_cell.config->mem_regions.count; i++) {
 		u64 s = MAX(phys, r[i].phys_start);
 		u64 e = MIN(phys + size, r[i].phys_start + r[i].size);
+		u64 virt = r[i].virt_start + (s - r[i].phys_start);
 
 		if ((r[i].flags & CV_MEM_COMM_REGION) || s >= e)
 			continue;
-		err = arch_map_guest(&root_cell, r[i].virt_start + (s - r[i].phys_start), s,
-				     e - s, cell_region_flags(&r[i]));
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/* Unmap [phys, phys + size) from the root cell, wherever its configuration maps it. */
-static int root_take(u64 phys, u64 size)
-{
-	const struct cv_mem_region *r = config_mem(root_cell.config);
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < root_cell.config->mem_regions.count; i++) {
-		u64 s = MAX(phys, r[i].phys_start);
-		u64 e = MIN(phys + size, r[i].phys_start + r[i].size);
-
-		if ((r[i].flags & CV_MEM_COMM_REGION) || s >= e)
-			continue;
-		err = arch_unmap_guest(&root_cell, r[i].virt_start + (s - r[i].phys_start),
-				       e - s);
+		err = give ? arch_map_guest(&root_cell, virt, s, e - s, cell_region_flags(&r[i])) :
+			     arch_unmap_guest(&root_cell, virt, e - s);
 		if (err)
 			return err;
 	}
@@ -141,8 +124,7 @@ static int root_regions(const struct cell *c, u64 flags, bool give)
 	for (i = 0; i < c->config->mem_regions.count && !err; i++) {
 		if ((r[i].flags & CV_MEM_COMM_REGION) || (flags && !(r[i].flags & flags)))
 			continue;
-		err = give ? root_give(r[i].phys_start, r[i].size) :
-			     root_take(r[i].phys_start, r[i].size);
+		err = root_remap(r[i].phys_start, r[i].size, give);
 	}
 	arch_flush_guest_tlb(&root_cell);
 	return err;
@@ -324,10 +306,8 @@ static int pci_bars(struct cell *c, int how)
 
 			if (!bar->size)
 				continue;
-			if (how == 0)
-				err = root_take(start, size);
-			else if (how == 1)
-				err = root_give(start, size);
+			if (how < 2)	/* 0: take from the root, 1: give back */
+				err = root_remap(start, size, how == 1);
 			else
 				err = arch_map_guest(c, start, start, size,
 						     PT_READ | PT_WRITE | PT_DEVICE);
