@@ -2,7 +2,7 @@
 # RAM), staged to /usr/share/cellvisor/inmates/<name>.bin.  See cellvisor-inmates(7).
 
 INMATES_DEMOS := gic-demo uart-demo pci-demo
-INMATES_TESTS := shutdown-deny lock fault
+INMATES_TESTS := shutdown-deny lock fault silent
 INMATES := $(INMATES_DEMOS) $(INMATES_TESTS)
 
 INMATES_OUT := $(O)/inmates

@@ -49,4 +49,5 @@ kmod-checkpatch:
 		$(addprefix $(CURDIR)/,$(shell find kmod tests/guest/modules -name "*.[ch]"))
 
 GUEST_TESTS += tests/guest/scenarios/kmod-basics.sh tests/guest/scenarios/kmod-enable-errors.sh \
-	tests/guest/scenarios/kmod-enable.sh tests/guest/scenarios/kmod-cells.sh
+	tests/guest/scenarios/kmod-enable.sh tests/guest/scenarios/kmod-cells.sh \
+	tests/guest/scenarios/cell-pci.sh

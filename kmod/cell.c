@@ -9,6 +9,7 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/pci.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -431,11 +432,60 @@ static int cv_check_cell_config(struct device *dev, const struct cv_cell_config 
 			return -EINVAL;
 		}
 	}
+	if (!cv_array_ok(&c->pci_devices, sizeof(struct cv_pci_device), size)) {
+		dev_err(dev, "create: cell '%s': its PCI devices do not lie inside its %u-byte configuration\n",
+			c->name, size);
+		return -EINVAL;
+	}
 	if (!c->cpu_set) {
 		dev_err(dev, "create: cell '%s' has no CPU\n", c->name);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static const struct cv_pci_device *cv_cell_pci(const struct cv_cell_config *c)
+{
+	return (const void *)c + c->pci_devices.offset;
+}
+
+/*
+ * The cell's PCI functions leave Linux before the hypervisor hides them from the root
+ * cell: their drivers are unbound and the devices removed, as on a hot unplug.
+ */
+static void cv_pci_remove(struct device *dev, const struct cv_cell_config *c)
+{
+	const struct cv_pci_device *d = cv_cell_pci(c);
+	struct pci_dev *pdev;
+	u32 i;
+
+	for (i = 0; i < c->pci_devices.count; i++, d++) {
+		pdev = pci_get_domain_bus_and_slot(d->domain, d->bus, d->devfn);
+		if (!pdev)
+			continue;
+		dev_info(dev, "create: cell '%s': PCI device %s leaves Linux\n", c->name,
+			 pci_name(pdev));
+		pci_stop_and_remove_bus_device_locked(pdev);
+		pci_dev_put(pdev);
+	}
+}
+
+/* When the cell is gone (or was never made), Linux finds its PCI functions again. */
+static void cv_pci_rescan(const struct cv_cell_config *c)
+{
+	const struct cv_pci_device *d;
+	struct pci_bus *bus;
+	u32 i;
+
+	if (!c)
+		return;
+	pci_lock_rescan_remove();
+	for (i = 0, d = cv_cell_pci(c); i < c->pci_devices.count; i++, d++) {
+		bus = pci_find_bus(d->domain, d->bus);
+		if (bus)
+			pci_rescan_bus(bus);
+	}
+	pci_unlock_rescan_remove();
 }
 
 /* The CPUs of 'set' (config numbering) in Linux numbering; -ENXIO if one is unknown. */
@@ -537,6 +587,7 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 	ret = cv_cpus_offline(dev, config->name, config->cpu_set);
 	if (ret)
 		goto out_mgmt;
+	cv_pci_remove(dev, config);
 
 	ret = cv_hypercall(CV_HC_CELL_CREATE, virt_to_phys(config), size, 0);
 	if (ret <= 0) {
@@ -548,6 +599,7 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 				config->name, ret);
 		}
 		cv_cpus_online(dev, config->cpu_set, "create");
+		cv_pci_rescan(config);
 		if (!ret)
 			ret = -EIO;
 		goto out_mgmt;
@@ -787,6 +839,7 @@ static int cv_cell_destroy_locked(struct cv_cell *cell)
 		return ret;
 	cv_cell_unlink(cell);
 	cv_cpus_online(dev, cell->cpu_set, "destroy");
+	cv_pci_rescan(cell->config);
 	cv_refresh_pools();
 	return 0;
 }

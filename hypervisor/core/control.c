@@ -12,8 +12,9 @@
  * destroy      shuts a running cell down first (denied: -EPERM), stops its CPUs, scrubs its
  *              RAM and gives CPUs, memory and devices back to the root.
  *
- * A running cell's CPUs are stopped by taking its memory out of its stage 2: the next
- * exit of each CPU (a fault at the latest) sees cpu->stop and parks the CPU.
+ * A running cell's CPUs are stopped by taking its memory out of its stage 2 and kicking
+ * them: the next exit of each CPU (the kick's interrupt at the latest) sees cpu->stop and
+ * parks the CPU.
  * While a cell reports RUNNING_LOCKED, create, set-loadable, start and destroy of every
  * other cell are refused with -EPERM.  Every refusal prints its reason on the console.
  */
@@ -246,17 +247,6 @@ static bool irq_in(const struct cv_cell_config *cfg, u32 irq)
 	return false;
 }
 
-static bool pci_in(const struct cv_cell_config *cfg, const struct cv_pci_device *d)
-{
-	const struct cv_pci_device *p = config_pci(cfg);
-	unsigned int i;
-
-	for (i = 0; i < cfg->pci_devices.count; i++)
-		if (p[i].domain == d->domain && p[i].bus == d->bus && p[i].devfn == d->devfn)
-			return true;
-	return false;
-}
-
 /* Interrupts and PCI functions: neither the root's own nor another cell's. */
 static int check_devices(const struct cv_cell_config *cfg)
 {
@@ -280,7 +270,7 @@ static int check_devices(const struct cv_cell_config *cfg)
 			}
 		}
 		for (i = 0; i < cfg->pci_devices.count; i++) {
-			if (pci_in(o, &d[i])) {
+			if (pci_listed(o, &d[i])) {
 				printk("Cellvisor: create '%s': PCI device %04x:%02x:%02x.%u belongs "
 				       "to cell '%s'\n", cfg->name, d[i].domain, d[i].bus,
 				       d[i].devfn >> 3, d[i].devfn & 7, o->name);
@@ -314,77 +304,6 @@ static int pci_bars(struct cell *c, int how)
 		}
 	}
 	return err;
-}
-
-/*
- * PCI configuration space of a cell: its own functions pass through to the real ECAM, but
- * writes to the BARs and the expansion ROM address are ignored (the BARs stay where the
- * configuration puts them); every other function reads as all-ones, writes are ignored.
- */
-#define ECAM_MAPS		16
-
-static struct {
-	u64 phys;
-	volatile u8 *virt;
-} ecam_maps[ECAM_MAPS];
-
-static volatile u8 *ecam_page(u64 phys)
-{
-	unsigned int i;
-
-	for (i = 0; i < ECAM_MAPS && ecam_maps[i].virt; i++)
-		if (ecam_maps[i].phys == phys)
-			return ecam_maps[i].virt;
-	if (i == ECAM_MAPS)
-		return NULL;
-	ecam_maps[i].virt = arch_map_device(phys, PAGE_SIZE);
-	ecam_maps[i].phys = phys;
-	return ecam_maps[i].virt;
-}
-
-static enum mmio_result ecam_access(void *arg, struct mmio_access *a)
-{
-	const struct cell *c = arg;
-	const struct cv_platform *p = &hv.config->platform;
-	struct cv_pci_device d = { .domain = p->pci_domain };
-	u64 reg = a->addr & (PAGE_SIZE - 1);
-	volatile u8 *cfg;
-
-	d.bus = (u8)(p->pci_bus_start + (a->addr >> 20));
-	d.devfn = (u8)(a->addr >> 12);
-	cfg = pci_in(c->config, &d) ? ecam_page(p->pci_ecam_base + (a->addr & ~(PAGE_SIZE - 1))) :
-	      NULL;
-	if (a->size > 4 || (reg & (a->size - 1)))
-		return MMIO_UNHANDLED;
-	if (!a->write) {
-		a->value = ~0ULL;
-		if (cfg && a->size == 4)
-			a->value = *(volatile u32 *)(cfg + reg);
-		else if (cfg && a->size == 2)
-			a->value = *(volatile u16 *)(cfg + reg);
-		else if (cfg)
-			a->value = cfg[reg];
-		return MMIO_HANDLED;
-	}
-	if (!cfg || (reg >= 0x10 && reg < 0x28) || (reg >= 0x30 && reg < 0x34))
-		return MMIO_HANDLED;
-	if (a->size == 4)
-		*(volatile u32 *)(cfg + reg) = (u32)a->value;
-	else if (a->size == 2)
-		*(volatile u16 *)(cfg + reg) = (u16)a->value;
-	else
-		cfg[reg] = (u8)a->value;
-	return MMIO_HANDLED;
-}
-
-static int pci_init(struct cell *c)
-{
-	const struct cv_platform *p = &hv.config->platform;
-	u64 size = (u64)(p->pci_bus_end - p->pci_bus_start + 1) << 20;
-
-	if (!c->config->pci_devices.count)
-		return 0;
-	return mmio_register(c, p->pci_ecam_base, size, ecam_access, c);
 }
 
 /* The cell's memory, its communication region and its BARs in its stage 2. */
@@ -433,6 +352,8 @@ static int stop_cpus(struct cell *c, bool wait)
 	for_each_cpu_of(id, c->cpu_set)
 		atomic_set(&per_cpu(id)->stop, 1);
 	unmap_cell(c);
+	for_each_cpu_of(id, c->cpu_set)
+		arch_cpu_kick(per_cpu(id));	/* one idling in WFI exits too */
 	while (wait && !cpus_stopped(c)) {
 		if (now_ms() - start > STOP_TIMEOUT_MS) {
 			printk("Cellvisor: cell '%s': its CPUs (0x%llx) do not stop\n", name_of(c),
@@ -481,7 +402,7 @@ static int build_cell(struct cell *c)
 	if (!err)
 		err = arch_cell_devices(c);
 	if (!err)
-		err = pci_init(c);
+		err = pci_cell_init(c);
 	if (!err)
 		err = cell_add(c);
 	if (err)
@@ -495,6 +416,7 @@ static int build_cell(struct cell *c)
 		cell_remove(c);
 		return err;
 	}
+	pci_cell_quiesce(c);
 	for_each_cpu_of(id, c->cpu_set)
 		per_cpu(id)->cell = c;
 	root_cell.cpu_set &= ~c->cpu_set;
@@ -733,6 +655,7 @@ static long destroy(struct cell *c)
 	if (err)
 		return err;
 	scrub(c);
+	pci_cell_quiesce(c);
 	err = root_regions(c, 0, true);
 	if (!err)
 		err = pci_bars(c, 1);

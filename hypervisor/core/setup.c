@@ -66,6 +66,8 @@ static int root_cell_init(void)
 	if (!err)
 		err = arch_cell_devices(root);
 	if (!err)
+		err = pci_cell_init(root);
+	if (!err)
 		err = cell_add(root);
 	if (err)
 		printk("Cellvisor: cannot build the root cell '%s' (error %d)\n",

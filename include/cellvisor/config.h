@@ -82,7 +82,8 @@ struct cv_pci_bar {
  * A PCI function owned by the cell.  The hypervisor maps each BAR into the cell at its host
  * address (the cell's memory regions do not list BARs); BARs lie in the root cell's I/O
  * regions (its PCI windows).  No cell maps the ECAM window: the hypervisor mediates
- * configuration space.  A function listed in the root cell is the root's own, never a cell's.
+ * configuration space.  A function listed in the root cell is the root's own, never a cell's;
+ * the root cell sees every function no other cell holds.
  */
 struct cv_pci_device {
 	__u16 domain;

@@ -5,7 +5,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-for bin in gic-demo uart-demo pci-demo shutdown-deny lock fault; do
+for bin in gic-demo uart-demo pci-demo shutdown-deny lock fault silent; do
 	check "$bin.bin is built" test -s "$bindir/$bin.bin"
 done
 
@@ -100,6 +100,13 @@ boot lock 'nothing to lock' 10
 check "lock: first line says it started on CPU 0" first_line_is "lock: started on CPU 0"
 check "lock: without a communication region it has nothing to lock" \
 	has_line 'lock: no communication region: nothing to lock'
+show_on_failure "$before"
+
+before=$failed
+boot silent 'will not answer' 10
+check "silent: first line says it started on CPU 0" first_line_is "silent: started on CPU 0"
+check "silent: announces that it will not answer" \
+	has_line 'silent: will not answer any shutdown request'
 show_on_failure "$before"
 
 # fault: no hypervisor stops it, so the read succeeds; then the library's exception report.

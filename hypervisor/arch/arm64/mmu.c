@@ -81,12 +81,22 @@ void *arch_map_device(u64 phys, u64 size)
 	return (void *)(size_t)(va + (phys - start));
 }
 
-void *arch_map_temp(u64 phys)
+static void *map_temp(u64 phys, unsigned int flags)
 {
 	void *va = this_cpu()->arch.temp;
 
-	hv_map((u64)(size_t)va, phys, PAGE_SIZE, PT_READ | PT_WRITE);
+	hv_map((u64)(size_t)va, phys, PAGE_SIZE, flags);
 	return va;
+}
+
+void *arch_map_temp(u64 phys)
+{
+	return map_temp(phys, PT_READ | PT_WRITE);
+}
+
+void *arch_map_temp_io(u64 phys)
+{
+	return map_temp(phys, PT_READ | PT_WRITE | PT_DEVICE);
 }
 
 void arch_unmap_temp(void *virt)

@@ -53,6 +53,12 @@ u64 cell_ram_to_phys(const struct cell *c, u64 ipa, u64 size, bool write);
 int cell_copy_to(struct cell *c, u64 ipa, const void *src, u64 len);
 int cell_copy_from(struct cell *c, void *dst, u64 ipa, u64 len);
 
+/* PCI (core/pci.c): does the configuration list function 'd'? */
+bool pci_listed(const struct cv_cell_config *cfg, const struct cv_pci_device *d);
+/* Trap the ECAM window for the cell: its view of configuration space. */
+int pci_cell_init(struct cell *c);
+/* Decoding, bus mastering and INTx of the cell's functions off, as they change hands. */
+void pci_cell_quiesce(const struct cell *c);
 
 /* The lifecycle (core/control.c): the hypercalls of the root cell, ids checked there. */
 long cell_create(u64 blob_ipa, u64 size);

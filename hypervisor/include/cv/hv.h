@@ -70,6 +70,7 @@ int arch_map_guest(struct cell *c, u64 ipa, u64 pa, u64 size, unsigned int flags
 int arch_unmap_guest(struct cell *c, u64 ipa, u64 size);
 void *arch_map_device(u64 phys, u64 size);
 void *arch_map_temp(u64 phys);			/* one page, this CPU only */
+void *arch_map_temp_io(u64 phys);		/* the same, device memory */
 void arch_unmap_temp(void *virt);
 void arch_cpu_kick(struct per_cpu *cpu);	/* wake a CPU waiting in arch_cpu_wait() */
 void arch_cpu_wait(void);

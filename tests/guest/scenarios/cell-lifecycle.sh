@@ -122,6 +122,20 @@ t "  ... state shut down" wait_state $d "shut down"
 t "  ... its console tells both" sh -c "$cvtool console --cell $d --nonblock | grep -q 'request 2: approved'"
 t "destroy shutdown-deny" $cvtool destroy $d
 
+# A cell that never answers: the request times out after its shutdown_timeout_ms (500).
+s=$(up silent)
+t "silent started" [ -n "$s" ]
+t "  ... running" wait_state $s running
+t "  ... says it will not answer" cell_says $s "will not answer any shutdown request"
+t "shutdown of a cell that does not answer -> ETIMEDOUT" errno ETIMEDOUT $cvtool shutdown $s
+t "  ... the hypervisor says why, with the timeout" \
+	hvsaid "cell 'silent' did not answer the shutdown request within 500 ms: failed"
+t "  ... state failed" wait_state $s failed
+t "  ... its CPU is still the cell's (not online in Linux)" \
+	sh -c "[ \"\$(cat /sys/devices/system/cpu/cpu2/online)\" = 0 ]"
+t "destroy the failed cell" $cvtool destroy $s
+t "  ... CPU 2 back online in Linux" sh -c "[ \"\$(cat /sys/devices/system/cpu/cpu2/online)\" = 1 ]"
+
 # uart-demo writes the PL011 itself; it runs beside gic-demo.
 u=$(up uart-demo)
 t "uart-demo started" [ -n "$u" ]
