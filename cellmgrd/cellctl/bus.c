@@ -139,6 +139,9 @@ void bus_opts_free(struct bus_opts *o)
 	o->properties = NULL;
 }
 
+/* -H USER@HOST of this command, named when the connection fails. */
+static const char *remote_host;
+
 sd_bus *bus_connect(const struct bus_opts *o)
 {
 	sd_bus *bus = NULL;
@@ -154,7 +157,19 @@ sd_bus *bus_connect(const struct bus_opts *o)
 		return NULL;
 	}
 	sd_bus_set_allow_interactive_authorization(bus, o->ask_password);
+	remote_host = o->host;
 	return bus;
+}
+
+/* The errno of a failure to reach the bus at all, or 0. */
+static int transport_errno(const sd_bus_error *e, int r)
+{
+	int err = e && sd_bus_error_is_set(e) ? sd_bus_error_get_errno(e) : -r;
+
+	if (e && sd_bus_error_is_set(e) && strncmp(e->name, "System.Error.", 13))
+		return 0;
+	return err == ECONNREFUSED || err == ENOENT || err == ECONNRESET || err == ENOTCONN ||
+	       err == EPIPE ? err : 0;
 }
 
 int bus_exit_status(const sd_bus_error *e, int r)
@@ -186,31 +201,37 @@ int bus_exit_status(const sd_bus_error *e, int r)
 		{ "org.cellvisor.cell1.Error.ShutdownTimeout", CELLCTL_EXIT_CELL_FAILED },
 	};
 
+	/* A local failure (the connection, ssh) comes as an errno, or as "System.Error.E*". */
+	if (transport_errno(e, r))
+		return CELLCTL_EXIT_NO_DAEMON;
 	if (e && sd_bus_error_is_set(e)) {
 		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 			if (!strcmp(e->name, map[i].name))
 				return map[i].status;
-		return CELLCTL_EXIT_INVALID;
 	}
-	if (r == -ECONNREFUSED || r == -ENOENT || r == -ECONNRESET || r == -ENOTCONN)
-		return CELLCTL_EXIT_NO_DAEMON;
 	return CELLCTL_EXIT_INVALID;
 }
 
 int bus_error(const char *what, const sd_bus_error *e, int r)
 {
-	if (e && sd_bus_error_is_set(e)) {
+	int err = transport_errno(e, r);
+
+	if (err && remote_host) {
+		fprintf(stderr, "%s: %s: the system bus of %s cannot be reached over ssh: %s\n"
+			"%s: does 'ssh %s systemd-stdio-bridge' connect?\n", cellctl_program, what,
+			remote_host, strerror(err), cellctl_program, remote_host);
+	} else if (e && sd_bus_error_is_set(e)) {
 		bool ours = !strncmp(e->name, "org.cellvisor.cell1.Error.", 26);
 
 		fprintf(stderr, "%s: %s: %s%s%s%s\n", cellctl_program, what,
 			e->message ? e->message : e->name, ours ? "" : " (",
 			ours ? "" : e->name, ours ? "" : ")");
-		if (bus_exit_status(e, r) == CELLCTL_EXIT_NO_DAEMON)
-			fprintf(stderr, "%s: is cellmgrd installed and running? "
-				"(systemctl status cellmgrd.service)\n", cellctl_program);
 	} else {
 		fprintf(stderr, "%s: %s: %s\n", cellctl_program, what, strerror(-r));
 	}
+	if (!remote_host && bus_exit_status(e, r) == CELLCTL_EXIT_NO_DAEMON)
+		fprintf(stderr, "%s: is cellmgrd installed and running? "
+			"(systemctl status cellmgrd.service)\n", cellctl_program);
 	return bus_exit_status(e, r);
 }
 
@@ -311,13 +332,24 @@ static void sync_done(struct follow *f)
 	f->syncing = false;
 }
 
-static int read_state(sd_bus *bus, const char *path, char **state)
+/* -1: the cell or the daemon is gone (the caller finds out); 0: it runs; 1: shut down; 2: failed */
+static int cell_stopped(sd_bus *bus, const char *path)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	int r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, state);
+	char *state = NULL;
+	int r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, &state);
 
 	sd_bus_error_free(&e);
-	return r;
+	if (r >= 0)
+		r = !strcmp(state, "shut down") ? 1 : !strcmp(state, "failed") ? 2 : 0;
+	free(state);
+	return r < 0 ? -1 : r;
+}
+
+static int stop_status(int stopped)
+{
+	fprintf(stderr, "%s: cell %s\n", cellctl_program, stopped == 2 ? "failed" : "shut down");
+	return stopped == 2 ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
 }
 
 static uint64_t now_ms(void)
@@ -379,28 +411,60 @@ static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool 
 		while (sd_bus_process(bus, NULL) > 0)
 			;
 		if (exit_on_stop && path && now_ms() - last_check >= 250) {
-			char *state = NULL;
-			int r;
+			int r = cell_stopped(bus, path);
 
 			last_check = now_ms();
-			r = read_state(bus, path, &state);
-			if (r < 0) {
-				free(state);
+			if (r == -1)
 				return -1;	/* cell or daemon gone: the caller finds out */
-			}
-			if (!strcmp(state, "failed") || !strcmp(state, "shut down")) {
-				bool failed = state[0] == 'f';
-
-				/* its last words */
-				while ((k = read(fd, buf, sizeof(buf))) > 0)
-					out_write(f, buf, k);
-				free(state);
-				fprintf(stderr, "%s: cell %s\n", cellctl_program,
-					failed ? "failed" : "shut down");
-				return failed ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
-			}
-			free(state);
+			if (r == 0)
+				continue;
+			/* its last words */
+			while ((k = read(fd, buf, sizeof(buf))) > 0)
+				out_write(f, buf, k);
+			return stop_status(r);
 		}
+	}
+}
+
+/*
+ * The same over a connection that cannot carry file descriptors (-H: ssh and
+ * systemd-stdio-bridge): GetConsole twice a second, each answer a new backlog of which
+ * only what was not printed yet is printed.
+ */
+static int poll_once(sd_bus *bus, const char *path, bool follow, bool exit_on_stop,
+		     struct follow *f)
+{
+	for (;;) {
+		sd_bus_error e = SD_BUS_ERROR_NULL;
+		sd_bus_message *reply = NULL;
+		const void *data;
+		size_t n = 0;
+		int r = sd_bus_call_method(bus, BUS_SERVICE, path ? path : BUS_MANAGER,
+					   path ? BUS_CELL_I : BUS_MANAGER_I, "GetConsole", &e,
+					   &reply, "");
+
+		if (r >= 0)
+			r = sd_bus_message_read_array(reply, 'y', &data, &n);
+		if (r >= 0 && n && (f->pending = malloc(n))) {
+			memcpy(f->pending, data, n);
+			f->pending_len = n;
+			sync_done(f);
+		}
+		r = r < 0 ? r : 0;
+		sd_bus_message_unref(reply);
+		if (r < 0 && follow && bus_exit_status(&e, r) == CELLCTL_EXIT_NO_DAEMON)
+			r = -1;		/* lost the daemon: the caller waits for it */
+		else if (r < 0)
+			r = bus_error("console", &e, r);
+		sd_bus_error_free(&e);
+		if (r != 0 || !follow)
+			return r;
+		r = exit_on_stop && path ? cell_stopped(bus, path) : 0;
+		if (r == -1)
+			return -1;
+		if (r > 0)
+			return stop_status(r);
+		usleep(500000);
 	}
 }
 
@@ -456,23 +520,26 @@ int bus_follow(const struct bus_opts *o, const char *name, bool follow, bool exi
 				goto retry;
 			}
 		}
-		r = sd_bus_call_method(bus, BUS_SERVICE, name ? path : BUS_MANAGER,
-				       name ? BUS_CELL_I : BUS_MANAGER_I, "OpenConsole", &e, &reply,
-				       "b", follow);
-		if (r >= 0)
-			r = sd_bus_message_read(reply, "h", &fd);
-		if (r < 0) {
-			ret = bus_exit_status(&e, r);
-			if (ret == CELLCTL_EXIT_NO_DAEMON && attached_once)
-				goto retry;
-			ret = bus_error("console", &e, r);
-			goto done;
+		fd = -1;
+		if (sd_bus_can_send(bus, SD_BUS_TYPE_UNIX_FD) > 0) {
+			r = sd_bus_call_method(bus, BUS_SERVICE, name ? path : BUS_MANAGER,
+					       name ? BUS_CELL_I : BUS_MANAGER_I, "OpenConsole", &e,
+					       &reply, "b", follow);
+			if (r >= 0)
+				r = sd_bus_message_read(reply, "h", &fd);
+			if (r < 0) {
+				ret = bus_exit_status(&e, r);
+				if (ret == CELLCTL_EXIT_NO_DAEMON && attached_once)
+					goto retry;
+				ret = bus_error("console", &e, r);
+				goto done;
+			}
+			fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+			reply = sd_bus_message_unref(reply);
+			if (fd < 0)
+				goto done;
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		}
-		fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-		reply = sd_bus_message_unref(reply);
-		if (fd < 0)
-			goto done;
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		if (attached_once) {
 			f->syncing = true;
 			if (warned && !o->quiet)
@@ -484,8 +551,12 @@ int bus_follow(const struct bus_opts *o, const char *name, bool follow, bool exi
 			sd_notifyf(0, "READY=1\nSTATUS=Cell %s is running; following its console",
 				   name ? name : "hypervisor");
 		attached_once = true;
-		r = follow_once(bus, path, fd, follow, exit_on_stop, f);
-		close(fd);
+		if (fd < 0) {
+			r = poll_once(bus, path, follow, exit_on_stop, f);
+		} else {
+			r = follow_once(bus, path, fd, follow, exit_on_stop, f);
+			close(fd);
+		}
 		if (r >= 0) {
 			ret = r;
 			goto done;

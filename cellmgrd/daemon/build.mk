@@ -42,3 +42,5 @@ CELLCTL_ARM64_LIBS += $(SYSTEMD_ARM64_LIBS)
 # Guest tier: the real stack.
 GUEST_TESTS += tests/guest/scenarios/daemon-hypervisor.sh
 GUEST_TESTS += tests/guest/scenarios/daemon-cells.sh
+GUEST_TESTS += tests/guest/scenarios/daemon-boot.sh
+GUEST_TESTS += tests/guest/scenarios/daemon-remote.sh
