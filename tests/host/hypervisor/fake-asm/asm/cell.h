@@ -3,6 +3,8 @@
 #ifndef _ASM_CELL_H
 #define _ASM_CELL_H
 
+#include <cv/paging.h>	/* as the real one: its users get PT_* */
+
 struct arch_cell {
 	int unused;
 };

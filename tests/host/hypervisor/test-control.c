@@ -1,0 +1,1316 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests of the cell lifecycle (hypervisor/core/control.c): create and its refusals,
+ * set-loadable, start, shutdown through the communication region, destroy with scrubbing,
+ * the lock of a RUNNING_LOCKED cell, failed cells.
+ *
+ * The real core code (control.c, cell.c, pci.c, config.c, the memory pool, the console) runs
+ * on a small simulated machine: 20 CPUs (one never came up), 64 pages of root RAM that are
+ * host memory, a PCI configuration space of one bus, and an arch layer that keeps every
+ * cell's stage 2 as a list of mapped pages, so that the tests can see what each cell maps.
+ * Time is the test's own (see clock_gettime() below): while control.c waits, the simulated
+ * cells answer shutdown requests and the simulated CPUs park when asked to stop.
+ *
+ * CV_TEST_TODO=1 in the environment also runs the tests of known problems (end of file).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cellvisor/comm.h>
+#include <cv/cell.h>
+#include <cv/config.h>
+#include <cv/console.h>
+#include <cv/errno.h>
+#include <cv/hv.h>
+#include <cv/paging.h>
+#include <cv/percpu.h>
+
+#include "tap.h"
+
+/* ---- The machine ---- */
+
+#define NUM_CPUS	20		/* CPUs of the platform ... */
+#define ABSENT_CPU	19		/* ... of which this one never came up in the hypervisor */
+#define PRESENT_CPUS	(((1ULL << NUM_CPUS) - 1) & ~(1ULL << ABSENT_CPU))
+#define P		PAGE_SIZE
+#define RAM_BASE	0x40000000ULL	/* the root's RAM: RAM_PAGES pages of host memory */
+#define RAM_PAGES	64
+#define BLOB_PAGE	48		/* the root passes blobs here; no cell takes a page >= 48 */
+#define BLOB_IPA	(RAM_BASE + BLOB_PAGE * P)
+#define UART		0x09000000ULL	/* the root's UART, 1 page */
+#define UART2		0x09040000ULL	/* a UART the root does not list */
+#define VIRTIO		0x0a000000ULL	/* the root's virtio-mmio devices, 4 pages */
+#define PCI_WINDOW	0x10000000ULL	/* the root's PCI memory window, 16 pages */
+#define GICD		0x08000000ULL
+#define GICR		0x080a0000ULL
+#define GICR_STRIDE	0x20000ULL
+#define ECAM		0x30000000ULL	/* PCI configuration space: bus 0 only */
+#define ECAM_SIZE	(1ULL << 20)
+#define HV_PHYS		0x7c000000ULL
+#define HV_SIZE		0x00400000ULL
+#define POOL_PAGES	128
+#define ROOT_IRQ	33		/* the root's own interrupts: 33, 34 */
+#define ROOT_DEVFN	(1 << 3)	/* the root's own PCI function 00:01.0 */
+
+#define RAM_PT		(PT_READ | PT_WRITE | PT_EXEC)	/* how the root maps its RAM */
+#define IO_PT		(PT_READ | PT_WRITE | PT_DEVICE)	/* ... and its devices */
+#define RW		(CV_MEM_READ | CV_MEM_WRITE)
+#define RWX		(CV_MEM_READ | CV_MEM_WRITE | CV_MEM_EXECUTE)
+
+/* A cell blob with room for what these tests use; total_size is always all of it. */
+struct cell_blob {
+	struct cv_cell_config cfg;
+	struct cv_mem_region mem[6];
+	struct cv_irq_range irqs[2];
+	struct cv_pci_device pci[2];
+};
+
+static struct {
+	struct cv_system_config sys;
+	struct cell_blob root;
+} system_blob;
+
+struct hypervisor hv;
+static struct per_cpu cpus[NUM_CPUS];
+static u8 *ram, *ecam, *pool;
+static u64 pool_bitmap[POOL_BITMAP_WORDS(POOL_PAGES)];
+
+struct per_cpu *per_cpu(u64 id)
+{
+	return id < NUM_CPUS && cpus[id].present ? &cpus[id] : NULL;
+}
+
+/* ---- Time: the clock the hypervisor reads, and the rest of the machine moving with it ---- */
+
+/*
+ * The fake <asm/processor.h> computes arch_counter() from clock_gettime() at 1 GHz.  This
+ * program defines clock_gettime() itself, so the time is the test's: every read advances it
+ * by one millisecond and lets the simulated CPUs and cell software act (tick()).  Every wait
+ * loop of control.c reads the clock, so its loops see the machine move.
+ */
+static u64 now_ns;
+
+static u64 now_ms(void)
+{
+	return now_ns / 1000000;
+}
+
+/*
+ * The software of one cell, as far as the shutdown protocol of comm.h goes.  Once it has
+ * approved, it takes PARK_DELAY ms to finish and take its CPUs offline (PSCI CPU_OFF).
+ */
+#define PARK_DELAY	5
+
+static struct {
+	struct cell *cell;	/* NULL: none simulated */
+	u64 answer_at;		/* fake time (ms) from which it answers a request; 0: never */
+	u32 answer;		/* CV_REPLY_APPROVED or CV_REPLY_DENIED */
+	bool saw_request;
+	u64 park_at;		/* when it takes its CPUs offline after approving; 0: not yet */
+	unsigned int pages_at_park;	/* pages its stage 2 still mapped then */
+} guest;
+
+static bool cpus_ignore_stop;	/* else a CPU asked to stop parks at its next exit */
+static bool cpus_slow_to_wake;	/* else a kicked CPU with a wake pending starts at once */
+static u64 kicked;		/* CPUs arch_cpu_kick() was called for */
+
+static void park_cpus_of(const struct cell *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < NUM_CPUS; i++)
+		if (c->cpu_set >> i & 1)
+			cpus[i].state = CV_CPU_PARKED;
+}
+
+static unsigned int pages_of(const struct cell *c);
+
+static void tick(void)
+{
+	struct cv_comm_region *comm = guest.cell ? guest.cell->comm : NULL;
+	unsigned int i;
+
+	now_ns += 1000000;
+	for (i = 0; i < NUM_CPUS; i++)
+		if (cpus[i].stop && cpus[i].state == CV_CPU_RUNNING && !cpus_ignore_stop)
+			cpus[i].state = CV_CPU_PARKED;
+	if (guest.park_at && now_ms() >= guest.park_at) {
+		guest.park_at = 0;
+		guest.pages_at_park = pages_of(guest.cell);
+		park_cpus_of(guest.cell);
+	}
+	if (!comm || comm->msg_to_cell != CV_MSG_SHUTDOWN_REQUEST ||
+	    comm->reply_from_cell != CV_REPLY_NONE)
+		return;
+	guest.saw_request = true;
+	if (!guest.answer_at || now_ms() < guest.answer_at)
+		return;
+	comm->reply_from_cell = guest.answer;
+	if (guest.answer == CV_REPLY_APPROVED)
+		guest.park_at = now_ms() + PARK_DELAY;
+}
+
+int clock_gettime(clockid_t clock, struct timespec *ts)
+{
+	(void)clock;
+	tick();
+	ts->tv_sec = (time_t)(now_ns / 1000000000);
+	ts->tv_nsec = (long)(now_ns % 1000000000);
+	return 0;
+}
+
+/* The cell software of 'c' will answer 'answer' 'after' ms from now (after 0: never). */
+static void guest_answers(struct cell *c, u32 answer, u64 after)
+{
+	guest.cell = c;
+	guest.answer = answer;
+	guest.answer_at = after ? now_ms() + after : 0;
+	guest.saw_request = false;
+	guest.park_at = 0;
+	guest.pages_at_park = 0;
+}
+
+/* ---- The arch layer: stage 2 as a list of pages per cell ---- */
+
+#define S2_PAGES	512
+
+static struct s2_page {
+	const struct cell *cell;
+	u64 ipa, pa;
+	unsigned int flags;
+} s2[S2_PAGES];
+static unsigned int s2_used, s2_misaligned;
+static const struct cell *tlb_stale[CV_MAX_CELLS];	/* unmapped since the last flush */
+static int stage2s;				/* arch_cell_init() minus arch_cell_destroy() */
+
+/* Fault injection: the n-th next stage-2 map of a new cell, or unmap of the root, fails. */
+static enum { FAIL_NONE, FAIL_CELL_MAP, FAIL_ROOT_UNMAP } fail_what;
+static int fail_countdown;
+
+static bool inject(bool root_unmap)
+{
+	if (fail_what != (root_unmap ? FAIL_ROOT_UNMAP : FAIL_CELL_MAP) || --fail_countdown)
+		return false;
+	fail_what = FAIL_NONE;
+	return true;
+}
+
+static struct s2_page *s2_find(const struct cell *c, u64 ipa)
+{
+	unsigned int i;
+
+	for (i = 0; i < s2_used; i++)
+		if (s2[i].cell == c && s2[i].ipa == ipa)
+			return &s2[i];
+	return NULL;
+}
+
+int arch_map_guest(struct cell *c, u64 ipa, u64 pa, u64 size, unsigned int flags)
+{
+	struct s2_page *p;
+	u64 off;
+
+	if ((ipa | pa | size) % P)
+		s2_misaligned++;
+	if (c != &root_cell && inject(false))
+		return -CV_ENOMEM;
+	for (off = 0; off < size; off += P) {
+		p = s2_find(c, ipa + off);
+		if (!p) {
+			if (s2_used == S2_PAGES)
+				abort();
+			p = &s2[s2_used++];
+		}
+		*p = (struct s2_page){ c, ipa + off, pa + off, flags };
+	}
+	return 0;
+}
+
+static void tlb_mark_stale(const struct cell *c)
+{
+	unsigned int i, free_slot = CV_MAX_CELLS;
+
+	for (i = 0; i < CV_MAX_CELLS; i++) {
+		if (tlb_stale[i] == c)
+			return;
+		if (!tlb_stale[i])
+			free_slot = i;
+	}
+	tlb_stale[free_slot] = c;
+}
+
+static bool tlb_is_stale(const struct cell *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < CV_MAX_CELLS; i++)
+		if (tlb_stale[i] == c)
+			return true;
+	return false;
+}
+
+int arch_unmap_guest(struct cell *c, u64 ipa, u64 size)
+{
+	struct s2_page *p;
+	u64 off;
+
+	if ((ipa | size) % P)
+		s2_misaligned++;
+	if (c == &root_cell && inject(true))
+		return -CV_ENOMEM;
+	for (off = 0; off < size; off += P)
+		if ((p = s2_find(c, ipa + off)))
+			*p = s2[--s2_used];
+	tlb_mark_stale(c);
+	return 0;
+}
+
+void arch_flush_guest_tlb(struct cell *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < CV_MAX_CELLS; i++)
+		if (tlb_stale[i] == c)
+			tlb_stale[i] = NULL;
+}
+
+int arch_cell_init(struct cell *c)
+{
+	(void)c;
+	stage2s++;
+	return 0;
+}
+
+/* The tables go, and every mapping with them. */
+void arch_cell_destroy(struct cell *c)
+{
+	unsigned int i = 0;
+
+	stage2s--;
+	while (i < s2_used)
+		if (s2[i].cell == c)
+			s2[i] = s2[--s2_used];
+		else
+			i++;
+	arch_flush_guest_tlb(c);
+}
+
+int arch_cell_devices(struct cell *c)
+{
+	(void)c;
+	return 0;
+}
+
+void arch_cell_comm(const struct cell *c, struct cv_comm_region *comm)
+{
+	comm->gicd_base = GICD;
+	comm->gicr_base = GICR + (u64)__builtin_ctzll(c->cpu_set) * GICR_STRIDE;
+}
+
+bool arch_reserved_range(unsigned int i, u64 *start, u64 *size)
+{
+	static const u64 ranges[][2] = {
+		{ GICD, 0x10000 }, { GICR, NUM_CPUS * GICR_STRIDE }, { ECAM, ECAM_SIZE },
+	};
+
+	if (i >= ARRAY_SIZE(ranges))
+		return false;
+	*start = ranges[i][0];
+	*size = ranges[i][1];
+	return true;
+}
+
+void arch_cpu_kick(struct per_cpu *cpu)
+{
+	kicked |= 1ULL << cpu->id;
+	if (cpus_slow_to_wake || !cpu->wake)
+		return;
+	cpu->state = CV_CPU_RUNNING;	/* what psci_park() does when it sees the wake */
+	cpu->wake = 0;
+	cpu->stop = 0;
+}
+
+/* Temporary mappings: RAM (scrub, blob copies) and the ECAM window (PCI quiescing). */
+static u8 scratch[P];
+static int temp_maps;			/* outstanding */
+static unsigned int bad_temp;		/* of something that is neither */
+static unsigned int events, first_ram_map, first_ecam_map;	/* order of first uses */
+
+void *arch_map_temp(u64 phys)
+{
+	temp_maps++;
+	if (phys < RAM_BASE || phys - RAM_BASE >= RAM_PAGES * P || phys % P) {
+		bad_temp++;
+		return scratch;
+	}
+	if (!first_ram_map)
+		first_ram_map = ++events;
+	return ram + (phys - RAM_BASE);
+}
+
+void *arch_map_temp_io(u64 phys)
+{
+	temp_maps++;
+	if (phys < ECAM || phys - ECAM >= ECAM_SIZE || phys % P) {
+		bad_temp++;
+		return scratch;
+	}
+	if (!first_ecam_map)
+		first_ecam_map = ++events;
+	return ecam + (phys - ECAM);
+}
+
+void arch_unmap_temp(void *virt)
+{
+	(void)virt;
+	temp_maps--;
+}
+
+/* ---- Looking at the machine ---- */
+
+/* Is [ipa, ipa + size) mapped in c's stage 2 to [pa, ...) with exactly these flags? */
+static bool maps(const struct cell *c, u64 ipa, u64 pa, u64 size, unsigned int flags)
+{
+	const struct s2_page *p;
+	u64 off;
+
+	for (off = 0; off < size; off += P) {
+		p = s2_find(c, ipa + off);
+		if (!p || p->pa != pa + off || p->flags != flags)
+			return false;
+	}
+	return true;
+}
+
+/* Is no page of [ipa, ipa + size) mapped in c's stage 2? */
+static bool maps_none(const struct cell *c, u64 ipa, u64 size)
+{
+	u64 off;
+
+	for (off = 0; off < size; off += P)
+		if (s2_find(c, ipa + off))
+			return false;
+	return true;
+}
+
+static unsigned int pages_of(const struct cell *c)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s2_used; i++)
+		n += s2[i].cell == c;
+	return n;
+}
+
+/* Does the root map all its regions as at the start? */
+static bool root_whole(void)
+{
+	return maps(&root_cell, RAM_BASE, RAM_BASE, RAM_PAGES * P, RAM_PT) &&
+	       maps(&root_cell, UART, UART, P, IO_PT) &&
+	       maps(&root_cell, VIRTIO, VIRTIO, 4 * P, IO_PT) &&
+	       maps(&root_cell, PCI_WINDOW, PCI_WINDOW, 16 * P, IO_PT) &&
+	       pages_of(&root_cell) == RAM_PAGES + 1 + 4 + 16;
+}
+
+/* Everything a refused or undone operation must leave as it was. */
+struct snapshot {
+	u64 pool_used, root_cpus, root_sum;
+	unsigned int cells, root_pages, root_owned_cpus;	/* CPUs whose cell is the root */
+	int stage2s;
+	bool root_tlb_stale;
+};
+
+static struct snapshot snapshot(void)
+{
+	struct snapshot s = { .pool_used = mem_pool.used, .root_cpus = root_cell.cpu_set,
+			      .cells = cell_count(), .root_pages = pages_of(&root_cell),
+			      .stage2s = stage2s, .root_tlb_stale = tlb_is_stale(&root_cell) };
+	unsigned int i;
+
+	for (i = 0; i < s2_used; i++)
+		if (s2[i].cell == &root_cell)
+			s.root_sum += s2[i].ipa * 3 + s2[i].pa * 5 + s2[i].flags;
+	for (i = 0; i < NUM_CPUS; i++)
+		s.root_owned_cpus += cpus[i].cell == &root_cell;
+	return s;
+}
+
+static bool unchanged(const struct snapshot *before)
+{
+	struct snapshot now = snapshot();
+
+	return now.pool_used == before->pool_used && now.root_cpus == before->root_cpus &&
+	       now.root_sum == before->root_sum && now.cells == before->cells &&
+	       now.root_pages == before->root_pages &&
+	       now.root_owned_cpus == before->root_owned_cpus && now.stage2s == before->stage2s &&
+	       now.root_tlb_stale == before->root_tlb_stale && temp_maps == 0;
+}
+
+/* The hypervisor console since the last console_mark(); 'last' is its last line. */
+static u64 console_from;
+static char console_text[4096], last[256];
+
+static void console_mark(void)
+{
+	console_from = cv_console.seq;
+}
+
+static bool said(const char *what)
+{
+	u64 seq = console_from, lost;
+	size_t n = console_read(&seq, &lost, console_text, sizeof(console_text) - 1);
+	char *line, *end;
+
+	console_text[n] = 0;
+	strcpy(last, "(nothing on the console)");
+	for (line = console_text; *line; line = end + (*end == '\n')) {
+		end = line + strcspn(line, "\n");
+		if (end > line)
+			snprintf(last, sizeof(last), "%.*s", (int)(end - line), line);
+	}
+	return strstr(console_text, what) != NULL;
+}
+
+/* ---- Blobs ---- */
+
+static void blob_begin(struct cell_blob *b, const char *name, u64 cpu_set)
+{
+	memset(b, 0, sizeof(*b));
+	b->cfg.hdr = (struct cv_blob_header){ CV_CELL_MAGIC, CV_CONFIG_REVISION, 0, sizeof(*b), 0 };
+	strncpy(b->cfg.name, name, CV_CELL_NAME_LEN - 1);
+	b->cfg.cpu_set = cpu_set;
+	b->cfg.shutdown_timeout_ms = 100;
+}
+
+static void blob_mem(struct cell_blob *b, u64 phys, u64 virt, u64 size, u64 flags)
+{
+	b->cfg.mem_regions.offset = offsetof(struct cell_blob, mem);
+	b->mem[b->cfg.mem_regions.count++] = (struct cv_mem_region){ phys, virt, size, flags };
+}
+
+static void blob_irqs(struct cell_blob *b, u32 first, u32 count)
+{
+	b->cfg.irq_ranges.offset = offsetof(struct cell_blob, irqs);
+	b->irqs[b->cfg.irq_ranges.count++] = (struct cv_irq_range){ first, count };
+}
+
+static void blob_pci(struct cell_blob *b, u8 devfn, u64 bar, u64 bar_size)
+{
+	struct cv_pci_device *d = &b->pci[b->cfg.pci_devices.count++];
+
+	b->cfg.pci_devices.offset = offsetof(struct cell_blob, pci);
+	d->devfn = devfn;
+	d->bars[0] = (struct cv_pci_bar){ bar, bar_size };
+}
+
+/*
+ * "demo": CPUs 1 and 2; RAM pages 0..3 (loadable, at 0) and 4..7 (at 0x100000); the
+ * communication region at 0x200000; the root's virtio device 1 and a UART the root does not
+ * list; interrupts 40, 41; PCI function 00:02.0 with its BAR in page 2 of the root's window.
+ */
+#define DEMO_CPUS	0x6ULL
+#define DEMO_ENTRY	0x1000ULL
+#define DEMO_COMM	0x200000ULL
+#define DEMO_DEVFN	(2 << 3)
+#define DEMO_BAR	(PCI_WINDOW + 2 * P)
+
+static void demo_blob(struct cell_blob *b)
+{
+	blob_begin(b, "demo", DEMO_CPUS);
+	b->cfg.entry = DEMO_ENTRY;
+	b->cfg.console = (struct cv_console){ UART2, CV_CONSOLE_PL011, 0 };
+	blob_mem(b, RAM_BASE, 0, 4 * P, RWX | CV_MEM_LOADABLE);
+	blob_mem(b, RAM_BASE + 4 * P, 0x100000, 4 * P, RW);
+	blob_mem(b, 0, DEMO_COMM, P, RW | CV_MEM_COMM_REGION);
+	blob_mem(b, VIRTIO + P, VIRTIO + P, P, RW | CV_MEM_IO);
+	blob_mem(b, UART2, UART2, P, RW | CV_MEM_IO);
+	blob_irqs(b, 40, 2);
+	blob_pci(b, DEMO_DEVFN, DEMO_BAR, P);
+}
+
+/* A cell of one CPU and one loadable RAM page (at 0), with a communication region. */
+static void small_blob(struct cell_blob *b, const char *name, unsigned int cpu,
+		       unsigned int page)
+{
+	blob_begin(b, name, 1ULL << cpu);
+	blob_mem(b, RAM_BASE + page * P, 0, P, RWX | CV_MEM_LOADABLE);
+	blob_mem(b, 0, DEMO_COMM, P, RW | CV_MEM_COMM_REGION);
+}
+
+/* The cell of a call's result: NULL for an error or 0 (cell_find(0) is the root). */
+static struct cell *cell_of(long id)
+{
+	return id > 0 ? cell_find((unsigned int)id) : NULL;
+}
+
+/* The root passes the blob in its RAM, as the driver does. */
+static long create(const struct cell_blob *b)
+{
+	memcpy(ram + BLOB_PAGE * P, b, sizeof(*b));
+	return cell_create(BLOB_IPA, sizeof(*b));
+}
+
+/* Create, set loadable and start; the id, or 0 with a diagnostic. */
+static unsigned int run_cell(const struct cell_blob *b)
+{
+	long id = create(b);
+
+	if (id <= 0 || cell_set_loadable(id) || cell_start(id)) {
+		printf("# could not run cell '%s' (%ld): %s\n", b->cfg.name, id, last);
+		return 0;
+	}
+	return (unsigned int)id;
+}
+
+static u16 *pci_command(unsigned int devfn)
+{
+	return (u16 *)(ecam + ((u64)devfn << 12) + 4);
+}
+
+static bool ram_is(unsigned int page, unsigned int pages, u8 value)
+{
+	size_t i;
+
+	for (i = 0; i < pages * P; i++)
+		if (ram[page * P + i] != value)
+			return false;
+	return true;
+}
+
+static bool cpus_in(u64 set, u32 state, const struct cell *owner)
+{
+	unsigned int i;
+
+	for (i = 0; i < NUM_CPUS; i++)
+		if (set >> i & 1 && (cpus[i].state != state || cpus[i].cell != owner))
+			return false;
+	return true;
+}
+
+/* The machine after the hypervisor's enable: the root owns everything. */
+static void setup(void)
+{
+	struct cv_system_config *s = &system_blob.sys;
+	struct cell_blob *r = &system_blob.root;
+	unsigned int i;
+
+	*s = (struct cv_system_config){
+		.hdr = { CV_SYSTEM_MAGIC, CV_CONFIG_REVISION, 0, sizeof(system_blob), 0 },
+		.hv_mem_phys = HV_PHYS, .hv_mem_size = HV_SIZE,
+		.platform = { .gicd_base = GICD, .gicr_base = GICR, .gic_version = CV_GIC_V3,
+			      .maintenance_irq = 25, .pci_ecam_base = ECAM, .num_cpus = NUM_CPUS,
+			      .num_irqs = 128 },
+		.root_cell = { offsetof(typeof(system_blob), root), sizeof(struct cell_blob) },
+	};
+	blob_begin(r, "root", (1ULL << NUM_CPUS) - 1);
+	blob_mem(r, RAM_BASE, RAM_BASE, RAM_PAGES * P, RWX);
+	blob_mem(r, UART, UART, P, RW | CV_MEM_IO);
+	blob_mem(r, VIRTIO, VIRTIO, 4 * P, RW | CV_MEM_IO);
+	blob_mem(r, PCI_WINDOW, PCI_WINDOW, 16 * P, RW | CV_MEM_IO);
+	blob_irqs(r, ROOT_IRQ, 2);
+	blob_pci(r, ROOT_DEVFN, PCI_WINDOW, P);
+
+	ram = aligned_alloc(P, RAM_PAGES * P);
+	ecam = aligned_alloc(P, ECAM_SIZE);
+	pool = aligned_alloc(16 * P, POOL_PAGES * P);
+	if (!ram || !ecam || !pool)
+		abort();
+	memset(ram, 0, RAM_PAGES * P);
+	memset(ecam, 0, ECAM_SIZE);
+	pool_init(&mem_pool, (u64)(size_t)pool, POOL_PAGES, pool_bitmap);
+	hv = (struct hypervisor){ .config = s, .phys = HV_PHYS, .size = HV_SIZE };
+
+	root_cell.config = &r->cfg;
+	root_cell.state = CV_CELL_STATE_RUNNING;
+	root_cell.cpu_set = PRESENT_CPUS;
+	cell_add(&root_cell);
+	cell_map_regions(&root_cell);
+	for (i = 0; i < NUM_CPUS; i++)
+		cpus[i] = (struct per_cpu){ .id = i, .present = i != ABSENT_CPU, .cell = &root_cell,
+					    .state = i ? CV_CPU_PARKED : CV_CPU_RUNNING };
+}
+
+/* ---- The tests ---- */
+
+static struct snapshot at_start;
+
+/* The simulated machine is the one the hypervisor would accept. */
+static void test_fixture(void)
+{
+	char why[160] = "";
+
+	ok(config_check_system(&system_blob, sizeof(system_blob), why, sizeof(why)) == 0,
+	   "the simulated machine's system config is sound %s", why);
+	ok(root_whole() && !tlb_is_stale(&root_cell), "the root maps all its regions");
+	at_start = snapshot();
+}
+
+/* A refused create prints why and changes nothing. */
+#define REFUSED(desc, call, err, text) do {						\
+	struct snapshot before_ = snapshot();						\
+	long ret_;									\
+	console_mark();									\
+	ret_ = (call);									\
+	ok(ret_ == (err) && said(text) && unchanged(&before_),				\
+	   "create refused, %s: %ld \"%s\"", desc, ret_, last);				\
+} while (0)
+
+/* Refusals that need no other cell: the blob, the CPUs, the memory, the root's devices. */
+static void test_create_refusals(void)
+{
+	struct cell_blob b;
+
+	demo_blob(&b);
+	memcpy(ram + BLOB_PAGE * P, &b, sizeof(b));
+	REFUSED("a blob shorter than a cell config",
+		cell_create(BLOB_IPA, sizeof(struct cv_cell_config) - 1), -CV_EINVAL,
+		"create: a cell blob of 119 bytes is impossible");
+	REFUSED("a blob over 64 KiB", cell_create(BLOB_IPA, 16 * P + 1), -CV_EINVAL,
+		"a cell blob of 65537 bytes is impossible");
+	REFUSED("a blob outside the root's RAM", cell_create(0x20000000, sizeof(b)), -CV_EFAULT,
+		"the blob at 0x20000000 is not in the root's RAM");
+	REFUSED("a blob running past the root's RAM",
+		cell_create(RAM_BASE + RAM_PAGES * P - 64, sizeof(b)), -CV_EFAULT,
+		"is not in the root's RAM");
+
+	demo_blob(&b);
+	b.cfg.hdr.magic = CV_SYSTEM_MAGIC;
+	REFUSED("a bad magic", create(&b), -CV_EINVAL,
+		"cell configuration rejected: cell config: bad magic");
+	demo_blob(&b);
+	b.cfg.cpu_set = 1ULL << NUM_CPUS;
+	REFUSED("a CPU the platform does not have", create(&b), -CV_EINVAL,
+		"cell configuration rejected: cell 'demo': CPU set 0x100000");
+
+	demo_blob(&b);
+	b.cfg.cpu_set = PRESENT_CPUS;
+	REFUSED("every CPU of the root", create(&b), -CV_EBUSY,
+		"CPU set 0x7ffff is empty or every CPU of the root cell");
+	b.cfg.cpu_set = 0x3;
+	REFUSED("a CPU the root still runs on", create(&b), -CV_EBUSY,
+		"create 'demo': CPU 0 still runs in the root cell; take it offline");
+	b.cfg.cpu_set = DEMO_CPUS;
+	cpus[2].wake = 1;
+	REFUSED("a parked CPU with a wake-up pending", create(&b), -CV_EBUSY,
+		"CPU 2 still runs in the root cell");
+	cpus[2].wake = 0;
+	b.cfg.cpu_set = 1ULL << ABSENT_CPU;
+	REFUSED("a CPU that never came up", create(&b), -CV_EBUSY,
+		"create 'demo': CPU 19 is not the root cell's to give");
+
+	demo_blob(&b);
+	b.mem[1].phys_start = 0x50000000;
+	REFUSED("RAM that is not the root's", create(&b), -CV_EINVAL,
+		"memory region 1 (0x50000000, 0x4000 bytes) is not RAM of the root cell");
+	b.mem[1].phys_start = RAM_BASE + (RAM_PAGES - 1) * P;
+	REFUSED("RAM running past the root's", create(&b), -CV_EINVAL,
+		"memory region 1 (0x4003f000, 0x4000 bytes) is not RAM of the root cell");
+	b.mem[1].phys_start = VIRTIO;
+	REFUSED("a device of the root as RAM", create(&b), -CV_EINVAL,
+		"memory region 1 (0xa000000, 0x4000 bytes) is not RAM of the root cell");
+
+	demo_blob(&b);
+	b.mem[3].phys_start = RAM_BASE + 60 * P;
+	REFUSED("a device region on root RAM", create(&b), -CV_EINVAL,
+		"device region 3 (0x4003c000, 0x1000 bytes) covers RAM, the hypervisor or the "
+		"interrupt controller");
+	b.mem[3].phys_start = HV_PHYS + HV_SIZE - P;
+	REFUSED("a device region on the hypervisor", create(&b), -CV_EINVAL,
+		"device region 3 (0x7c3ff000, 0x1000 bytes) covers");
+	b.mem[3].phys_start = GICD + 0x3000;
+	REFUSED("a device region on the GIC distributor", create(&b), -CV_EINVAL,
+		"device region 3 (0x8003000, 0x1000 bytes) covers");
+	b.mem[3].phys_start = GICR + 5 * GICR_STRIDE;
+	REFUSED("a device region on a GIC redistributor", create(&b), -CV_EINVAL,
+		"device region 3 (0x8140000, 0x1000 bytes) covers");
+	b.mem[3].phys_start = ECAM + 2 * P;
+	REFUSED("a device region on the PCI configuration space", create(&b), -CV_EINVAL,
+		"device region 3 (0x30002000, 0x1000 bytes) covers");
+
+	demo_blob(&b);
+	b.irqs[1] = (struct cv_irq_range){ ROOT_IRQ + 1, 1 };
+	b.cfg.irq_ranges.count = 2;
+	REFUSED("an interrupt of the root", create(&b), -CV_EBUSY,
+		"create 'demo': interrupt 34 belongs to cell 'root'");
+	demo_blob(&b);
+	b.pci[0].devfn = ROOT_DEVFN;
+	REFUSED("a PCI function of the root", create(&b), -CV_EBUSY,
+		"create 'demo': PCI device 0000:00:01.0 belongs to cell 'root'");
+	ok(cell_find(1) == NULL && root_whole() && *pci_command(DEMO_DEVFN) == 0,
+	   "after all refusals: no cell, the root has everything, no PCI function touched");
+}
+
+/* The pool has no room: -ENOMEM, and nothing leaks. */
+static void test_create_pool_full(void)
+{
+	void *pages[POOL_PAGES];
+	unsigned int n = 0;
+	struct cell_blob b;
+
+	while (n < POOL_PAGES && (pages[n] = page_alloc(1)))
+		n++;
+	demo_blob(&b);
+	REFUSED("no room in the pool for the blob", create(&b), -CV_ENOMEM, "");
+	page_free(pages[--n], 1);
+	REFUSED("no room in the pool for the communication region", create(&b), -CV_ENOMEM,
+		"create 'demo': cannot build the cell (error -12)");
+	while (n)
+		page_free(pages[--n], 1);
+	ok(mem_pool.used == at_start.pool_used, "the pool is as it was");
+}
+
+/* A create that fails half-way through undoes what it did. */
+static void test_create_rollback(void)
+{
+	struct cell_blob b;
+
+	demo_blob(&b);
+	fail_what = FAIL_CELL_MAP;
+	fail_countdown = 3;
+	REFUSED("the cell's stage 2 cannot be built", create(&b), -CV_ENOMEM,
+		"create 'demo': cannot build the cell (error -12)");
+	fail_what = FAIL_ROOT_UNMAP;
+	fail_countdown = 2;
+	REFUSED("the root's stage 2 cannot give up the second region", create(&b), -CV_ENOMEM,
+		"create 'demo': cannot build the cell (error -12)");
+	ok(fail_what == FAIL_NONE && root_whole() && cell_find(1) == NULL &&
+	   cpus_in(DEMO_CPUS, CV_CPU_PARKED, &root_cell),
+	   "both failures happened and were undone: the root has its memory and CPUs");
+}
+
+static unsigned int demo;	/* its id while it exists */
+
+/* A create that succeeds: the cell takes CPUs, memory and devices from the root. */
+static void test_create(void)
+{
+	struct snapshot before = snapshot();
+	struct cell_blob b;
+	struct cell *c;
+	long id;
+
+	demo_blob(&b);
+	*pci_command(DEMO_DEVFN) = 0x0006;	/* the root's driver left it decoding, mastering */
+	console_mark();
+	id = create(&b);
+	c = cell_of(id);
+	ok(id == 1 && c && said("cell 'demo' created: id 1, CPUs 0x6"),
+	   "create returns the first free id: %ld \"%s\"", id, last);
+	if (!c)
+		exit(tap_done() | 1);
+	demo = (unsigned int)id;
+	ok(c->state == CV_CELL_STATE_CREATED && cell_state_of(c) == CV_CELL_STATE_CREATED &&
+	   cell_count() == before.cells + 1, "the cell is registered, state created");
+	ok((u8 *)c->config < ram || (u8 *)c->config >= ram + RAM_PAGES * P,
+	   "the cell's config is a copy in hypervisor memory");
+	memset(ram + BLOB_PAGE * P, 0xee, sizeof(b));
+	ok(strcmp(c->config->name, "demo") == 0 && c->config->cpu_set == DEMO_CPUS,
+	   "the root overwriting its blob afterwards changes nothing");
+	ok(mem_pool.used == before.pool_used + 2, "pool: one page of config, one of comm region");
+	ok(root_cell.cpu_set == (PRESENT_CPUS & ~DEMO_CPUS) && c->cpu_set == DEMO_CPUS &&
+	   cpus_in(DEMO_CPUS, CV_CPU_PARKED, c) && cpus_in(0x8, CV_CPU_PARKED, &root_cell),
+	   "CPUs 1 and 2 move from the root to the cell, still parked");
+	ok(maps_none(&root_cell, RAM_BASE, 8 * P) &&
+	   maps(&root_cell, RAM_BASE + 8 * P, RAM_BASE + 8 * P, (RAM_PAGES - 8) * P, RAM_PT),
+	   "the root's stage 2 loses the cell's RAM (pages 0..7), keeps the rest");
+	ok(maps_none(&root_cell, VIRTIO + P, P) && maps(&root_cell, VIRTIO, VIRTIO, P, IO_PT) &&
+	   maps(&root_cell, VIRTIO + 2 * P, VIRTIO + 2 * P, 2 * P, IO_PT),
+	   "the root loses the cell's virtio device, keeps its neighbours");
+	ok(maps_none(&root_cell, DEMO_BAR, P) &&
+	   maps(&root_cell, PCI_WINDOW, PCI_WINDOW, 2 * P, IO_PT) &&
+	   maps(&root_cell, DEMO_BAR + P, DEMO_BAR + P, 13 * P, IO_PT),
+	   "the root loses the BAR of the cell's PCI function, keeps the rest of its window");
+	/* TODO: and the root's TLB flushed after all of it: todo_tests() 1. */
+	ok(maps(&root_cell, UART, UART, P, IO_PT), "the root keeps its UART");
+	ok(maps(c, 0, RAM_BASE, 4 * P, PT_READ | PT_WRITE | PT_EXEC) &&
+	   maps(c, 0x100000, RAM_BASE + 4 * P, 4 * P, PT_READ | PT_WRITE),
+	   "the cell's stage 2 maps its RAM where its config says, with its access rights");
+	ok(maps(c, DEMO_COMM, hv_phys(c->comm), P, PT_READ | PT_WRITE),
+	   "... its communication region: the hypervisor's page");
+	ok(maps(c, VIRTIO + P, VIRTIO + P, P, IO_PT) && maps(c, UART2, UART2, P, IO_PT) &&
+	   maps(c, DEMO_BAR, DEMO_BAR, P, IO_PT) && pages_of(c) == 12,
+	   "... its devices and its BAR as device memory, and nothing else");
+	ok(*pci_command(DEMO_DEVFN) == 0x0400 && *pci_command(ROOT_DEVFN) == 0,
+	   "the cell's PCI function is quiesced (no decoding, no DMA, INTx off), no other");
+	ok(c->num_mmio == 1 && c->mmio[0].start == ECAM,
+	   "the cell's view of PCI configuration space is trapped");
+}
+
+/* Refusals because of what another cell holds. */
+static void test_create_conflicts(void)
+{
+	struct cell_blob b;
+
+	small_blob(&b, "other", 1, 20);
+	REFUSED("a CPU of another cell", create(&b), -CV_EBUSY,
+		"create 'other': CPU 1 is not the root cell's to give");
+	small_blob(&b, "other", 3, 2);
+	REFUSED("RAM of another cell", create(&b), -CV_EBUSY,
+		"memory region 0 (0x40002000, 0x1000 bytes) belongs to cell 'demo'");
+	small_blob(&b, "other", 3, 20);
+	blob_mem(&b, VIRTIO + P, VIRTIO + P, P, RW | CV_MEM_IO);
+	REFUSED("a device of another cell", create(&b), -CV_EBUSY,
+		"memory region 2 (0xa001000, 0x1000 bytes) belongs to cell 'demo'");
+	small_blob(&b, "other", 3, 20);
+	blob_irqs(&b, 36, 6);
+	REFUSED("an interrupt of another cell", create(&b), -CV_EBUSY,
+		"create 'other': interrupt 40 belongs to cell 'demo'");
+	small_blob(&b, "other", 3, 20);
+	blob_pci(&b, DEMO_DEVFN, 0, 0);
+	REFUSED("a PCI function of another cell", create(&b), -CV_EBUSY,
+		"create 'other': PCI device 0000:00:02.0 belongs to cell 'demo'");
+}
+
+/* Calls naming no cell: the root (0) is not managed here, ids past the slots do not exist. */
+static void test_no_such_cell(void)
+{
+	long r[4];
+
+	console_mark();
+	r[0] = cell_set_loadable(0);
+	r[1] = cell_start(7);
+	r[2] = cell_shutdown(CV_MAX_CELLS);
+	r[3] = cell_destroy((1ULL << 32) + demo);
+	ok(r[0] == -CV_ENOENT && r[1] == -CV_ENOENT && r[2] == -CV_ENOENT && r[3] == -CV_ENOENT &&
+	   said("set-loadable: there is no cell 0\n") && said("start: there is no cell 7\n") &&
+	   said("shutdown: there is no cell 16\n") &&
+	   said("destroy: there is no cell 4294967297\n"),
+	   "calls on cell 0, a free slot, id 16 and 2^32 + 1: -ENOENT");
+}
+
+/* set-loadable gives the loadable regions back to the root; start takes them again. */
+static void test_load_and_start(void)
+{
+	struct cell *c = cell_find(demo);
+	struct cv_comm_region *comm = c->comm;
+	long r;
+
+	console_mark();
+	r = cell_start(demo);
+	ok(r == -CV_EINVAL && said("start: cell 'demo' was not loaded (state 0); load it first") &&
+	   c->state == CV_CELL_STATE_CREATED && kicked == 0 && cpus_in(DEMO_CPUS, CV_CPU_PARKED, c),
+	   "start of a cell that is not loadable: %ld \"%s\", no CPU woken", r, last);
+
+	r = cell_set_loadable(demo);
+	ok(r == 0 && c->state == CV_CELL_STATE_LOADABLE, "set-loadable: state loadable");
+	ok(maps(&root_cell, RAM_BASE, RAM_BASE, 4 * P, RAM_PT) &&
+	   maps_none(&root_cell, RAM_BASE + 4 * P, 4 * P) && maps_none(&root_cell, VIRTIO + P, P),
+	   "the root maps the loadable region again, as its own RAM; not the other regions");
+	ok(pages_of(c) == 12, "the cell keeps its mappings");
+	ok(cell_set_loadable(demo) == 0 && c->state == CV_CELL_STATE_LOADABLE &&
+	   maps(&root_cell, RAM_BASE, RAM_BASE, 4 * P, RAM_PT), "set-loadable twice is harmless");
+
+	memset(comm, 0x77, P);			/* whatever was there before */
+	console_mark();
+	r = cell_start(demo);
+	ok(r == 0 && c->state == CV_CELL_STATE_RUNNING && said("cell 'demo' started at 0x1000"),
+	   "start: state running: %ld \"%s\"", r, last);
+	ok(maps_none(&root_cell, RAM_BASE, 8 * P) && !tlb_is_stale(&root_cell) &&
+	   pages_of(c) == 12, "the root loses the loadable region again (TLB flushed)");
+	ok(comm->magic == CV_COMM_MAGIC && comm->revision == CV_COMM_REVISION &&
+	   comm->cell_id == demo && comm->cpu_set == DEMO_CPUS &&
+	   comm->cell_state == CV_CELL_STATE_RUNNING,
+	   "comm region: magic, revision, id, CPUs, state");
+	ok(comm->msg_to_cell == CV_MSG_NONE && comm->reply_from_cell == CV_REPLY_NONE &&
+	   comm->console_type == CV_CONSOLE_PL011 && comm->console_base == UART2 &&
+	   comm->pci_ecam_base == ECAM && comm->gicd_base == GICD &&
+	   comm->gicr_base == GICR + GICR_STRIDE && comm->reserved == 0,
+	   "comm region: no message, console, PCI, the platform facts of the arch layer");
+	ok(kicked == DEMO_CPUS && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
+	   cpus[1].wake_entry == DEMO_ENTRY && cpus[2].wake_entry == DEMO_ENTRY &&
+	   cpus[1].wake_context == 0 && cpus_in(0x8, CV_CPU_PARKED, &root_cell),
+	   "CPUs 1 and 2, and no other, are woken at the entry");
+	ok(cell_start(demo) == -CV_EINVAL && c->state == CV_CELL_STATE_RUNNING,
+	   "start of a running cell: -EINVAL");
+	console_mark();
+	ok(cell_set_loadable(demo) == -CV_EBUSY &&
+	   said("set-loadable: cell 'demo' is running; shut it down first") &&
+	   maps_none(&root_cell, RAM_BASE, 4 * P), "set-loadable of a running cell: -EBUSY");
+	kicked = 0;
+}
+
+/* Shutdown through the communication region: denied, approved, no answer. */
+static void test_shutdown(void)
+{
+	struct cell *c = cell_find(demo);
+	struct cv_comm_region *comm = c->comm;
+	u64 t0;
+	long r;
+
+	guest_answers(c, CV_REPLY_DENIED, 10);
+	console_mark();
+	r = cell_shutdown(demo);
+	ok(r == -CV_EPERM && guest.saw_request && said("cell 'demo' refused to shut down"),
+	   "the cell denies: %ld \"%s\"", r, last);
+	ok(c->state == CV_CELL_STATE_RUNNING && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
+	   !cpus[1].stop && !cpus[2].stop && pages_of(c) == 12 && comm->msg_to_cell == CV_MSG_NONE,
+	   "... it keeps running with all its memory; the request is withdrawn");
+
+	guest_answers(c, CV_REPLY_APPROVED, 20);
+	console_mark();
+	t0 = now_ms();
+	r = cell_shutdown(demo);
+	ok(r == 0 && said("cell 'demo' shut down") && c->state == CV_CELL_STATE_SHUT_DOWN,
+	   "the cell approves: %ld \"%s\"", r, last);
+	ok(now_ms() - t0 >= 20 && now_ms() - t0 < 100,
+	   "... the hypervisor waited for the answer, not for the timeout (%llu ms)",
+	   now_ms() - t0);
+	ok(guest.pages_at_park == 12,
+	   "... its CPUs went offline on their own, its memory still mapped until then");
+	ok(cpus_in(DEMO_CPUS, CV_CPU_PARKED, c) && pages_of(c) == 0 && !tlb_is_stale(c) &&
+	   comm->msg_to_cell == CV_MSG_NONE && maps_none(&root_cell, RAM_BASE, 8 * P),
+	   "... then its stage 2 is emptied; its memory is not the root's yet");
+
+	guest_answers(c, CV_REPLY_APPROVED, 1);
+	console_mark();
+	ok(cell_shutdown(demo) == 0 && !guest.saw_request && !said("Cellvisor") &&
+	   c->state == CV_CELL_STATE_SHUT_DOWN,
+	   "shutdown of a cell that is not running: 0, no request");
+	console_mark();
+	ok(cell_start(demo) == -CV_EINVAL && said("was not loaded (state 4)"),
+	   "a shut-down cell must be loaded again before a start");
+
+	ok(cell_set_loadable(demo) == 0 && cell_start(demo) == 0 &&
+	   cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) && pages_of(c) == 12 &&
+	   comm->magic == CV_COMM_MAGIC && !cpus[1].stop, "... then it starts again");
+
+	guest_answers(c, CV_REPLY_NONE, 0);
+	console_mark();
+	t0 = now_ms();
+	r = cell_shutdown(demo);
+	ok(r == -CV_ETIMEDOUT && c->state == CV_CELL_STATE_FAILED &&
+	   said("cell 'demo' did not answer the shutdown request within 100 ms: failed"),
+	   "the cell does not answer: %ld \"%s\"", r, last);
+	ok(now_ms() - t0 >= 100 && now_ms() - t0 < 200,
+	   "... after shutdown_timeout_ms (%llu ms)", now_ms() - t0);
+	ok(cpus_in(DEMO_CPUS, CV_CPU_PARKED, c) && cpus[1].stop && cpus[2].stop &&
+	   pages_of(c) == 0 && !tlb_is_stale(c), "... its CPUs are stopped, its memory taken away");
+	guest.cell = NULL;
+}
+
+/* Destroy scrubs the cell's RAM and gives everything back. */
+static void test_destroy(void)
+{
+	struct cell_blob b;
+	struct cell *c;
+	long r;
+
+	memset(ram, 0xa5, 8 * P);		/* what the cell left in its RAM */
+	memset(ram + 8 * P, 0x5a, P);		/* the root's page next to it */
+	*pci_command(DEMO_DEVFN) = 0x0006;	/* the cell's driver enabled its device */
+	bad_temp = 0;
+	console_mark();
+	r = cell_destroy(demo);
+	ok(r == 0 && said("cell 'demo' destroyed; CPUs 0x6 back to the root cell"),
+	   "destroy of a failed cell: %ld \"%s\"", r, last);
+	ok(ram_is(0, 8, 0) && ram_is(8, 1, 0x5a) && bad_temp == 0,
+	   "the cell's RAM is zeroed, nothing else (not its device memory)");
+	ok(root_whole() && !tlb_is_stale(&root_cell),
+	   "the root maps all its memory and devices again");
+	ok(cpus_in(DEMO_CPUS, CV_CPU_PARKED, &root_cell) && !cpus[1].stop && !cpus[2].stop &&
+	   root_cell.cpu_set == PRESENT_CPUS, "CPUs 1 and 2 are the root's again, parked");
+	ok(*pci_command(DEMO_DEVFN) == 0x0400,
+	   "the PCI function is quiesced as it goes back to the root");
+	ok(cell_find(demo) == NULL && unchanged(&at_start),
+	   "the slot is free: pool, cells, stages 2 all as before the create");
+	ok(cell_destroy(demo) == -CV_ENOENT, "a second destroy: -ENOENT");
+
+	demo_blob(&b);
+	demo = run_cell(&b);
+	c = cell_of(demo);
+	ok(demo == 1 && c, "the freed id is used again, and the cell runs");
+	if (!c)
+		return;
+
+	guest_answers(c, CV_REPLY_DENIED, 5);
+	console_mark();
+	r = cell_destroy(demo);
+	ok(r == -CV_EPERM && said("refused to shut down") && cell_find(demo) == c &&
+	   c->state == CV_CELL_STATE_RUNNING && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
+	   pages_of(c) == 12,
+	   "destroy of a running cell that denies the shutdown: -EPERM, it runs on");
+
+	memset(ram, 0xa5, 8 * P);
+	guest_answers(c, CV_REPLY_APPROVED, 5);
+	console_mark();
+	r = cell_destroy(demo);
+	ok(r == 0 && said("cell 'demo' shut down") && said("cell 'demo' destroyed") &&
+	   ram_is(0, 8, 0) && unchanged(&at_start),
+	   "destroy of a running cell that approves: shut down, scrubbed, all given back");
+
+	demo = run_cell(&b);
+	guest_answers(cell_of(demo), CV_REPLY_NONE, 0);
+	console_mark();
+	r = cell_destroy(demo);
+	ok(demo && r == 0 && said("did not answer the shutdown request") &&
+	   said("cell 'demo' destroyed") && unchanged(&at_start),
+	   "destroy of a running cell that does not answer: failed, destroyed");
+	guest.cell = NULL;
+}
+
+/* While a cell says RUNNING_LOCKED, no other cell may be created, loaded, started, destroyed. */
+static void test_lock(void)
+{
+	struct cell_blob b;
+	struct cell *c, *l;
+	unsigned int locker;
+	long other;
+
+	demo_blob(&b);
+	demo = (unsigned int)create(&b);
+	c = cell_of(demo);
+	small_blob(&b, "locker", 3, 10);
+	locker = run_cell(&b);
+	l = cell_of(locker);
+	if (!c || !l) {
+		ok(0, "the cells of the lock tests exist");
+		return;
+	}
+	l->comm->cell_state = CV_CELL_STATE_RUNNING_LOCKED;
+	ok(cell_state_of(l) == CV_CELL_STATE_RUNNING_LOCKED && l->state == CV_CELL_STATE_RUNNING,
+	   "a running cell that says so in its comm region is RUNNING_LOCKED");
+
+	small_blob(&b, "other", 4, 11);
+	REFUSED("another cell is locked", create(&b), -CV_EPERM,
+		"create of cell 'other' refused: cell 'locker' is running locked and forbids "
+		"reconfiguration; shut it down first");
+	console_mark();
+	ok(cell_set_loadable(demo) == -CV_EPERM &&
+	   said("set-loadable of cell 'demo' refused: cell 'locker' is running locked") &&
+	   c->state == CV_CELL_STATE_CREATED && maps_none(&root_cell, RAM_BASE, 4 * P),
+	   "set-loadable of another cell: -EPERM, nothing mapped");
+	memset(ram, 0xa5, 8 * P);
+	console_mark();
+	ok(cell_destroy(demo) == -CV_EPERM && said("destroy of cell 'demo' refused") &&
+	   cell_find(demo) == c && maps_none(&root_cell, RAM_BASE, 8 * P) && ram_is(0, 8, 0xa5),
+	   "destroy of another cell: -EPERM, nothing scrubbed or given back");
+	l->comm->cell_state = CV_CELL_STATE_RUNNING;
+	ok(cell_set_loadable(demo) == 0, "the lock released, set-loadable works");
+	l->comm->cell_state = CV_CELL_STATE_RUNNING_LOCKED;
+	kicked = 0;
+	console_mark();
+	ok(cell_start(demo) == -CV_EPERM && said("start of cell 'demo' refused") &&
+	   c->state == CV_CELL_STATE_LOADABLE && kicked == 0 &&
+	   maps(&root_cell, RAM_BASE, RAM_BASE, 4 * P, RAM_PT),
+	   "locked again, start of another cell: -EPERM, no CPU woken");
+
+	guest_answers(l, CV_REPLY_DENIED, 5);
+	ok(cell_shutdown(locker) == -CV_EPERM &&
+	   cell_state_of(l) == CV_CELL_STATE_RUNNING_LOCKED,
+	   "the locked cell itself may be asked to shut down (it denies here)");
+	guest_answers(l, CV_REPLY_APPROVED, 5);
+	ok(cell_shutdown(locker) == 0 && l->comm->cell_state == CV_CELL_STATE_RUNNING_LOCKED &&
+	   cell_state_of(l) == CV_CELL_STATE_SHUT_DOWN,
+	   "once shut down, it holds no lock, whatever its comm region still says");
+	other = create(&b);
+	ok(other > 0 && cell_destroy(other) == 0 && cell_destroy(demo) == 0 &&
+	   cell_destroy(locker) == 0 && unchanged(&at_start),
+	   "create and destroy work again; all cells gone, everything back");
+	guest.cell = NULL;
+}
+
+/* cell_failed(): a CPU of the cell did what it may not; the whole cell stops. */
+static void test_failed(void)
+{
+	struct cell_blob b;
+	struct cell *c;
+	u64 t0;
+	long r;
+
+	demo_blob(&b);
+	demo = run_cell(&b);
+	c = cell_of(demo);
+	if (!c) {
+		ok(0, "the cell of the failure tests runs");
+		return;
+	}
+	kicked = 0;
+	console_mark();
+	cell_failed(c);
+	ok(c->state == CV_CELL_STATE_FAILED && said("cell 'demo' failed; its CPUs are stopped"),
+	   "cell_failed: state failed \"%s\"", last);
+	ok(cpus[1].stop && cpus[2].stop && kicked == DEMO_CPUS && pages_of(c) == 0 &&
+	   !tlb_is_stale(c) && maps_none(&root_cell, RAM_BASE, 8 * P),
+	   "its CPUs are told to stop and kicked, its stage 2 is emptied; the root gets nothing");
+	console_mark();
+	cell_failed(c);
+	ok(c->state == CV_CELL_STATE_FAILED && !said("Cellvisor"),
+	   "failing again says nothing more");
+	ok(cell_set_loadable(demo) == 0 && cell_start(demo) == 0 &&
+	   cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) && !cpus[1].stop && pages_of(c) == 12,
+	   "a failed cell can be loaded and started again");
+
+	cpus_ignore_stop = true;
+	cell_failed(c);
+	console_mark();
+	ok(cell_set_loadable(demo) == -CV_EBUSY && said("cell 'demo' is running; shut it down") &&
+	   c->state == CV_CELL_STATE_FAILED,
+	   "failed, but its CPUs still run: set-loadable -EBUSY");
+	console_mark();
+	t0 = now_ms();
+	r = cell_destroy(demo);
+	ok(r == -CV_EBUSY && said("cell 'demo': its CPUs (0x6) do not stop") &&
+	   now_ms() - t0 >= 1000 && cell_find(demo) == c && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
+	   maps_none(&root_cell, RAM_BASE, 8 * P),
+	   "destroy while its CPUs do not stop: -EBUSY after a second, nothing given back");
+	cpus_ignore_stop = false;
+	ok(cell_destroy(demo) == 0 && unchanged(&at_start), "once they stop, destroy works");
+}
+
+/* A cell with CV_CELL_PASSIVE_COMMREG is never asked: it is shut down at once. */
+static void test_passive(void)
+{
+	struct cell_blob b;
+	struct cell *c;
+	unsigned int id;
+	u64 t0;
+
+	small_blob(&b, "passive", 5, 12);
+	b.cfg.flags = CV_CELL_PASSIVE_COMMREG;
+	id = run_cell(&b);
+	c = cell_of(id);
+	if (!c) {
+		ok(0, "the passive cell runs");
+		return;
+	}
+	guest_answers(c, CV_REPLY_DENIED, 1);	/* it would deny, if asked */
+	t0 = now_ms();
+	ok(cell_shutdown(id) == 0 && !guest.saw_request && c->comm->msg_to_cell == CV_MSG_NONE &&
+	   c->state == CV_CELL_STATE_SHUT_DOWN && cpus_in(1ULL << 5, CV_CPU_PARKED, c) &&
+	   now_ms() - t0 < 100, "passive cell: shut down without a request");
+	guest.cell = NULL;
+	ok(cell_destroy(id) == 0 && unchanged(&at_start), "... and destroyed");
+}
+
+/* Slots: 15 cells besides the root, no more. */
+static void test_no_free_slot(void)
+{
+	struct cell_blob b;
+	unsigned int i, n = 0;
+
+	for (i = 1; i < CV_MAX_CELLS; i++) {
+		small_blob(&b, "many", i, 15 + i);
+		b.cfg.name[4] = (char)('a' + i);
+		n += create(&b) == (long)i;
+	}
+	ok(n == CV_MAX_CELLS - 1 && cell_count() == CV_MAX_CELLS, "15 cells get ids 1 to 15");
+	small_blob(&b, "one-more", 16, 31);
+	REFUSED("every slot taken", create(&b), -CV_ENOMEM,
+		"create: already 15 cells, no room for another");
+	for (i = 1, n = 0; i < CV_MAX_CELLS; i++)
+		n += cell_destroy(i) == 0;
+	ok(n == CV_MAX_CELLS - 1 && unchanged(&at_start), "all destroyed, everything back");
+}
+
+/*
+ * TODO: known problems of control.c, not fixed yet.  Each test fails today; they run only
+ * with CV_TEST_TODO=1 in the environment, so that the suite stays green meanwhile.
+ */
+static void todo_tests(void)
+{
+	struct cell_blob b;
+	struct cell *c;
+	unsigned int id;
+	void *pages[POOL_PAGES];
+	unsigned int n = 0;
+
+	/*
+	 * 1. build_cell() flushes the root's TLB in root_regions(), then takes the BARs from
+	 * the root with pci_bars(c, 0) and flushes no more: the root may go on reaching the
+	 * cell's BAR through translations it still caches.
+	 */
+	demo_blob(&b);
+	id = (unsigned int)create(&b);
+	ok(id == 1 && maps_none(&root_cell, DEMO_BAR, P) && !tlb_is_stale(&root_cell),
+	   "TODO: create flushes the root's TLB after taking the cell's BARs");
+	cell_destroy(id);
+
+	/*
+	 * 2. A CPU whose wake-up from start is still pending (state PARKED, wake 1: slow to
+	 * leave its WFI) counts as stopped, and destroy hands it back to the root with the
+	 * wake still set: when it wakes, psci_park() starts it in the root cell at the dead
+	 * cell's entry, and until then no create may take it ("still runs in the root cell").
+	 */
+	demo_blob(&b);
+	cpus_slow_to_wake = true;
+	id = run_cell(&b);
+	cell_destroy(id);
+	cpus_slow_to_wake = false;
+	ok(id && !cpus[1].wake && !cpus[2].wake,
+	   "TODO: destroy leaves no wake-up pending on the CPUs it gives back");
+	cpus[1].wake = cpus[2].wake = 0;
+
+	/* 3. cellvisor-config(5): a root_shared region "stays mapped in the root cell". */
+	small_blob(&b, "shared", 3, 10);
+	blob_mem(&b, RAM_BASE + 11 * P, 0x300000, P, RW | CV_MEM_ROOTSHARED);
+	id = (unsigned int)create(&b);
+	ok(id && maps(&root_cell, RAM_BASE + 11 * P, RAM_BASE + 11 * P, P, RAM_PT),
+	   "TODO: a root_shared region stays mapped in the root cell");
+	cell_destroy(id);
+
+	/*
+	 * 4. destroy scrubs the RAM first and quiesces the PCI functions after: a DMA of the
+	 * cell's device still in flight can land in the RAM after the scrub.
+	 */
+	demo_blob(&b);
+	id = (unsigned int)create(&b);
+	events = first_ram_map = first_ecam_map = 0;
+	cell_destroy(id);
+	ok(id && first_ecam_map && first_ecam_map < first_ram_map,
+	   "TODO: destroy quiesces the cell's PCI functions before it scrubs its RAM");
+
+	/*
+	 * 5. unmap_cell() sizes a BAR as ALIGN_UP(size), pci_bars() as the pages the BAR
+	 * touches: a BAR that is not naturally aligned (the config check lets it pass) keeps
+	 * its second page mapped in a stopped cell.
+	 */
+	small_blob(&b, "bar", 3, 10);
+	blob_pci(&b, 3 << 3, PCI_WINDOW + 5 * P - 0x100, 0x200);
+	id = (unsigned int)create(&b);
+	c = cell_of(id);
+	if (c)
+		cell_failed(c);
+	ok(c && pages_of(c) == 0, "TODO: a stopped cell maps no page of a BAR across two pages");
+	cell_destroy(id);
+
+	/* 6. "Every refusal prints its reason on the console": not a full pool for the blob. */
+	while (n < POOL_PAGES && (pages[n] = page_alloc(1)))
+		n++;
+	demo_blob(&b);
+	console_mark();
+	ok(create(&b) == -CV_ENOMEM && said("Cellvisor: create"),
+	   "TODO: a create refused for want of pool memory says so on the console");
+	while (n)
+		page_free(pages[--n], 1);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* every line out, even if a sanitizer aborts */
+	setup();
+	test_fixture();
+	test_create_refusals();
+	test_create_pool_full();
+	test_create_rollback();
+	test_create();
+	test_create_conflicts();
+	test_no_such_cell();
+	test_load_and_start();
+	test_shutdown();
+	test_destroy();
+	test_lock();
+	test_failed();
+	test_passive();
+	test_no_free_slot();
+	ok(s2_misaligned == 0 && temp_maps == 0 && bad_temp == 0 && stage2s == 0,
+	   "every stage-2 change was page-aligned, every temporary mapping of RAM or ECAM was "
+	   "released, every stage 2 destroyed");
+	if (getenv("CV_TEST_TODO"))
+		todo_tests();
+	else
+		printf("# known problems of control.c not tested (CV_TEST_TODO=1 tests them)\n");
+	free(ram);
+	free(ecam);
+	free(pool);
+	return tap_done();
+}
