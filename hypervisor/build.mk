@@ -61,8 +61,8 @@ HV_TEST_DEPS_pool := core/pool.c core/lib.c
 HV_TEST_DEPS_paging := core/paging.c
 HV_TEST_DEPS_config := core/config.c core/lib.c
 HV_TEST_DEPS_console := core/console.c core/lib.c
-HV_TEST_DEPS_hypercall := core/hypercall.c core/cell.c core/console.c core/lib.c core/pool.c \
-	core/mmio.c
+HV_TEST_DEPS_hypercall := core/hypercall.c core/cell.c core/config.c core/console.c core/lib.c \
+	core/pool.c core/mmio.c
 HV_TEST_DEPS_control := core/control.c core/pci.c core/cell.c core/config.c core/console.c \
 	core/lib.c core/pool.c core/memory.c core/mmio.c
 

@@ -55,13 +55,7 @@ void cell_remove(struct cell *c)
 
 bool cell_owns_irq(const struct cell *c, u32 irq)
 {
-	const struct cv_irq_range *r = config_irqs(c->config);
-	unsigned int i;
-
-	for (i = 0; i < c->config->irq_ranges.count; i++)
-		if (irq >= r[i].first && irq - r[i].first < r[i].count)
-			return irq >= 32;
-	return false;
+	return irq >= 32 && config_has_irq(c->config, irq);
 }
 
 unsigned int cell_region_flags(const struct cv_mem_region *r)

@@ -95,10 +95,14 @@ static int check_regions(const struct cv_cell_config *c, char *why, size_t why_l
 
 	for (i = 0; i < c->mem_regions.count; i++) {
 		CHECK(check_region(&r[i], i, why, why_len));
-		for (j = 0; j < i; j++)
+		for (j = 0; j < i; j++) {
 			if (ranges_overlap(r[i].virt_start, r[i].size, r[j].virt_start, r[j].size))
 				FAIL("memory regions %u and %u overlap in the cell's address space",
 				     j, i);
+			if (!((r[i].flags | r[j].flags) & CV_MEM_COMM_REGION) &&
+			    ranges_overlap(r[i].phys_start, r[i].size, r[j].phys_start, r[j].size))
+				FAIL("memory regions %u and %u overlap in physical memory", j, i);
+		}
 	}
 	return 0;
 }
@@ -117,6 +121,17 @@ static int check_irqs(const struct cv_cell_config *c, const struct cv_platform *
 	return 0;
 }
 
+bool config_has_irq(const struct cv_cell_config *c, u32 irq)
+{
+	const struct cv_irq_range *r = config_irqs(c);
+	unsigned int i;
+
+	for (i = 0; i < c->irq_ranges.count; i++)
+		if (irq >= r[i].first && irq - r[i].first < r[i].count)
+			return true;
+	return false;
+}
+
 static int check_pci(const struct cv_cell_config *c, const struct cv_platform *plat,
 		     char *why, size_t why_len)
 {
@@ -132,8 +147,9 @@ static int check_pci(const struct cv_cell_config *c, const struct cv_platform *p
 		    d[i].bus > plat->pci_bus_end)
 			FAIL("PCI device %u: %04x:%02x is not on the platform's PCI buses", i,
 			     d[i].domain, d[i].bus);
-		if (d[i].intx_irq && (d[i].intx_irq < 32 || d[i].intx_irq >= plat->num_irqs))
-			FAIL("PCI device %u: INTx interrupt %u is not an SPI", i, d[i].intx_irq);
+		if (d[i].intx_irq && !config_has_irq(c, d[i].intx_irq))
+			FAIL("PCI device %u: INTx interrupt %u is not one of the cell's interrupts",
+			     i, d[i].intx_irq);
 	}
 	return 0;
 }

@@ -15,6 +15,8 @@
  * A running cell's CPUs are stopped by taking its memory out of its stage 2 and kicking
  * them: the next exit of each CPU (the kick's interrupt at the latest) sees cpu->stop and
  * parks the CPU.
+ * A root_shared region stays the root's too: never taken from it, never scrubbed, and other
+ * cells may list it as well.
  * While a cell reports RUNNING_LOCKED, create, set-loadable, start and destroy of every
  * other cell are refused with -EPERM.  Every refusal prints its reason on the console.
  */
@@ -123,7 +125,8 @@ static int root_regions(const struct cell *c, u64 flags, bool give)
 	int err = 0;
 
 	for (i = 0; i < c->config->mem_regions.count && !err; i++) {
-		if ((r[i].flags & CV_MEM_COMM_REGION) || (flags && !(r[i].flags & flags)))
+		if ((r[i].flags & (CV_MEM_COMM_REGION | CV_MEM_ROOTSHARED)) ||
+		    (flags && !(r[i].flags & flags)))
 			continue;
 		err = root_remap(r[i].phys_start, r[i].size, give);
 	}
@@ -153,7 +156,7 @@ static bool overlaps_root_ram(u64 phys, u64 size)
 	return false;
 }
 
-/* The other cell that holds memory overlapping [phys, phys + size), or NULL. */
+/* The other cell that holds memory overlapping [phys, phys + size) alone, or NULL. */
 static const struct cell *memory_owner(u64 phys, u64 size)
 {
 	unsigned int i, j;
@@ -166,7 +169,7 @@ static const struct cell *memory_owner(u64 phys, u64 size)
 			continue;
 		r = config_mem(c->config);
 		for (j = 0; j < c->config->mem_regions.count; j++)
-			if (!(r[j].flags & CV_MEM_COMM_REGION) &&
+			if (!(r[j].flags & (CV_MEM_COMM_REGION | CV_MEM_ROOTSHARED)) &&
 			    ranges_overlap(phys, size, r[j].phys_start, r[j].size))
 				return c;
 	}
@@ -199,7 +202,8 @@ static int check_memory(const struct cv_cell_config *cfg)
 			       i, r[i].phys_start, r[i].size);
 			return -CV_EINVAL;
 		}
-		owner = memory_owner(r[i].phys_start, r[i].size);
+		owner = r[i].flags & CV_MEM_ROOTSHARED ? NULL :
+			memory_owner(r[i].phys_start, r[i].size);
 		if (owner) {
 			printk("Cellvisor: create '%s': memory region %u (0x%llx, 0x%llx bytes) "
 			       "belongs to cell '%s'\n", cfg->name, i, r[i].phys_start, r[i].size,
@@ -236,17 +240,6 @@ static int check_cpus(const struct cv_cell_config *cfg)
 	return 0;
 }
 
-static bool irq_in(const struct cv_cell_config *cfg, u32 irq)
-{
-	const struct cv_irq_range *r = config_irqs(cfg);
-	unsigned int i;
-
-	for (i = 0; i < cfg->irq_ranges.count; i++)
-		if (irq >= r[i].first && irq - r[i].first < r[i].count)
-			return true;
-	return false;
-}
-
 /* Interrupts and PCI functions: neither the root's own nor another cell's. */
 static int check_devices(const struct cv_cell_config *cfg)
 {
@@ -262,7 +255,7 @@ static int check_devices(const struct cv_cell_config *cfg)
 			continue;
 		for (i = 0; i < cfg->irq_ranges.count; i++) {
 			for (j = 0, irq = r[i].first; j < r[i].count; j++, irq++) {
-				if (irq_in(o, irq)) {
+				if (config_has_irq(o, irq)) {
 					printk("Cellvisor: create '%s': interrupt %u belongs to cell "
 					       "'%s'\n", cfg->name, irq, o->name);
 					return -CV_EBUSY;
@@ -281,8 +274,10 @@ static int check_devices(const struct cv_cell_config *cfg)
 	return 0;
 }
 
-/* The PCI BARs of the cell, given to the root or taken from it, or mapped in the cell. */
-static int pci_bars(struct cell *c, int how)
+enum bars_op { BARS_TAKE_FROM_ROOT, BARS_GIVE_TO_ROOT, BARS_MAP, BARS_UNMAP };
+
+/* The pages of the cell's PCI BARs: taken from the root or given back, mapped in it or not. */
+static int pci_bars(struct cell *c, enum bars_op op)
 {
 	const struct cv_pci_device *d = config_pci(c->config);
 	unsigned int i, b;
@@ -296,11 +291,13 @@ static int pci_bars(struct cell *c, int how)
 
 			if (!bar->size)
 				continue;
-			if (how < 2)	/* 0: take from the root, 1: give back */
-				err = root_remap(start, size, how == 1);
-			else
+			if (op == BARS_MAP)
 				err = arch_map_guest(c, start, start, size,
 						     PT_READ | PT_WRITE | PT_DEVICE);
+			else if (op == BARS_UNMAP)
+				arch_unmap_guest(c, start, size);
+			else
+				err = root_remap(start, size, op == BARS_GIVE_TO_ROOT);
 		}
 	}
 	return err;
@@ -317,20 +314,13 @@ static int map_cell(struct cell *c)
 		if (r[i].flags & CV_MEM_COMM_REGION)
 			err = arch_map_guest(c, r[i].virt_start, hv_phys(c->comm), PAGE_SIZE,
 					     PT_READ | PT_WRITE);
-	return err ? err : pci_bars(c, 2);
+	return err ? err : pci_bars(c, BARS_MAP);
 }
 
 static void unmap_cell(struct cell *c)
 {
-	const struct cv_pci_device *d = config_pci(c->config);
-	unsigned int i, b;
-
 	cell_unmap_regions(c);
-	for (i = 0; i < c->config->pci_devices.count; i++)
-		for (b = 0; b < CV_PCI_NUM_BARS; b++)
-			if (d[i].bars[b].size)
-				arch_unmap_guest(c, d[i].bars[b].address & ~(PAGE_SIZE - 1),
-						 ALIGN_UP(d[i].bars[b].size, PAGE_SIZE));
+	pci_bars(c, BARS_UNMAP);
 	arch_flush_guest_tlb(c);
 }
 
@@ -339,8 +329,9 @@ static bool cpus_stopped(const struct cell *c)
 	u64 id;
 
 	for_each_cpu_of(id, c->cpu_set)
-		if (atomic_read(&per_cpu(id)->state) == CV_CPU_RUNNING)
-			return false;
+		if (atomic_read(&per_cpu(id)->state) == CV_CPU_RUNNING ||
+		    atomic_read(&per_cpu(id)->wake))
+			return false;	/* running, or about to */
 	return true;
 }
 
@@ -409,10 +400,11 @@ static int build_cell(struct cell *c)
 		return err;
 	err = root_regions(c, 0, false);
 	if (!err)
-		err = pci_bars(c, 0);
+		err = pci_bars(c, BARS_TAKE_FROM_ROOT);
+	arch_flush_guest_tlb(&root_cell);
 	if (err) {
 		root_regions(c, 0, true);
-		pci_bars(c, 1);
+		pci_bars(c, BARS_GIVE_TO_ROOT);
 		cell_remove(c);
 		return err;
 	}
@@ -454,8 +446,11 @@ static long create(u64 blob_ipa, u64 size)
 	}
 	pages = pow2_pages(size);
 	blob = page_alloc(pages);
-	if (!blob)
+	if (!blob) {
+		printk("Cellvisor: create: no room for a %llu-byte cell blob in the memory pool\n",
+		       size);
 		return -CV_ENOMEM;
+	}
 	err = cell_copy_from(&root_cell, blob, blob_ipa, size);
 	if (err)
 		printk("Cellvisor: create: the blob at 0x%llx is not in the root's RAM\n", blob_ipa);
@@ -579,6 +574,7 @@ static long ask_shutdown(struct cell *c)
 	struct cv_comm_region *comm = c->comm;
 	u64 begin = now_ms();
 	u32 reply = CV_REPLY_NONE;
+	int err;
 
 	if (c->config->flags & CV_CELL_PASSIVE_COMMREG) {
 		stop_cpus(c, true);
@@ -602,11 +598,12 @@ static long ask_shutdown(struct cell *c)
 	if (reply == CV_REPLY_APPROVED) {
 		while (!cpus_stopped(c) && now_ms() - begin <= c->config->shutdown_timeout_ms)
 			cpu_relax();
-		stop_cpus(c, true);
+		err = stop_cpus(c, true);
 		comm->msg_to_cell = CV_MSG_NONE;
-		c->state = CV_CELL_STATE_SHUT_DOWN;
-		printk("Cellvisor: cell '%s' shut down\n", name_of(c));
-		return 0;
+		c->state = err ? CV_CELL_STATE_FAILED : CV_CELL_STATE_SHUT_DOWN;
+		printk("Cellvisor: cell '%s' %s\n", name_of(c), err ? "approved the shutdown, "
+		       "but its CPUs did not stop: failed" : "shut down");
+		return err;
 	}
 	printk("Cellvisor: cell '%s' did not answer the shutdown request within %u ms: "
 	       "failed\n", name_of(c), c->config->shutdown_timeout_ms);
@@ -629,6 +626,8 @@ static void scrub(const struct cell *c)
 	u64 off;
 
 	for (i = 0; i < c->config->mem_regions.count; i++) {
+		if (r[i].flags & CV_MEM_ROOTSHARED)
+			continue;	/* the root's too: it keeps what is in it */
 		for (off = 0; is_ram(&r[i]) && off < r[i].size; off += PAGE_SIZE) {
 			void *page = arch_map_temp(r[i].phys_start + off);
 
@@ -654,11 +653,11 @@ static long destroy(struct cell *c)
 	err = stop_cpus(c, true);
 	if (err)
 		return err;
+	pci_cell_quiesce(c);	/* no more DMA from its devices into what is scrubbed */
 	scrub(c);
-	pci_cell_quiesce(c);
 	err = root_regions(c, 0, true);
 	if (!err)
-		err = pci_bars(c, 1);
+		err = pci_bars(c, BARS_GIVE_TO_ROOT);
 	if (err)
 		printk("Cellvisor: destroy '%s': the root cell did not get all of its memory back "
 		       "(error %d)\n", name_of(c), err);

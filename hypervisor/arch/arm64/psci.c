@@ -111,12 +111,19 @@ void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state)
 {
 	spin_lock(&psci_lock);
 	cpu->state = state;
-	spin_unlock(&psci_lock);
-	while (!atomic_read(&cpu->wake)) {
-		if (hv_disabling())
-			arch_cpu_power_off(cpu);
-		arch_cpu_wait();
+	for (;;) {
+		spin_unlock(&psci_lock);
+		while (!atomic_read(&cpu->wake)) {
+			if (hv_disabling())
+				arch_cpu_power_off(cpu);
+			arch_cpu_wait();
+		}
+		spin_lock(&psci_lock);
+		if (!atomic_read(&cpu->stop))
+			break;
+		cpu->wake = 0;	/* its cell is being stopped: the wake-up is void */
 	}
+	spin_unlock(&psci_lock);
 	memset(f, 0, sizeof(*f));
 	f->x[0] = cpu->wake_context;
 	f->elr = cpu->wake_entry;
@@ -130,7 +137,6 @@ void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state)
 	spin_lock(&psci_lock);
 	cpu->state = CV_CPU_RUNNING;
 	cpu->wake = 0;
-	cpu->stop = 0;
 	spin_unlock(&psci_lock);
 }
 

@@ -17,6 +17,8 @@
 int config_check_cell(const void *blob, u64 size, const struct cv_platform *plat,
 		      char *why, size_t why_len);
 int config_check_system(const void *blob, u64 size, char *why, size_t why_len);
+/* Is the interrupt in one of the (checked) cell's ranges? */
+bool config_has_irq(const struct cv_cell_config *c, u32 irq);
 
 static inline const struct cv_cell_config *config_root_cell(const struct cv_system_config *s)
 {

@@ -112,6 +112,7 @@ int main(void)
 	REJECT("comm region with memory", "communication",
 	       b.mem[2].flags = CV_MEM_COMM_REGION | CV_MEM_READ);
 	REJECT("regions overlap", "overlap in the cell", b.mem[1].virt_start = 0x60000000);
+	REJECT("regions share memory", "overlap in physical memory", b.mem[1].phys_start = 0x40100000);
 	REJECT("root over the hypervisor", "overlaps the hypervisor", b.mem[1].phys_start = 0x70000000);
 	REJECT("SGI range", "SPIs", b.irqs[0].first = 10);
 	REJECT("IRQs past the platform", "SPIs", b.irqs[0].count = 300);
