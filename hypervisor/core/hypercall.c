@@ -93,6 +93,31 @@ static long console_read_to(struct cell *c, u64 buf, u64 size, u64 cell_id)
 	return (long)done;
 }
 
+/* Bytes for the console of cell 'c': the hypervisor's for the root, else the cell's own. */
+static void console_put(struct cell *c, const char *s, size_t len)
+{
+	size_t i;
+
+	if (c == &root_cell)
+		console_write(s, len);
+	else
+		for (i = 0; i < len; i++)
+			console_cell_putc(&c->console, c->config->name, s[i]);
+}
+
+/* CV_HC_DEBUG_CONSOLE_WRITE: a whole line (or more) in one exit instead of one a byte. */
+static long console_write_from(struct cell *c, u64 buf, u64 len)
+{
+	char chunk[CV_CONSOLE_WRITE_MAX];
+
+	if (len > sizeof(chunk))
+		return -CV_EINVAL;
+	if (cell_copy_from(c, chunk, buf, len))
+		return -CV_EFAULT;
+	console_put(c, chunk, len);
+	return (long)len;
+}
+
 long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3)
 {
 	bool root = cpu->cell == &root_cell;
@@ -105,11 +130,10 @@ long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3)
 		if (arg1 > 0xff)
 			return -CV_EINVAL;
 		ch = (char)arg1;
-		if (root)
-			console_write(&ch, 1);
-		else
-			console_cell_putc(&cpu->cell->console, cpu->cell->config->name, ch);
+		console_put(cpu->cell, &ch, 1);
 		return 0;
+	case CV_HC_DEBUG_CONSOLE_WRITE:
+		return console_write_from(cpu->cell, arg1, arg2);
 	}
 	if (code > CV_HC_CELL_SHUTDOWN)
 		return -CV_ENOSYS;

@@ -31,6 +31,11 @@
 						   x3: cell id (0: the hypervisor console);
 						   see struct cv_console_read */
 #define CV_HC_CELL_SHUTDOWN		10	/* (root) x1: cell id; ask the cell to shut down */
+#define CV_HC_DEBUG_CONSOLE_WRITE	11	/* x1: address of up to CV_CONSOLE_WRITE_MAX bytes
+						   in the caller's RAM, x2: their number; for the
+						   caller's console; returns the number written */
+
+#define CV_CONSOLE_WRITE_MAX		256
 
 /* CV_HC_HYPERVISOR_GET_INFO */
 #define CV_INFO_MEM_POOL_SIZE		0	/* pages */

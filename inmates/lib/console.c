@@ -71,6 +71,35 @@ uintptr_t console_uart_base(void)
 	return uart;
 }
 
+/*
+ * The hypercall console takes a line per exit: a CPU's bytes wait in its line until '\n' or
+ * a full line.  A hypervisor without CV_HC_DEBUG_CONSOLE_WRITE gets them one by one.
+ */
+#define LINE_CPUS	16
+
+static struct {
+	char buf[CV_CONSOLE_WRITE_MAX];
+	size_t len;
+} lines[LINE_CPUS];
+
+static void hvc_putc(char c)
+{
+	unsigned int cpu = cpu_id();
+	size_t i;
+
+	if (cpu >= LINE_CPUS) {
+		hypercall_console_putc(c);
+		return;
+	}
+	lines[cpu].buf[lines[cpu].len++] = c;
+	if (c != '\n' && lines[cpu].len < sizeof(lines[cpu].buf))
+		return;
+	if (hypercall_console_write(lines[cpu].buf, lines[cpu].len) < 0)
+		for (i = 0; i < lines[cpu].len; i++)
+			hypercall_console_putc(lines[cpu].buf[i]);
+	lines[cpu].len = 0;
+}
+
 /* A UART gets "\r\n" for "\n"; the hypercall console gets lines as they are. */
 void console_putc(char c)
 {
@@ -84,7 +113,7 @@ void console_putc(char c)
 		pl011_putc(base, c);
 		break;
 	case CV_CONSOLE_HVC:
-		hypercall_console_putc(c);
+		hvc_putc(c);
 		break;
 	default:
 		break;

@@ -61,6 +61,7 @@ void irq_disable_local(void);
 void cpu_wait_for_interrupt(void);
 noreturn void cpu_halt(void);		/* interrupts masked, wfi forever */
 void hypercall_console_putc(char c);
+long hypercall_console_write(const char *s, size_t len);	/* bytes written or -errno */
 /* Reads 32 bits at addr; false (instead of a crash) if the access aborts. */
 bool probe_read32(uintptr_t addr, uint32_t *value);
 

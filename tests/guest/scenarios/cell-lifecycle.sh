@@ -73,6 +73,14 @@ t "  ... ticks with jitter on its console" cell_says $g "gic-demo: tick 3 jitter
 t "load into a running cell -> EBUSY" errno EBUSY $cvtool load $g $inm/gic-demo.bin@0x40000000
 t "  ... the hypervisor says why" hvsaid "cell 'gic-demo' is running; shut it down first"
 t "  ... gic-demo still running" wait_state $g running
+# Its console takes a line per hypercall (CV_HC_DEBUG_CONSOLE_WRITE), not one a character.
+lasttick() { $cvtool console --cell $g --nonblock | sed -n 's/^gic-demo: tick \([0-9]*\) .*/\1/p' | tail -n1; }
+h0=$(cat $sys/cells/$g/statistics/exits_hypercall); k0=$(lasttick)
+sleep 2
+h1=$(cat $sys/cells/$g/statistics/exits_hypercall); k1=$(lasttick)
+echo "# gic-demo: ticks $k0 -> $k1, hypercall exits $h0 -> $h1"
+t "  ... one console hypercall a line (at most 2 a tick)" \
+	eval '[ "$k1" -gt "$k0" ] && [ $((h1 - h0)) -le $((2 * (k1 - k0 + 1))) ]'
 
 # What is already taken.
 variant uart-demo 's/0x71400000/0x71200000/'

@@ -212,6 +212,24 @@ int main(void)
 	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ~0ULL - 8, 64, 0) == -CV_EFAULT,
 	   "a buffer wrapping around: -EFAULT");
 
+	memcpy(ram + 2048, "a line\n", 7);
+	ok(hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ram_at + 2048, 7, 0) == 7 &&
+	   other.console.ring.seq == 8 && memcmp(other.console.ring.buf + 1, "a line\n", 7) == 0,
+	   "DEBUG_CONSOLE_WRITE of a cell: the bytes on its own console, their number returned");
+	ok(hypercall(root_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ram_at + 2048, 7, 0) == 7 &&
+	   memcmp(cv_console.buf + (cv_console.seq - 7) % CV_CONSOLE_RING_SIZE, "a line\n", 7) == 0,
+	   "DEBUG_CONSOLE_WRITE of the root goes to the hypervisor console");
+	ok(hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ram_at, 0, 0) == 0 &&
+	   other.console.ring.seq == 8, "a WRITE of no bytes writes nothing");
+	ok(hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ram_at, CV_CONSOLE_WRITE_MAX, 0) ==
+	   CV_CONSOLE_WRITE_MAX, "a WRITE of CV_CONSOLE_WRITE_MAX bytes is whole");
+	ok(hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ram_at, CV_CONSOLE_WRITE_MAX + 1, 0) ==
+	   -CV_EINVAL, "a WRITE of more: -EINVAL");
+	ok(hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, 0x1000, 7, 0) == -CV_EFAULT &&
+	   hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ram_at + 3 * PAGE_SIZE - 3, 7, 0) ==
+	   -CV_EFAULT && hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ~0ULL - 2, 7, 0) ==
+	   -CV_EFAULT, "a WRITE from outside the cell's RAM, past its end or wrapping: -EFAULT");
+
 	ok(hypercall(root_cpu, 99, 0, 0, 0) == -CV_ENOSYS &&
 	   hypercall(cell_cpu, 99, 0, 0, 0) == -CV_ENOSYS, "an unknown call: -ENOSYS");
 	free(ram);

@@ -50,6 +50,17 @@ void hypercall_console_putc(char c)
 			     : "+r"(x0) : "r"(x1) : "memory");
 }
 
+long hypercall_console_write(const char *s, size_t len)
+{
+	register uint64_t x0 __asm__("x0") = CV_HC_DEBUG_CONSOLE_WRITE;
+	register uint64_t x1 __asm__("x1") = (uintptr_t)s;
+	register uint64_t x2 __asm__("x2") = len;
+
+	__asm__ __volatile__("hvc #" __stringify(CV_HVC_IMM)
+			     : "+r"(x0) : "r"(x1), "r"(x2) : "memory");
+	return (long)x0;
+}
+
 /*
  * PSCI conduit: SMC when the CPU has EL2 or EL3 (under the hypervisor, which traps SMC and
  * emulates PSCI); without either, SMC is undefined and PSCI can only be HVC, as on QEMU's virt
