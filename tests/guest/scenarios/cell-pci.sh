@@ -29,7 +29,7 @@ passes() { # passes ID: pci-demo in cell ID prints "all checks passed" within 20
 }
 
 t "before the hypervisor: edu (1234:11e8) is in Linux" \
-	[ "$(cfgword $edu 0)" = 1234 ] && [ "$(cfgword $edu 2)" = 11e8 ]
+	eval '[ "$(cfgword $edu 0)" = 1234 ] && [ "$(cfgword $edu 2)" = 11e8 ]'
 bar=$(bar0)
 echo "# edu BAR0: $bar"
 modprobe cellvisor
@@ -60,7 +60,7 @@ t "  ... and the cell is undisturbed" [ "$(cat $sys/cells/$id/state)" = running 
 # Back to the root when the cell goes.
 t "destroy pci-demo" $cvtool destroy "$id"
 t "  ... edu is back in Linux" [ -e $edu ]
-t "  ... it is edu (1234:11e8)" [ "$(cfgword $edu 0)" = 1234 ] && [ "$(cfgword $edu 2)" = 11e8 ]
+t "  ... it is edu (1234:11e8)" eval '[ "$(cfgword $edu 0)" = 1234 ] && [ "$(cfgword $edu 2)" = 11e8 ]'
 cmd=$(cfgword $edu 4)
 echo "# edu command register after destroy: $cmd"
 t "  ... quiesced: no decoding, no bus mastering (command 0x$cmd)" [ $((0x$cmd & 7)) = 0 ]

@@ -26,7 +26,7 @@ cell=$(since_boot cell@gic-demo.service ActiveEnterTimestamp)
 me=$(since_boot cellvisor-test.service ExecMainStartTimestamp)
 echo "# since boot: hypervisor enabled ${hv} us, gic-demo running ${cell} us, this script ${me} us"
 t "the boot enabled the hypervisor, then started the cell, then ran this script" \
-	[ "$hv" -gt 0 ] && [ "$hv" -le "$cell" ] && [ "$cell" -le "$me" ]
+	eval '[ "$hv" -gt 0 ] && [ "$hv" -le "$cell" ] && [ "$cell" -le "$me" ]'
 t "the hypervisor is enabled (sysfs)" [ "$(cat $sys/enabled)" = 1 ]
 t "gic-demo runs (cellctl)" [ "$(cellctl show -p State --value gic-demo)" = running ]
 t "cellctl list shows it" sh -c "cellctl list --no-legend | grep -q '^gic-demo .*running'"
@@ -46,7 +46,7 @@ t "  ... and not failed" [ "$(unit cell@gic-demo.service Result)" = success ]
 cell_off=$(since_boot cell@gic-demo.service InactiveEnterTimestamp)
 hv_off=$(since_boot cellvisor.service InactiveEnterTimestamp)
 echo "# since boot: gic-demo stopped ${cell_off} us, hypervisor disabled ${hv_off} us"
-t "  ... the cell went before the hypervisor" [ "$cell_off" -gt 0 ] && [ "$cell_off" -le "$hv_off" ]
+t "  ... the cell went before the hypervisor" eval '[ "$cell_off" -gt 0 ] && [ "$cell_off" -le "$hv_off" ]'
 t "  ... the hypervisor is disabled" [ "$(cat $sys/enabled)" = 0 ]
 t "  ... CPU 3 is back online in Linux" [ "$(cat /sys/devices/system/cpu/cpu3/online)" = 1 ]
 t "  ... and the cell is gone from cellmgrd" sh -c "! cellctl list --no-legend | grep -q gic-demo"
