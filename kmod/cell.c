@@ -801,30 +801,28 @@ out_free:
 	return ret;
 }
 
-int cv_cell_start(u32 id)
+/* A management call that is one hypercall on an existing cell. */
+static int cv_cell_call(const char *what, u32 id, unsigned long code)
 {
 	struct cv_cell *cell;
 	int ret;
 
-	ret = cv_cell_get("start", id, &cell);
+	ret = cv_cell_get(what, id, &cell);
 	if (ret)
 		return ret;
-	ret = cv_hc_error("start", cell, cv_hypercall(CV_HC_CELL_START, id, 0, 0));
+	ret = cv_hc_error(what, cell, cv_hypercall(code, id, 0, 0));
 	cv_cell_put(cell);
 	return ret;
 }
 
+int cv_cell_start(u32 id)
+{
+	return cv_cell_call("start", id, CV_HC_CELL_START);
+}
+
 int cv_cell_shutdown(u32 id)
 {
-	struct cv_cell *cell;
-	int ret;
-
-	ret = cv_cell_get("shutdown", id, &cell);
-	if (ret)
-		return ret;
-	ret = cv_hc_error("shutdown", cell, cv_hypercall(CV_HC_CELL_SHUTDOWN, id, 0, 0));
-	cv_cell_put(cell);
-	return ret;
+	return cv_cell_call("shutdown", id, CV_HC_CELL_SHUTDOWN);
 }
 
 /* Needs state_sem and mgmt_lock; on success the caller calls cv_cell_remove() after. */
