@@ -87,6 +87,8 @@ struct cv_state {
 	struct cv_conbuf *hv_console;
 	void *fetch_page;		/* CV_HC_CONSOLE_READ target, in root RAM */
 	struct delayed_work poll_work;
+	u32 notify_intid;		/* platform.notify_irq, 0: none */
+	unsigned int notify_virq;	/* its Linux IRQ while taken, else 0 */
 };
 
 extern struct cv_state cv;
@@ -153,6 +155,8 @@ void cv_console_fetch(struct cv_conbuf *con);
 void cv_poll_init(void);
 void cv_poll_start(void);
 void cv_poll_stop(void);
+void cv_notify_irq_start(u32 intid);
+void cv_notify_irq_stop(void);
 ssize_t cv_console_show_tail(struct cv_conbuf *con, char *buf);
 
 /* sysfs.c */

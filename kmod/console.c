@@ -2,25 +2,35 @@
 /*
  * Cellvisor kernel module: consoles.
  *
- * The hypervisor keeps a ring of its messages, and one per cell that writes through
- * CV_HC_DEBUG_CONSOLE_PUTC; it cannot interrupt Linux when they grow.  So a delayed work
- * polls them every CV_POLL_MS while the hypervisor is enabled, with CV_HC_CONSOLE_READ
- * into a page of root-cell RAM, and appends what is new to the module's own rings, which
- * read() and poll() on /dev/cellvisor and the sysfs "console" files serve.  The same work
- * asks for every cell's state, so that changes the cells make themselves (a failure, a
- * shutdown) are notified too.
+ * The hypervisor keeps a ring of its messages, and one per cell that writes through the
+ * console hypercalls.  A delayed work fetches them with CV_HC_CONSOLE_READ into a page of
+ * root-cell RAM and appends what is new to the module's own rings, which read() and poll()
+ * on /dev/cellvisor and the sysfs "console" files serve.  The same work asks for every
+ * cell's state, so that changes the cells make themselves (a failure, a shutdown, the
+ * lock) are notified too.
+ *
+ * When the system configuration names a notification interrupt, the hypervisor raises it
+ * on new console output and when a cell fails, and the work runs then, and otherwise once
+ * every CV_POLL_NOTIFIED_MS for the states the cells change without the hypervisor seeing
+ * it.  Without one the work polls every CV_POLL_MS.
  */
 #include <linux/device.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/of.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
 #include "cellvisor.h"
 
 #define CV_POLL_MS		50
+#define CV_POLL_NOTIFIED_MS	1000
+#define CV_FWSPEC_GIC_SPI	0	/* first cell of a GIC interrupt specifier: an SPI */
 #define CV_FETCH_ROUNDS		16	/* pages per console and poll, at most */
 
 static DEFINE_MUTEX(cv_fetch_lock);	/* cv.fetch_page and every hv_seq */
@@ -198,7 +208,68 @@ static void cv_poll_fn(struct work_struct *work)
 	mutex_unlock(&cv.cells_lock);
 	up_read(&cv.state_sem);
 again:
-	schedule_delayed_work(&cv.poll_work, msecs_to_jiffies(CV_POLL_MS));
+	schedule_delayed_work(&cv.poll_work,
+			      msecs_to_jiffies(cv.notify_virq ? CV_POLL_NOTIFIED_MS : CV_POLL_MS));
+}
+
+static irqreturn_t cv_notify_handler(int irq, void *data)
+{
+	mod_delayed_work(system_wq, &cv.poll_work, 0);
+	return IRQ_HANDLED;
+}
+
+/*
+ * Take the hypervisor's notification interrupt (platform.notify_irq, an SPI), mapped
+ * through the GIC's interrupt domain.  Without it (none configured, no GICv3 node in the
+ * device tree, or the mapping fails) the console work polls.
+ */
+void cv_notify_irq_start(u32 intid)
+{
+	struct device *dev = cv.misc_dev;
+	struct irq_fwspec spec = {
+		.param_count = 3,
+		.param = { CV_FWSPEC_GIC_SPI, intid - 32, IRQ_TYPE_EDGE_RISING },
+	};
+	struct device_node *gic;
+	unsigned int virq;
+	int ret;
+
+	cv.notify_intid = intid;
+	if (intid < 32)		/* none (the hypervisor checked that it is an SPI) */
+		return;
+	gic = of_find_compatible_node(NULL, NULL, "arm,gic-v3");
+	if (!gic) {
+		dev_warn(dev, "no GICv3 in the device tree for the notification interrupt %u: polling every %d ms\n",
+			 intid, CV_POLL_MS);
+		return;
+	}
+	spec.fwnode = of_fwnode_handle(gic);
+	virq = irq_create_fwspec_mapping(&spec);
+	of_node_put(gic);
+	if (!virq) {
+		dev_warn(dev, "the notification interrupt %u cannot be mapped: polling every %d ms\n",
+			 intid, CV_POLL_MS);
+		return;
+	}
+	ret = request_irq(virq, cv_notify_handler, 0, "cellvisor", &cv);
+	if (ret) {
+		irq_dispose_mapping(virq);
+		dev_warn(dev, "the notification interrupt %u cannot be requested (%d): polling every %d ms\n",
+			 intid, ret, CV_POLL_MS);
+		return;
+	}
+	cv.notify_virq = virq;
+	dev_info(dev, "notification interrupt %u (IRQ %u): consoles fetched when the hypervisor says so\n",
+		 intid, virq);
+}
+
+void cv_notify_irq_stop(void)
+{
+	if (!cv.notify_virq)
+		return;
+	free_irq(cv.notify_virq, &cv);
+	irq_dispose_mapping(cv.notify_virq);
+	cv.notify_virq = 0;
 }
 
 void cv_poll_init(void)

@@ -95,7 +95,7 @@ static int cv_check_system_config(struct device *dev, const struct cv_system_con
 			sys->hdr.total_size, size);
 		return -EINVAL;
 	}
-	if (sys->hdr.reserved0 || sys->hdr.reserved1 || sys->platform.reserved) {
+	if (sys->hdr.reserved0 || sys->hdr.reserved1) {
 		dev_err(dev, "enable: the system configuration has non-zero reserved fields\n");
 		return -EINVAL;
 	}
@@ -425,6 +425,7 @@ int cv_enable(const void __user *uconfig, u32 size)
 	cv_notify_attr(&cv.root_dev->kobj, "mem_pool_size");
 	cv_notify_attr(&cv.root_dev->kobj, "remap_pool_size");
 	cv_notify("enabled", NULL);
+	cv_notify_irq_start(sys->platform.notify_irq);
 	cv_poll_start();
 	ret = 0;
 out_free:
@@ -471,6 +472,7 @@ int cv_disable(void)
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
+	cv_notify_irq_stop();
 	cv_poll_stop();
 	cv_console_fetch(cv.hv_console);	/* the last words of the hypervisor */
 
@@ -483,6 +485,7 @@ int cv_disable(void)
 	if (ret) {
 		dev_err(dev, "disable: the hypervisor refused (%d) and stays enabled; see its console\n",
 			ret);
+		cv_notify_irq_start(cv.notify_intid);
 		cv_poll_start();
 		goto out_unlock;
 	}

@@ -192,10 +192,6 @@ static bool check_system(const char *file, const void *blob, size_t len, struct 
 		    (unsigned long long)s->flags);
 		ok = false;
 	}
-	if (s->platform.reserved) {
-		ERR(".platform.reserved", "reserved fields must be 0", "reserved field is set");
-		ok = false;
-	}
 	ok &= check_console(file, ".debug_console", &s->debug_console, d);
 
 	struct array_desc arr[] = { { "root_cell", &s->root_cell, 1 } };

@@ -159,6 +159,8 @@ char *cc_to_json(const struct cc_config *c)
 		add_hex(g, "gicr_base", pl->gicr_base);
 		cJSON_AddNumberToObject(g, "maintenance_irq", pl->maintenance_irq);
 		cJSON_AddNumberToObject(g, "num_irqs", pl->num_irqs);
+		if (pl->notify_irq)
+			cJSON_AddNumberToObject(g, "notify_irq", pl->notify_irq);
 		if (pl->pci_ecam_base || pl->pci_domain || pl->pci_bus_start || pl->pci_bus_end) {
 			g = cJSON_AddObjectToObject(p, "pci");
 			add_hex(g, "ecam_base", pl->pci_ecam_base);
@@ -288,6 +290,10 @@ void cc_print(const struct cc_config *c, FILE *out)
 			"maintenance INTID %u, %u INTIDs\n", pl->num_cpus, pl->gic_version,
 			(unsigned long long)pl->gicd_base, (unsigned long long)pl->gicr_base,
 			pl->maintenance_irq, pl->num_irqs);
+		if (pl->notify_irq)
+			fprintf(out, "notification:      INTID %u to the root cell\n", pl->notify_irq);
+		else
+			fprintf(out, "notification:      none (the driver polls)\n");
 		if (pl->pci_ecam_base)
 			fprintf(out, "PCI:               ECAM 0x%llx, domain %04x, buses %02x-%02x\n",
 				(unsigned long long)pl->pci_ecam_base, pl->pci_domain,

@@ -601,7 +601,7 @@ static void parse_system(struct pctx *p, const cJSON *root, struct cv_system_con
 	static const char *const hv_keys[] = { "phys_start", "size", NULL };
 	static const char *const plat_keys[] = { "num_cpus", "gic", "pci", NULL };
 	static const char *const gic_keys[] = { "version", "gicd_base", "gicr_base",
-		"maintenance_irq", "num_irqs", NULL };
+		"maintenance_irq", "num_irqs", "notify_irq", NULL };
 	static const char *const pci_keys[] = { "ecam_base", "domain", "bus_start", "bus_end",
 		NULL };
 	struct cv_platform *pl = &sys->platform;
@@ -637,6 +637,9 @@ static void parse_system(struct pctx *p, const cJSON *root, struct cv_system_con
 			pl->maintenance_irq = v;
 			opt_u64(p, g, ".platform.gic", "num_irqs", true, UINT32_MAX, &v);
 			pl->num_irqs = v;
+			v = 0;
+			opt_u64(p, g, ".platform.gic", "notify_irq", false, UINT32_MAX, &v);
+			pl->notify_irq = v;
 		}
 		pci = get_object(p, o, ".platform", "pci", false, pci_keys);
 		if (pci) {

@@ -454,6 +454,11 @@ static void check_system(const char *file, const struct cv_system_config *s,
 
 	cc_cell_view((const void *)((const char *)s + s->root_cell.offset), &rv);
 	check_cell(file, ".root_cell", &rv, true, s, NULL, d);
+	if (pl->notify_irq && (pl->notify_irq < 32 || pl->notify_irq >= pl->num_irqs ||
+			       !in_irqs(&rv, pl->notify_irq)))
+		ERR(".platform.gic.notify_irq",
+		    "an SPI no device uses, listed in .root_cell.irqs (100 on QEMU virt)",
+		    "INTID %u is not an SPI of the root cell", pl->notify_irq);
 	if (con->type == CV_CONSOLE_PL011)
 		for (uint32_t i = 0; i < rv.num_mem; i++)
 			if (overlap(con->address, 1, rv.mem[i].phys_start, rv.mem[i].size))

@@ -9,6 +9,20 @@
 
 struct cell root_cell;
 static struct cell *cells[CV_MAX_CELLS];
+static bool root_told;		/* the notification is pending; the root has not looked yet */
+
+void cell_notify_root(void)
+{
+	u32 irq = hv.config ? hv.config->platform.notify_irq : 0;
+
+	if (irq && !__atomic_exchange_n(&root_told, true, __ATOMIC_ACQ_REL))
+		arch_raise_spi(irq);
+}
+
+void cell_root_looks(void)
+{
+	__atomic_store_n(&root_told, false, __ATOMIC_RELEASE);
+}
 
 struct cell *cell_find(unsigned int id)
 {

@@ -198,8 +198,8 @@ static int check_platform(const struct cv_platform *p, char *why, size_t why_len
 				 p->pci_bus_start > p->pci_bus_end))
 		FAIL("platform: PCI ECAM 0x%llx not 1 MiB aligned or bus range %u..%u empty",
 		     p->pci_ecam_base, p->pci_bus_start, p->pci_bus_end);
-	if (p->reserved)
-		FAIL("platform: reserved field is not zero");
+	if (p->notify_irq && (p->notify_irq < 32 || p->notify_irq >= p->num_irqs))
+		FAIL("platform: notification interrupt %u is not an SPI", p->notify_irq);
 	return 0;
 }
 
@@ -235,5 +235,8 @@ int config_check_system(const void *blob, u64 size, char *why, size_t why_len)
 			FAIL("root cell memory region %u (0x%llx+0x%llx) overlaps the hypervisor "
 			     "memory 0x%llx+0x%llx", i, r[i].phys_start, r[i].size,
 			     s->hv_mem_phys, s->hv_mem_size);
+	if (s->platform.notify_irq && !config_has_irq(root, s->platform.notify_irq))
+		FAIL("platform: notification interrupt %u is not one of the root cell's",
+		     s->platform.notify_irq);
 	return 0;
 }

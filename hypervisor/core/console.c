@@ -8,6 +8,7 @@
 struct console_ring cv_console;
 static spinlock_t console_lock;
 static void (*mirror)(char c);
+static void (*notify)(void);
 
 void console_ring_write(struct console_ring *r, const char *s, size_t len)
 {
@@ -40,6 +41,11 @@ void console_set_mirror(void (*putc)(char c))
 	spin_unlock(&console_lock);
 }
 
+void console_set_notify(void (*fn)(void))
+{
+	notify = fn;
+}
+
 void console_write(const char *s, size_t len)
 {
 	size_t i;
@@ -50,6 +56,8 @@ void console_write(const char *s, size_t len)
 		for (i = 0; i < len; i++)
 			mirror(s[i]);
 	spin_unlock(&console_lock);
+	if (notify)
+		notify();
 }
 
 size_t console_read(u64 *seq, u64 *lost, char *out, size_t size)
@@ -84,6 +92,8 @@ void console_cell_putc(struct cell_console *cc, const char *name, char ch)
 	if (ch == '\n' || cc->len == CELL_CONSOLE_LINE)
 		cc->len = 0;
 	spin_unlock(&console_lock);
+	if (ch == '\n' && notify)
+		notify();
 }
 
 size_t console_cell_read(const struct cell_console *cc, u64 *seq, u64 *lost, char *out,

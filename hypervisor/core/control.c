@@ -364,6 +364,7 @@ void cell_failed(struct cell *c)
 	c->state = CV_CELL_STATE_FAILED;
 	stop_cpus(c, false);
 	spin_unlock(&control_lock);
+	cell_notify_root();
 }
 
 static void free_cell(struct cell *c)

@@ -147,6 +147,7 @@ long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3)
 	case CV_HC_CPU_GET_INFO:
 		return cpu_info(arg1, arg2);
 	case CV_HC_CONSOLE_READ:
+		cell_root_looks();	/* before reading: what comes after raises again */
 		return console_read_to(cpu->cell, arg1, arg2, arg3);
 	case CV_HC_CELL_CREATE:
 		return cell_create(arg1, arg2);

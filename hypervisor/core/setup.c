@@ -105,6 +105,7 @@ static int master_init(const void *config, u64 config_size, u64 pool_start)
 		return -CV_EINVAL;
 	}
 	hv.config = sys;
+	console_set_notify(cell_notify_root);
 	err = arch_init();
 	if (!err)
 		err = root_cell_init();

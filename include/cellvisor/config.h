@@ -145,7 +145,8 @@ struct cv_platform {
 	__u8 pci_bus_end;
 	__u32 num_cpus;			/* CPUs 0 .. num_cpus - 1 exist */
 	__u32 num_irqs;			/* INTIDs 0 .. num_irqs - 1 exist (SPIs from 32) */
-	__u32 reserved;			/* must be 0 */
+	__u32 notify_irq;		/* SPI INTID of the root cell the hypervisor raises on
+					   console output and cell state changes; 0: none */
 };
 
 #define CV_SYSTEM_VALID_FLAGS	0ULL

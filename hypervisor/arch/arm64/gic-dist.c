@@ -122,6 +122,12 @@ void gic_set_pending(struct per_cpu *cpu, u32 irq)
 		io_write(gicd + 0x200 + 4 * (irq / 32), 4, 1U << (irq % 32));
 }
 
+void arch_raise_spi(u32 irq)
+{
+	if (gicd)	/* not before the GIC is set up */
+		gic_set_pending(NULL, irq);
+}
+
 /* An access to a bank of per-interrupt fields, limited to the fields 'owned' allows. */
 static enum mmio_result bank_access(volatile u8 *base, u64 off, const struct bank *b,
 				    struct mmio_access *a, bool (*owned)(void *, u32), void *ctx)

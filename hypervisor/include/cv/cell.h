@@ -38,6 +38,13 @@ unsigned int cell_count(void);
 int cell_add(struct cell *c);
 void cell_remove(struct cell *c);
 
+/*
+ * Raise the platform's notification SPI in the root cell (new console output, a cell
+ * failed), once until the root looks (reads a console: cell_root_looks()).
+ */
+void cell_notify_root(void);
+void cell_root_looks(void);
+
 /* Does the cell own this SPI (its interrupt ranges)?  SGIs and PPIs belong to no cell. */
 bool cell_owns_irq(const struct cell *c, u32 irq);
 

@@ -46,6 +46,8 @@ size_t console_cell_read(const struct cell_console *cc, u64 *seq, u64 *lost, cha
 /* The hypervisor console. */
 extern struct console_ring cv_console;
 void console_set_mirror(void (*putc)(char c));
+/* Called after new hypervisor console output and after each line of a cell's console. */
+void console_set_notify(void (*fn)(void));
 void console_write(const char *s, size_t len);
 /* console_ring_read() on the hypervisor console, under its lock. */
 size_t console_read(u64 *seq, u64 *lost, char *out, size_t size);

@@ -73,6 +73,7 @@ void *arch_map_temp(u64 phys);			/* one page, this CPU only */
 void *arch_map_temp_io(u64 phys);		/* the same, device memory */
 void arch_unmap_temp(void *virt);
 void arch_cpu_kick(struct per_cpu *cpu);	/* wake a CPU waiting in arch_cpu_wait() */
+void arch_raise_spi(u32 irq);			/* make a (wired) SPI pending */
 void arch_cpu_wait(void);
 /* Forget the TLB entries of the cell's VMID, on all CPUs. */
 void arch_flush_guest_tlb(struct cell *c);

@@ -58,6 +58,14 @@ t "enable" $cvtool enable $cfg/system.cvb
 pool0=$(cat $sys/mem_pool_used)
 echo "# mem_pool_used before any cell: $pool0"
 
+# The notification interrupt (system.json: notify_irq 100) instead of polling every 50 ms.
+notified() { awk '/ cellvisor$/ { for (i = 2; $i ~ /^[0-9]+$/; i++) s += $i; print s }' /proc/interrupts; }
+root_hc() { s=0; for c in 0 1 2 3; do s=$((s + $(cat $sys/cells/0/statistics/cpu$c/exits_hypercall))); done; echo $s; }
+t "the module took the notification interrupt" grep -q "GICv3 100 Edge *cellvisor$" /proc/interrupts
+h0=$(root_hc); sleep 3; h1=$(root_hc)
+echo "# idle root: $((h1 - h0)) hypercalls in 3 s"
+t "  ... so an idle root makes a few hypercalls a second, not 40" [ $((h1 - h0)) -le 30 ]
+
 # gic-demo: create, refusals before load, load, start, its ticks.
 g=$(new gic-demo)
 t "create gic-demo" [ -n "$g" ]
@@ -75,10 +83,11 @@ t "  ... the hypervisor says why" hvsaid "cell 'gic-demo' is running; shut it do
 t "  ... gic-demo still running" wait_state $g running
 # Its console takes a line per hypercall (CV_HC_DEBUG_CONSOLE_WRITE), not one a character.
 lasttick() { $cvtool console --cell $g --nonblock | sed -n 's/^gic-demo: tick \([0-9]*\) .*/\1/p' | tail -n1; }
-h0=$(cat $sys/cells/$g/statistics/exits_hypercall); k0=$(lasttick)
+h0=$(cat $sys/cells/$g/statistics/exits_hypercall); k0=$(lasttick); n0=$(notified)
 sleep 2
-h1=$(cat $sys/cells/$g/statistics/exits_hypercall); k1=$(lasttick)
-echo "# gic-demo: ticks $k0 -> $k1, hypercall exits $h0 -> $h1"
+h1=$(cat $sys/cells/$g/statistics/exits_hypercall); k1=$(lasttick); n1=$(notified)
+echo "# gic-demo: ticks $k0 -> $k1, hypercall exits $h0 -> $h1, notifications $n0 -> $n1"
+t "  ... its lines raise the root's notification interrupt" [ "$n1" -gt "$n0" ]
 t "  ... one console hypercall a line (at most 2 a tick)" \
 	eval '[ "$k1" -gt "$k0" ] && [ $((h1 - h0)) -le $((2 * (k1 - k0 + 1))) ]'
 

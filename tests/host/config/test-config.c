@@ -363,6 +363,9 @@ static const struct rule rules[] = {
 	{ "maintenance IRQ that is not a PPI", "system.json",
 	  { ".platform.gic.maintenance_irq", "40" }, {},
 	  "t.json: .platform.gic.maintenance_irq: INTID 40 is not a PPI" },
+	{ "notification IRQ that is not the root's", "system.json",
+	  { ".platform.gic.notify_irq", "36" }, {},
+	  "t.json: .platform.gic.notify_irq: INTID 36 is not an SPI of the root cell" },
 	{ "GIC version 2", "system.json", { ".platform.gic.version", "2" }, {},
 	  "t.json: .platform.gic.version: version 2 (only GICv3 is supported)" },
 	{ "odd number of INTIDs", "system.json", { ".platform.gic.num_irqs", "100" }, {},
@@ -391,7 +394,7 @@ static const struct rule rules[] = {
 	  "[{\"phys_start\": 0, \"size\": 4096, \"flags\": [\"read\", \"io\"]}]" }, {},
 	  "t.json: .root_cell.memory_regions: the cell has no RAM" },
 	{ "root cell IRQ outside the GIC", "system.json", { ".root_cell.irqs[+]", "288" }, {},
-	  "t.json: .root_cell.irqs[4]: INTID 288 is outside the GIC's shared peripheral interrupts" },
+	  "t.json: .root_cell.irqs[5]: INTID 288 is outside the GIC's shared peripheral interrupts" },
 	{ "root cell with flags", "system.json", { ".root_cell.flags",
 	  "[\"passive_comm_region\"]" }, {}, "t.json: .root_cell.flags: the root cell takes no cell "
 	  "flags" },
@@ -688,15 +691,16 @@ static void test_blobs(void)
 	u32 = 100;
 	blob_case("system: root cell beyond the blob", sys,
 		  FIELD(cv_system_config, root_cell.count), &u32, 4, 700,
-		  "t.cvb: .header: total_size is 696 but the blob has 700 bytes");
+		  "t.cvb: .header: total_size is 704 but the blob has 700 bytes");
 	u32 = 1000;
 	blob_case("system: root cell outside", sys, FIELD(cv_system_config, root_cell.count), &u32,
 		  4, sys->blob_size, "t.cvb: .root_cell: entries at bytes 112..1112");
 	blob_case("system: root cell header", sys, 112, "CVSY", 4, sys->blob_size,
 		  "t.cvb: .root_cell.header: magic is 0x59535643");
-	blob_case("system: reserved platform field", sys,
-		  FIELD(cv_system_config, platform.reserved), "\x01", 1, sys->blob_size,
-		  "t.cvb: .platform.reserved: reserved field is set");
+	u32 = 20;
+	blob_case("system: notification interrupt that is no SPI", sys,
+		  FIELD(cv_system_config, platform.notify_irq), &u32, 4, sys->blob_size,
+		  "t.cvb: .platform.gic.notify_irq: INTID 20 is not an SPI of the root cell");
 
 	/* Every single-byte corruption and truncation: an answer, never a crash. */
 	for (int which = 0; which < 2; which++) {

@@ -87,7 +87,10 @@ int main(void)
 	REJECT("no CPUs", "CPUs", b.sys.platform.num_cpus = 0);
 	REJECT("65 CPUs", "CPUs", b.sys.platform.num_cpus = 65);
 	REJECT("odd interrupt count", "interrupts", b.sys.platform.num_irqs = 100);
-	REJECT("platform reserved", "reserved", b.sys.platform.reserved = 1);
+	REJECT("notification IRQ not an SPI", "not an SPI", b.sys.platform.notify_irq = 20);
+	REJECT("notification IRQ beyond the GIC", "not an SPI", b.sys.platform.notify_irq = 288);
+	REJECT("notification IRQ not the root's", "not one of the root cell's",
+	       b.sys.platform.notify_irq = 100);
 	REJECT("root blob outside", "does not fit", b.sys.root_cell.count += 8);
 	REJECT("root blob misaligned", "does not fit", b.sys.root_cell.offset += 4);
 	REJECT("root magic", "bad magic", b.root.hdr.magic = CV_SYSTEM_MAGIC);
@@ -118,6 +121,9 @@ int main(void)
 	REJECT("IRQs past the platform", "SPIs", b.irqs[0].count = 300);
 	REJECT("empty IRQ range", "SPIs", b.irqs[0].count = 0);
 
+	make(&b);
+	b.sys.platform.notify_irq = 79;
+	ok(check(&b) == 0, "a notification SPI of the root cell passes");
 	make(&b);
 	b.sys.platform.num_irqs = 1020;
 	ok(check(&b) == 0, "1020 interrupts (the GICv3 maximum) pass");

@@ -321,6 +321,13 @@ bool arch_reserved_range(unsigned int i, u64 *start, u64 *size)
 	return true;
 }
 
+static unsigned int raised;	/* arch_raise_spi() of the notification interrupt */
+
+void arch_raise_spi(u32 irq)
+{
+	raised += irq == ROOT_IRQ + 1;
+}
+
 /* What psci_park() does when a kick finds a wake-up pending: void it if the CPU is to stop. */
 void arch_cpu_kick(struct per_cpu *cpu)
 {
@@ -601,7 +608,7 @@ static void setup(void)
 		.hv_mem_phys = HV_PHYS, .hv_mem_size = HV_SIZE,
 		.platform = { .gicd_base = GICD, .gicr_base = GICR, .gic_version = CV_GIC_V3,
 			      .maintenance_irq = 25, .pci_ecam_base = ECAM, .num_cpus = NUM_CPUS,
-			      .num_irqs = 128 },
+			      .num_irqs = 128, .notify_irq = ROOT_IRQ + 1 },
 		.root_cell = { offsetof(typeof(system_blob), root), sizeof(struct cell_blob) },
 	};
 	blob_begin(r, "root", (1ULL << NUM_CPUS) - 1);
@@ -1148,10 +1155,13 @@ static void test_failed(void)
 		return;
 	}
 	kicked = 0;
+	raised = 0;
+	cell_root_looks();
 	console_mark();
 	cell_failed(c);
 	ok(c->state == CV_CELL_STATE_FAILED && said("cell 'demo' failed; its CPUs are stopped"),
 	   "cell_failed: state failed \"%s\"", last);
+	ok(raised == 1, "... and the root cell is told, with the notification interrupt");
 	ok(cpus[1].stop && cpus[2].stop && kicked == DEMO_CPUS && pages_of(c) == 0 &&
 	   !tlb_is_stale(c) && maps_none(&root_cell, RAM_BASE, 8 * P),
 	   "its CPUs are told to stop and kicked, its stage 2 is emptied; the root gets nothing");

@@ -20,6 +20,14 @@ struct page_pool mem_pool = { .pages = 4000, .used = 19 };
 struct page_pool remap_pool = { .pages = 4096, .used = 161 };
 static struct per_cpu cpus[2];
 static int disables;
+static struct cv_system_config sys = { .platform.notify_irq = 287 };
+struct hypervisor hv = { .config = &sys };
+static unsigned int raised;
+
+void arch_raise_spi(u32 irq)
+{
+	raised += irq == 287;
+}
 
 struct per_cpu *per_cpu(u64 id)
 {
@@ -229,6 +237,20 @@ int main(void)
 	   hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ram_at + 3 * PAGE_SIZE - 3, 7, 0) ==
 	   -CV_EFAULT && hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_WRITE, ~0ULL - 2, 7, 0) ==
 	   -CV_EFAULT, "a WRITE from outside the cell's RAM, past its end or wrapping: -EFAULT");
+
+	console_set_notify(cell_notify_root);
+	cell_root_looks();
+	raised = 0;
+	ok(hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_PUTC, 'x', 0, 0) == 0 && raised == 0 &&
+	   hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_PUTC, '\n', 0, 0) == 0 && raised == 1,
+	   "a cell's console line raises the root's notification interrupt");
+	ok(hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_PUTC, '\n', 0, 0) == 0 && raised == 1,
+	   "... once, until the root looks");
+	hdr->seq = ~0ULL;
+	ok(hypercall(root_cpu, CV_HC_CONSOLE_READ, ram_at + 96, 64, 1) >= 0 &&
+	   hypercall(cell_cpu, CV_HC_DEBUG_CONSOLE_PUTC, '\n', 0, 0) == 0 && raised == 2,
+	   "... and again after the root read a console");
+	console_set_notify(NULL);
 
 	ok(hypercall(root_cpu, 99, 0, 0, 0) == -CV_ENOSYS &&
 	   hypercall(cell_cpu, 99, 0, 0, 0) == -CV_ENOSYS, "an unknown call: -ENOSYS");
