@@ -437,7 +437,7 @@ static void check_system(const char *file, const struct cv_system_config *s,
 		    "INTID %u is not a PPI", pl->maintenance_irq);
 	if (pl->num_irqs < 64 || pl->num_irqs > 1024 || pl->num_irqs % 32)
 		ERR(".platform.gic.num_irqs",
-		    "32 * (GICD_TYPER.ITLinesNumber + 1), e.g. 288 on QEMU virt",
+		    "32 * (GICD_TYPER.ITLinesNumber + 1), e.g. 256 on QEMU virt",
 		    "%u is not a GICv3 interrupt count", pl->num_irqs);
 	if (!pl->num_cpus || pl->num_cpus > CV_MAX_CPUS)
 		ERR(".platform.num_cpus", "1 to 64", "%u CPUs", pl->num_cpus);

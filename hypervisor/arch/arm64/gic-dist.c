@@ -21,6 +21,7 @@
 #define GICR_SGI_BASE		0x10000
 
 #define GICD_CTLR		0x0000
+#define GICD_TYPER		0x0004
 #define GICD_SETSPI_NSR		0x0040
 #define GICD_CLRSPI_NSR		0x0048
 #define GICD_IROUTER		0x6000
@@ -84,11 +85,26 @@ static volatile u8 *sgi_frame(unsigned int cpu)
 int gic_dist_init(void)
 {
 	const struct cv_platform *p = &hv.config->platform;
+	u32 lines;
 
 	gicr_size = (u64)p->num_cpus * GICR_STRIDE;
 	gicd = arch_map_device(p->gicd_base, GICD_SIZE);
 	gicr = arch_map_device(p->gicr_base, gicr_size);
-	return gicd && gicr ? 0 : -CV_ENOMEM;
+	if (!gicd || !gicr)
+		return -CV_ENOMEM;
+	/*
+	 * INTIDs the distributor does not implement must not be given to anyone: their
+	 * registers are not set up (Linux leaves them group 0, priority 0, which can block
+	 * every interrupt of a CPU) and a cell could reach past the distributor's banks.
+	 */
+	lines = MIN(32 * (((u32)io_read(gicd + GICD_TYPER, 4) & 0x1f) + 1), 1020);
+	if (p->num_irqs > lines) {
+		printk("Cellvisor: the configuration says the GIC has %u interrupts, but it "
+		       "implements %u (GICD_TYPER); correct platform.gic.num_irqs\n",
+		       p->num_irqs, lines);
+		return -CV_EINVAL;
+	}
+	return 0;
 }
 
 /* The hypervisor's own SGI and PPI in this CPU's redistributor, group 1, on or off. */
