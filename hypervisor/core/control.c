@@ -134,26 +134,29 @@ static int root_regions(const struct cell *c, u64 flags, bool give)
 	return err;
 }
 
-static bool in_root_ram(u64 phys, u64 size)
+/* Does [phys, phys + size) lie within ('whole') or touch one RAM region of the root cell? */
+static bool root_ram(u64 phys, u64 size, bool whole)
 {
 	const struct cv_mem_region *r = config_mem(root_cell.config);
 	unsigned int i;
 
 	for (i = 0; i < root_cell.config->mem_regions.count; i++)
-		if (is_ram(&r[i]) && range_within(phys, size, r[i].phys_start, r[i].size))
+		if (is_ram(&r[i]) && (whole ? range_within(phys, size, r[i].phys_start, r[i].size) :
+				      ranges_overlap(phys, size, r[i].phys_start, r[i].size)))
 			return true;
 	return false;
 }
 
-static bool overlaps_root_ram(u64 phys, u64 size)
+/* Does [phys, phys + size) touch the hypervisor or what the architecture keeps for itself? */
+static bool overlaps_reserved(u64 phys, u64 size)
 {
-	const struct cv_mem_region *r = config_mem(root_cell.config);
-	unsigned int i;
+	unsigned int k;
+	u64 start, len;
 
-	for (i = 0; i < root_cell.config->mem_regions.count; i++)
-		if (is_ram(&r[i]) && ranges_overlap(phys, size, r[i].phys_start, r[i].size))
+	for (k = 0; arch_reserved_range(k, &start, &len); k++)
+		if (ranges_overlap(phys, size, start, len))
 			return true;
-	return false;
+	return ranges_overlap(phys, size, hv.phys, hv.size);
 }
 
 /* The other cell that holds memory overlapping [phys, phys + size) alone, or NULL. */
@@ -180,23 +183,18 @@ static int check_memory(const struct cv_cell_config *cfg)
 {
 	const struct cv_mem_region *r = config_mem(cfg);
 	const struct cell *owner;
-	unsigned int i, k;
-	u64 start, size;
+	unsigned int i;
 
 	for (i = 0; i < cfg->mem_regions.count; i++) {
 		if (r[i].flags & CV_MEM_COMM_REGION)
 			continue;
-		if (is_ram(&r[i]) && !in_root_ram(r[i].phys_start, r[i].size)) {
+		if (is_ram(&r[i]) && !root_ram(r[i].phys_start, r[i].size, true)) {
 			printk("Cellvisor: create '%s': memory region %u (0x%llx, 0x%llx bytes) is "
 			       "not RAM of the root cell\n", cfg->name, i, r[i].phys_start, r[i].size);
 			return -CV_EINVAL;
 		}
-		for (k = 0; !is_ram(&r[i]) && arch_reserved_range(k, &start, &size); k++)
-			if (ranges_overlap(r[i].phys_start, r[i].size, start, size))
-				break;
-		if (!is_ram(&r[i]) && (overlaps_root_ram(r[i].phys_start, r[i].size) ||
-		    ranges_overlap(r[i].phys_start, r[i].size, hv.phys, hv.size) ||
-		    arch_reserved_range(k, &start, &size))) {
+		if (!is_ram(&r[i]) && (root_ram(r[i].phys_start, r[i].size, false) ||
+				       overlaps_reserved(r[i].phys_start, r[i].size))) {
 			printk("Cellvisor: create '%s': device region %u (0x%llx, 0x%llx bytes) "
 			       "covers RAM, the hypervisor or the interrupt controller\n", cfg->name,
 			       i, r[i].phys_start, r[i].size);

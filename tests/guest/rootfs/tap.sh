@@ -8,3 +8,13 @@ t() {
 	n=$((n + 1))
 	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fails=$((fails + 1)); fi
 }
+
+# wait_cell ID STATE: cell ID reaches STATE in the module's sysfs within 10 s
+wait_cell() {
+	for _ in $(seq 100); do
+		[ "$(cat /sys/devices/cellvisor/cells/$1/state 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "# cell $1 state: $(cat /sys/devices/cellvisor/cells/$1/state 2>&1), wanted $2"
+	return 1
+}

@@ -18,16 +18,6 @@ hvsaid() { # hvsaid TEXT: the hypervisor console has a line with TEXT
 	$cvtool console --nonblock 2>/dev/null | grep -qF -- "$1" ||
 		{ echo "# hypervisor console lacks: $1"; return 1; }
 }
-state() { cat $sys/cells/$1/state 2>/dev/null; }
-wait_state() { # wait_state ID STATE: within 10 s
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(state $1)" = "$2" ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	echo "# cell $1 state: $(state $1), wanted $2"
-	return 1
-}
 cell_says() { # cell_says ID TEXT: the cell's console shows TEXT within 10 s
 	$cvtool console --cell $1 --timeout 10000 --expect "$2" >/tmp/cellout.$1 2>&1; st=$?
 	tail -n 3 /tmp/cellout.$1 | sed 's/^/# cell: /'
@@ -69,18 +59,18 @@ t "  ... so an idle root makes a few hypercalls a second, not 40" [ $((h1 - h0))
 # gic-demo: create, refusals before load, load, start, its ticks.
 g=$(new gic-demo)
 t "create gic-demo" [ -n "$g" ]
-t "  ... state created" wait_state $g created
+t "  ... state created" wait_cell $g created
 t "  ... CPU 3 left Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-2 ]
 t "start a cell that was not loaded -> EINVAL" errno EINVAL $cvtool start $g
 t "  ... the hypervisor says why" hvsaid "cell 'gic-demo' was not loaded"
 t "load gic-demo" $cvtool load $g $inm/gic-demo.bin@0x40000000
-t "  ... state loadable" wait_state $g loadable
+t "  ... state loadable" wait_cell $g loadable
 t "start gic-demo" $cvtool start $g
-t "  ... state running" wait_state $g running
+t "  ... state running" wait_cell $g running
 t "  ... ticks with jitter on its console" cell_says $g "gic-demo: tick 3 jitter"
 t "load into a running cell -> EBUSY" errno EBUSY $cvtool load $g $inm/gic-demo.bin@0x40000000
 t "  ... the hypervisor says why" hvsaid "cell 'gic-demo' is running; shut it down first"
-t "  ... gic-demo still running" wait_state $g running
+t "  ... gic-demo still running" wait_cell $g running
 # Its console takes a line per hypercall (CV_HC_DEBUG_CONSOLE_WRITE), not one a character.
 lasttick() { $cvtool console --cell $g --nonblock | sed -n 's/^gic-demo: tick \([0-9]*\) .*/\1/p' | tail -n1; }
 h0=$(cat $sys/cells/$g/statistics/exits_hypercall); k0=$(lasttick); n0=$(notified)
@@ -105,7 +95,7 @@ t "no CPU went offline over the refusals" [ "$(cat /sys/devices/system/cpu/onlin
 # A faulting cell ends failed; root and gic-demo carry on.
 f=$(up fault)
 t "fault cell created and started" [ -n "$f" ]
-t "  ... ends failed" wait_state $f failed
+t "  ... ends failed" wait_cell $f failed
 t "  ... the fault on the console, with address and syndrome" \
 	hvsaid "cell 'fault' CPU 2 stopped: unhandled read at 0x70000000 (ESR"
 t "  ... its CPU is marked failed" [ "$(cat $sys/cells/$f/cpus_failed)" = 2 ]
@@ -117,37 +107,37 @@ t "  ... CPU 2 back online in Linux" [ "$(cat /sys/devices/system/cpu/online)" =
 # Lock: while 'lock' runs locked, other cells are not reconfigured.
 l=$(up lock)
 t "lock cell started" [ -n "$l" ]
-t "  ... reports running/locked" wait_state $l "running/locked"
+t "  ... reports running/locked" wait_cell $l "running/locked"
 t "create another cell while locked -> EPERM" errno EPERM $cvtool create $cfg/uart-demo.cvb
 t "  ... the hypervisor names the locking cell" hvsaid "cell 'lock' is running locked"
 t "destroy gic-demo while locked -> EPERM" errno EPERM $cvtool destroy $g
-t "  ... gic-demo still running" wait_state $g running
+t "  ... gic-demo still running" wait_cell $g running
 t "shutdown the lock cell (it unlocks, approves)" $cvtool shutdown $l
-t "  ... state shut down" wait_state $l "shut down"
+t "  ... state shut down" wait_cell $l "shut down"
 t "destroy the lock cell" $cvtool destroy $l
 
 # A denied shutdown, then an approved one.
 d=$(up shutdown-deny)
 t "shutdown-deny started" [ -n "$d" ]
-t "  ... running" wait_state $d running
+t "  ... running" wait_cell $d running
 sleep 0.5
 t "first shutdown request denied -> EPERM" errno EPERM $cvtool shutdown $d
 t "  ... the hypervisor says it refused" hvsaid "cell 'shutdown-deny' refused to shut down"
-t "  ... still running" wait_state $d running
+t "  ... still running" wait_cell $d running
 t "second request approved" $cvtool shutdown $d
-t "  ... state shut down" wait_state $d "shut down"
+t "  ... state shut down" wait_cell $d "shut down"
 t "  ... its console tells both" sh -c "$cvtool console --cell $d --nonblock | grep -q 'request 2: approved'"
 t "destroy shutdown-deny" $cvtool destroy $d
 
 # A cell that never answers: the request times out after its shutdown_timeout_ms (500).
 s=$(up silent)
 t "silent started" [ -n "$s" ]
-t "  ... running" wait_state $s running
+t "  ... running" wait_cell $s running
 t "  ... says it will not answer" cell_says $s "will not answer any shutdown request"
 t "shutdown of a cell that does not answer -> ETIMEDOUT" errno ETIMEDOUT $cvtool shutdown $s
 t "  ... the hypervisor says why, with the timeout" \
 	hvsaid "cell 'silent' did not answer the shutdown request within 500 ms: failed"
-t "  ... state failed" wait_state $s failed
+t "  ... state failed" wait_cell $s failed
 t "  ... its CPU is still the cell's (not online in Linux)" \
 	sh -c "[ \"\$(cat /sys/devices/system/cpu/cpu2/online)\" = 0 ]"
 t "destroy the failed cell" $cvtool destroy $s
@@ -156,14 +146,14 @@ t "  ... CPU 2 back online in Linux" sh -c "[ \"\$(cat /sys/devices/system/cpu/c
 # uart-demo writes the PL011 itself; it runs beside gic-demo.
 u=$(up uart-demo)
 t "uart-demo started" [ -n "$u" ]
-t "  ... running" wait_state $u running
+t "  ... running" wait_cell $u running
 sleep 3
-t "  ... still running after 3 s (counts on the PL011)" wait_state $u running
+t "  ... still running after 3 s (counts on the PL011)" wait_cell $u running
 t "destroy a running uart-demo (shutdown first)" $cvtool destroy $u
 t "  ... said so" hvsaid "cell 'uart-demo' shut down"
 
 t "shutdown gic-demo" $cvtool shutdown $g
-t "  ... state shut down" wait_state $g "shut down"
+t "  ... state shut down" wait_cell $g "shut down"
 t "  ... its console: approved" sh -c "$cvtool console --cell $g --nonblock | grep -q 'shutdown request 1: approved'"
 t "destroy gic-demo" $cvtool destroy $g
 t "  ... every CPU back online" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]

@@ -17,16 +17,6 @@ errno() {
 	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
 }
 logged() { dmesg | tail -n 5 | grep -qF -- "$1"; }
-# wait_state ID STATE: the cell reaches STATE within 10 s
-wait_state() {
-	i=0
-	while [ $i -lt 100 ]; do
-		[ "$(cat $sys/cells/$1/state 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	echo "# cell $1 state: $(cat $sys/cells/$1/state 2>&1), wanted $2"
-	return 1
-}
 
 modprobe cellvisor
 t "enable" $cvtool enable $cfg/system.cvb
@@ -67,7 +57,7 @@ fi
 id=$out
 t "  ... its id is > 0" [ "${id:-0}" -gt 0 ] 2>/dev/null
 t "  ... cells/<id>/name is uart-demo" [ "$(cat $sys/cells/$id/name)" = uart-demo ]
-t "  ... state created" wait_state $id created
+t "  ... state created" wait_cell $id created
 t "  ... cpus_assigned 2" [ "$(cat $sys/cells/$id/cpus_assigned)" = 2 ]
 t "  ... the root cell gave CPU 2 up" [ "$(cat $sys/cells/0/cpus_assigned)" = 0-1,3 ]
 t "  ... CPU 2 is offline in Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-1,3 ]
@@ -77,14 +67,14 @@ t "  ... explained" logged "does not fit inside one of the cell's loadable memor
 t "load past its end -> ERANGE" errno ERANGE $cvtool load $id $img@0x403ff800
 t "load into the comm region (not loadable) -> ERANGE" errno ERANGE $cvtool load $id $img@0x80000000
 t "load uart-demo.bin at 0x40000000" $cvtool load $id $img@0x40000000
-t "  ... state loadable" wait_state $id loadable
+t "  ... state loadable" wait_cell $id loadable
 t "start" $cvtool start $id
-t "  ... state running" wait_state $id running
+t "  ... state running" wait_cell $id running
 t "disable with a cell -> EBUSY" errno EBUSY $cvtool disable
 t "  ... explained" logged "destroy every cell first"
 t "info agrees with sysfs" sh -c "$cvtool info $id | grep -q '^name=uart-demo state=2 cpus=0x4 failed=0$'"
 t "shutdown" $cvtool shutdown $id
-t "  ... state shut down" wait_state $id "shut down"
+t "  ... state shut down" wait_cell $id "shut down"
 t "destroy" $cvtool destroy $id
 t "  ... cells/<id> is gone" test ! -e $sys/cells/$id
 t "  ... CPU 2 is back online in Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
