@@ -113,6 +113,10 @@ void cv_cell_update_state(struct cv_cell *cell)
 	state = cv_hypercall(CV_HC_CELL_GET_STATE, cell->id, 0, 0);
 	if (state < 0 || state == cell->state)
 		return;
+	/* What explains the change (a fault, the cell's last words) is in the consoles first. */
+	cv_console_refresh(cv.hv_console, &cv.root_dev->kobj);
+	if (cell->id && cell->config && cell->config->console.type == CV_CONSOLE_HVC)
+		cv_console_refresh(cell->console, &cell->kobj);
 	cell->state = state;
 	cv_notify_attr(&cell->kobj, "state");
 	cv_notify_attr(&cell->kobj, "cpus_failed");

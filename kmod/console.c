@@ -32,6 +32,7 @@
 #define CV_POLL_NOTIFIED_MS	1000
 #define CV_FWSPEC_GIC_SPI	0	/* first cell of a GIC interrupt specifier: an SPI */
 #define CV_FETCH_ROUNDS		16	/* pages per console and poll, at most */
+#define CV_SALVAGE_MAX		2048	/* bytes of a failed enable's console, at most */
 
 static DEFINE_MUTEX(cv_fetch_lock);	/* cv.fetch_page and every hv_seq */
 
@@ -178,10 +179,68 @@ void cv_console_fetch(struct cv_conbuf *con)
 	mutex_unlock(&cv_fetch_lock);
 }
 
+/* Fetch; notify the sysfs "console" file under kobj if anything came.  Needs state_sem. */
+void cv_console_refresh(struct cv_conbuf *con, struct kobject *kobj)
+{
+	u64 head = READ_ONCE(con->head);
+
+	cv_console_fetch(con);
+	if (READ_ONCE(con->head) != head)
+		cv_notify_attr(kobj, "console");
+}
+
+/*
+ * Bring the hypervisor console up to date: what a management call made the hypervisor
+ * print is in /sys/devices/cellvisor/console and on /dev/cellvisor when the call returns.
+ */
+void cv_console_sync(void)
+{
+	down_read(&cv.state_sem);
+	if (cv.enabled)
+		cv_console_refresh(cv.hv_console, &cv.root_dev->kobj);
+	up_read(&cv.state_sem);
+}
+
+/*
+ * After a failed enable: take the hypervisor's last words from its console ring, still in its
+ * memory (include/cellvisor/header.h), into the hypervisor console, and repeat them in the
+ * kernel log.  Only this enable's output is there: the ring is in the bss the module zeroed.
+ */
+void cv_console_salvage(struct device *dev, const void *ring, u32 size)
+{
+	const char *text = ring + sizeof(u64);
+	char *buf, *line, *next;
+	size_t n, i;
+	u64 seq;
+
+	if (!size)
+		return;
+	/* What EL2 wrote, not lines cached here before the hypervisor ran. */
+	cv_arch_clean_dcache((void *)ring, sizeof(u64) + size);
+	seq = READ_ONCE(*(const u64 *)ring);
+	n = min_t(u64, seq, min_t(u32, size, CV_SALVAGE_MAX));
+	buf = kmalloc(n + 1, GFP_KERNEL);
+	if (!buf || !n)
+		goto out;
+	for (i = 0; i < n; i++)
+		buf[i] = text[(seq - n + i) & (size - 1)];
+	buf[n] = '\0';
+	cv_console_append(cv.hv_console, buf, n);
+	cv_notify_attr(&cv.root_dev->kobj, "console");
+	for (line = buf; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line)
+			dev_err(dev, "hypervisor: %s\n", line);
+	}
+out:
+	kfree(buf);
+}
+
 static void cv_poll_fn(struct work_struct *work)
 {
 	struct cv_cell *cell;
-	u64 head;
 
 	if (!down_read_trylock(&cv.state_sem))
 		goto again;
@@ -189,20 +248,13 @@ static void cv_poll_fn(struct work_struct *work)
 		up_read(&cv.state_sem);
 		return;
 	}
-	head = READ_ONCE(cv.hv_console->head);
-	cv_console_fetch(cv.hv_console);
-	if (READ_ONCE(cv.hv_console->head) != head)
-		cv_notify_attr(&cv.root_dev->kobj, "console");
+	cv_console_refresh(cv.hv_console, &cv.root_dev->kobj);
 
 	mutex_lock(&cv.cells_lock);
 	list_for_each_entry(cell, &cv.cells, list) {
 		if (cell->id && cell->config &&
-		    cell->config->console.type == CV_CONSOLE_HVC) {
-			head = READ_ONCE(cell->console->head);
-			cv_console_fetch(cell->console);
-			if (READ_ONCE(cell->console->head) != head)
-				cv_notify_attr(&cell->kobj, "console");
-		}
+		    cell->config->console.type == CV_CONSOLE_HVC)
+			cv_console_refresh(cell->console, &cell->kobj);
 		cv_cell_update_state(cell);
 	}
 	mutex_unlock(&cv.cells_lock);

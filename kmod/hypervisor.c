@@ -217,10 +217,13 @@ static int cv_check_image(struct device *dev, const struct firmware *fw,
 	}
 	if (h->header_size != sizeof(*h) || h->image_size != fw->size ||
 	    h->core_size < h->image_size || !PAGE_ALIGNED(h->core_size) ||
-	    h->entry_offset >= h->image_size || h->entry_offset % 4) {
-		dev_err(dev, "enable: /lib/firmware/%s has an inconsistent header (header %u bytes, image %llu of %zu bytes, core %llu, entry %#llx)\n",
+	    h->entry_offset >= h->image_size || h->entry_offset % 4 ||
+	    (h->console_size && (!is_power_of_2(h->console_size) || h->console_offset % 8 ||
+				 h->console_offset > h->core_size ||
+				 h->core_size - h->console_offset < 8 + (u64)h->console_size))) {
+		dev_err(dev, "enable: /lib/firmware/%s has an inconsistent header (header %u bytes, image %llu of %zu bytes, core %llu, entry %#llx, console %u bytes at %#llx)\n",
 			CV_FIRMWARE, h->header_size, h->image_size, fw->size, h->core_size,
-			h->entry_offset);
+			h->entry_offset, h->console_size, h->console_offset);
 		return -ENOEXEC;
 	}
 	if (h->max_cpus < sys->platform.num_cpus) {
@@ -324,13 +327,16 @@ static int cv_load_and_enter(struct device *dev, const struct cv_system_config *
 	ret = stop_machine(cv_enter_cpu, call, &call->online);
 	ret = cv_cpu_results(dev, call, "enable") ?: ret;
 
+	if (ret == -EAGAIN) {
+		dev_err(dev, "enable: a CPU went online or offline while the hypervisor was being entered; try again\n");
+	} else if (ret) {
+		/* It is gone, but what it said is still in its memory. */
+		cv_console_salvage(dev, hv + h->console_offset, h->console_size);
+		dev_err(dev, "enable: the hypervisor failed to start (%d) and handed every CPU back; its console says why (above, and in /sys/devices/cellvisor/console)\n",
+			ret);
+	}
 	/* From now on the root cell must not touch this memory. */
 	memunmap(hv);
-	if (ret == -EAGAIN)
-		dev_err(dev, "enable: a CPU went online or offline while the hypervisor was being entered; try again\n");
-	else if (ret)
-		dev_err(dev, "enable: the hypervisor failed to start (%d) and handed every CPU back; see its console (PL011 or /sys/devices/cellvisor/console)\n",
-			ret);
 out_fw:
 	release_firmware(fw);
 	return ret;

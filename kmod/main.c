@@ -275,6 +275,7 @@ static long cv_ioctl_console_attach(struct cv_file *f, void __user *uarg)
 static long cv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	long ret;
 
 	switch (cmd) {
 	case CV_IOCTL_GET_VERSION:
@@ -298,16 +299,23 @@ static long cv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -EPERM;
 	switch (cmd) {
 	case CV_IOCTL_ENABLE:
-		return cv_ioctl_enable(uarg);
+		ret = cv_ioctl_enable(uarg);
+		break;
 	case CV_IOCTL_DISABLE:
-		return arg ? -EINVAL : cv_disable();
+		ret = arg ? -EINVAL : cv_disable();
+		break;
 	case CV_IOCTL_CELL_CREATE:
-		return cv_ioctl_cell_create(uarg);
+		ret = cv_ioctl_cell_create(uarg);
+		break;
 	case CV_IOCTL_CELL_LOAD:
-		return cv_ioctl_cell_load(uarg);
+		ret = cv_ioctl_cell_load(uarg);
+		break;
 	default:
-		return cv_ioctl_cell_id(cmd, uarg);
+		ret = cv_ioctl_cell_id(cmd, uarg);
+		break;
 	}
+	cv_console_sync();	/* what the call made the hypervisor say, or why it refused */
+	return ret;
 }
 
 static const struct file_operations cv_fops = {

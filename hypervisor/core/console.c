@@ -5,7 +5,8 @@
 #include <cv/lib.h>
 #include <cv/spinlock.h>
 
-struct console_ring cv_console;
+struct console_ring cv_console;	/* its layout is ABI: include/cellvisor/header.h */
+_Static_assert(__builtin_offsetof(struct console_ring, buf) == sizeof(u64), "ring layout");
 static spinlock_t console_lock;
 static void (*mirror)(char c);
 static void (*notify)(void);

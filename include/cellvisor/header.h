@@ -20,6 +20,11 @@
  *     if any CPU failed, every CPU restores the stub and returns a negative errno in x0,
  *     leaving the machine as it was.
  *
+ * The console ring at console_offset (in the bss) is a __u64 count of the bytes ever written
+ * followed by console_size bytes of text; byte n of the output is at n % console_size.
+ * While the hypervisor runs it is read with CV_HC_CONSOLE_READ.  After a failed enable the
+ * module reads it directly from the hypervisor memory, to tell why.
+ *
  * Disable: CV_HC_DISABLE on every CPU at the same time (stop_machine again); each returns
  * at EL1 with the hyp stub back in EL2 and x0 = 0, or a negative errno on every CPU.
  */
@@ -41,6 +46,9 @@ struct cv_image_header {
 	__u64 entry_offset;	/* arm64 entry point, from the start of the image */
 	__u32 percpu_size;	/* bytes of per-CPU data the hypervisor takes from its memory */
 	__u32 max_cpus;		/* the most CPUs this build supports */
+	__u64 console_offset;	/* the console ring (below), from the start of the image */
+	__u32 console_size;	/* bytes of text it holds, a power of two; 0: none */
+	__u32 reserved0;	/* 0 */
 	/* Set by the module before entry. */
 	__u64 config_offset;	/* system config blob, from the start of hypervisor memory */
 	__u64 config_size;

@@ -22,6 +22,7 @@ SECTIONS
 	__image_size = __image_end - __image_start;
 	__core_size = __core_end - __image_start;
 	__entry_offset = cv_entry - __image_start;
+	__console_offset = cv_console - __image_start;
 
 	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) *(.interp) *(.dynamic) }
 }
