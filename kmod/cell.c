@@ -492,22 +492,22 @@ static void cv_pci_rescan(const struct cv_cell_config *c)
 	pci_unlock_rescan_remove();
 }
 
-/* The CPUs of 'set' (config numbering) in Linux numbering; -ENXIO if one is unknown. */
+/* Linux's number of CPU 'id' of the configuration (MPIDR Aff0), or -ENXIO if unknown. */
 static int cv_linux_cpu(unsigned int id)
 {
-	return id < CV_MAX_CPUS ? cv.aff0_to_cpu[id] : -1;
+	return id < CV_MAX_CPUS && cv.aff0_to_cpu[id] >= 0 ? cv.aff0_to_cpu[id] : -ENXIO;
 }
 
 static void cv_cpus_online(struct device *dev, u64 set, const char *what)
 {
+	unsigned long bits[BITS_TO_LONGS(CV_MAX_CPUS)];
 	unsigned int id;
 	int cpu, ret;
 
-	for (id = 0; id < CV_MAX_CPUS; id++) {
-		if (!(set & BIT_ULL(id)))
-			continue;
+	bitmap_from_u64(bits, set);
+	for_each_set_bit(id, bits, CV_MAX_CPUS) {
 		cpu = cv_linux_cpu(id);
-		ret = cpu < 0 ? -ENXIO : add_cpu(cpu);
+		ret = cpu < 0 ? cpu : add_cpu(cpu);
 		if (ret)
 			dev_warn(dev, "%s: CPU %u could not be brought back online in Linux (%d); try 'echo 1 > /sys/devices/system/cpu/cpu%d/online'\n",
 				 what, id, ret, cpu);
@@ -517,22 +517,20 @@ static void cv_cpus_online(struct device *dev, u64 set, const char *what)
 /* Take the cell's CPUs out of Linux; on failure the ones taken come back. */
 static int cv_cpus_offline(struct device *dev, const char *name, u64 set)
 {
-	u64 done = 0;
+	unsigned long bits[BITS_TO_LONGS(CV_MAX_CPUS)];
 	unsigned int id;
 	int cpu, ret;
 
-	for (id = 0; id < CV_MAX_CPUS; id++) {
-		if (!(set & BIT_ULL(id)))
-			continue;
+	bitmap_from_u64(bits, set);
+	for_each_set_bit(id, bits, CV_MAX_CPUS) {
 		cpu = cv_linux_cpu(id);
-		ret = cpu < 0 ? -ENXIO : remove_cpu(cpu);
+		ret = cpu < 0 ? cpu : remove_cpu(cpu);
 		if (ret) {
 			dev_err(dev, "create: cell '%s': Linux cannot give up CPU %u (%d)\n",
 				name, id, ret);
-			cv_cpus_online(dev, done, "create");
+			cv_cpus_online(dev, set & (BIT_ULL(id) - 1), "create");
 			return ret;
 		}
-		done |= BIT_ULL(id);
 	}
 	return 0;
 }
