@@ -18,3 +18,24 @@ wait_cell() {
 	echo "# cell $1 state: $(cat /sys/devices/cellvisor/cells/$1/state 2>&1), wanted $2"
 	return 1
 }
+
+# eventually COMMAND...: COMMAND succeeds within 5 s (asynchronous news: consoles, uevents)
+eventually() {
+	for _ in $(seq 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# poke FILE OFFSET SIZE VALUE: VALUE as SIZE (1, 2 or 4) little-endian bytes at OFFSET (a
+# multiple of SIZE), in one write: a sysfs PCI "config" file makes it one config access
+poke() {
+	_p= _i=0
+	while [ $_i -lt "$3" ]; do
+		_p="$_p$(printf '\\%03o' $(($4 >> (8 * _i) & 255)))"
+		_i=$((_i + 1))
+	done
+	# shellcheck disable=SC2059 # the octal escapes are the format on purpose
+	printf "$_p" | dd of="$1" bs="$3" seek=$(($2 / $3)) count=1 conv=notrunc 2>/dev/null
+}

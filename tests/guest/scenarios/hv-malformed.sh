@@ -11,11 +11,6 @@ sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb
 bad=/tmp/bad.cvb
 read32() { od -An -tu4 -j"$2" -N4 "$1" | tr -d ' '; }
-write32() { # write32 FILE OFFSET VALUE: a little-endian 32-bit value
-	printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($3 & 255)) $(($3 >> 8 & 255)) \
-		$(($3 >> 16 & 255)) $(($3 >> 24 & 255)))" |
-		dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
-}
 stub_answers() {
 	rmmod cellvisor_test 2>/dev/null
 	modprobe cellvisor_test || return 1
@@ -28,7 +23,7 @@ irqs=$((root + $(read32 $blob $((root + 104)))))
 
 reject() { # reject DESCRIPTION OFFSET VALUE REASON: REASON is what the hypervisor says
 	cp $blob $bad
-	write32 $bad "$2" "$3"
+	poke $bad "$2" 4 "$3"
 	mark=$(dmesg | wc -l)
 	out=$($cvtool enable $bad 2>&1); st=$?
 	dmesg | tail -n +$((mark + 1)) >/tmp/klog

@@ -634,6 +634,8 @@ static void setup(void)
 	root_cell.cpu_set = PRESENT_CPUS;
 	cell_add(&root_cell);
 	cell_map_regions(&root_cell);
+	if (pci_cell_init(&root_cell))		/* the root's ECAM traps, as setup.c does */
+		abort();
 	for (i = 0; i < NUM_CPUS; i++)
 		cpus[i] = (struct per_cpu){ .id = i, .present = i != ABSENT_CPU, .cell = &root_cell,
 					    .state = i ? CV_CPU_PARKED : CV_CPU_RUNNING };
@@ -875,6 +877,76 @@ static void test_create_conflicts(void)
 	blob_pci(&b, DEMO_DEVFN, 0, 0);
 	REFUSED("a PCI function of another cell", create(&b), -CV_EBUSY,
 		"create 'other': PCI device 0000:00:02.0 belongs to cell 'demo'");
+}
+
+/* The root's write of 'size' bytes to its configuration space at devfn/reg, trapped. */
+static unsigned int cfg_unhandled;
+
+static void root_cfg_write(unsigned int devfn, unsigned int reg, u64 value, unsigned int size)
+{
+	struct mmio_access a = {
+		.addr = ECAM + ((u64)devfn << 12) + reg, .value = value, .size = size, .write = true,
+	};
+
+	cfg_unhandled += mmio_dispatch(&root_cell, &a) != MMIO_HANDLED;
+}
+
+static u32 *pci_reg32(unsigned int devfn, unsigned int reg)
+{
+	return (u32 *)(ecam + ((u64)devfn << 12) + reg);
+}
+
+/*
+ * The root moves its own function's BARs (sized like plain memory: 16 bytes) while the demo
+ * cell holds DEMO_BAR: never decoding over it.
+ */
+static void test_root_bars(void)
+{
+	const char *clash = "00:01.0 of the root cell: a BAR at 0x10002000+0x10 overlaps a BAR "
+			    "of cell 'demo'; its memory decoding stays off";
+
+	*pci_reg32(ROOT_DEVFN, 0x10) = PCI_WINDOW;
+	*pci_reg32(ROOT_DEVFN, 0x14) = 0x1;		/* an I/O BAR: never sized */
+	*pci_reg32(ROOT_DEVFN, 0x18) = 0x4;		/* 64-bit, 0x1_0000_0000 */
+	*pci_reg32(ROOT_DEVFN, 0x1c) = 0x1;
+	*pci_command(ROOT_DEVFN) = 0x0006;
+	console_mark();
+	root_cfg_write(ROOT_DEVFN, 0x10, DEMO_BAR, 4);
+	ok(*pci_reg32(ROOT_DEVFN, 0x10) == DEMO_BAR && *pci_command(ROOT_DEVFN) == 0x0004 &&
+	   said(clash), "a BAR written over the cell's: written, but decoding turned off \"%s\"",
+	   last);
+	ok(*pci_reg32(ROOT_DEVFN, 0x14) == 0x1 && *pci_reg32(ROOT_DEVFN, 0x18) == 0x4 &&
+	   *pci_reg32(ROOT_DEVFN, 0x1c) == 0x1, "... the other BARs as they were after sizing");
+	console_mark();
+	root_cfg_write(ROOT_DEVFN, 0x04, 0x0006, 2);
+	ok(*pci_command(ROOT_DEVFN) == 0x0004 && said(clash),
+	   "turning decoding on while it overlaps: the rest of the command is written, not that");
+	root_cfg_write(ROOT_DEVFN, 0x10, DEMO_BAR + P, 4);
+	ok(*pci_command(ROOT_DEVFN) == 0x0004, "moved next to it: decoding still off, as it was");
+	console_mark();
+	root_cfg_write(ROOT_DEVFN, 0x04, 0x0006, 4);
+	ok(*pci_command(ROOT_DEVFN) == 0x0006 && !said("overlaps"),
+	   "... and the root turns it on: no overlap");
+	root_cfg_write(ROOT_DEVFN, 0x1c, 0, 4);
+	ok(*pci_reg32(ROOT_DEVFN, 0x1c) == 0 && *pci_command(ROOT_DEVFN) == 0x0006,
+	   "the 64-bit BAR's high half written to 0: decodes at 0x0, clear of the cell's");
+	console_mark();
+	root_cfg_write(ROOT_DEVFN, 0x18, DEMO_BAR | 0x4, 4);
+	ok(*pci_command(ROOT_DEVFN) == 0x0004 && said("a BAR at 0x10002000+0x10 overlaps"),
+	   "its low half over the cell's BAR: decoding off \"%s\"", last);
+	root_cfg_write(ROOT_DEVFN, 0x1c, 0x1, 4);
+	root_cfg_write(ROOT_DEVFN, 0x04, 0x0006, 2);
+	ok(*pci_command(ROOT_DEVFN) == 0x0006,
+	   "with the high half at 1 (0x1_1000_2000) it decodes again");
+	*pci_reg32(ROOT_DEVFN, 0x30) = DEMO_BAR | 0x1;	/* an enabled expansion ROM */
+	root_cfg_write(ROOT_DEVFN, 0x04, 0x0006, 2);
+	ok(*pci_command(ROOT_DEVFN) == 0x0004, "an enabled expansion ROM over it counts too");
+	*pci_reg32(ROOT_DEVFN, 0x30) = DEMO_BAR;
+	root_cfg_write(ROOT_DEVFN, 0x04, 0x0006, 2);
+	ok(*pci_command(ROOT_DEVFN) == 0x0006, "... a disabled one does not");
+	ok(cfg_unhandled == 0, "every one of these writes was handled");
+	memset(pci_reg32(ROOT_DEVFN, 0x10), 0, 0x24);
+	*pci_command(ROOT_DEVFN) = 0;
 }
 
 /* Calls naming no cell: the root (0) is not managed here, ids past the slots do not exist. */
@@ -1325,6 +1397,7 @@ int main(void)
 	test_create_rollback();
 	test_create();
 	test_create_conflicts();
+	test_root_bars();
 	test_no_such_cell();
 	test_load_and_start();
 	test_shutdown();
