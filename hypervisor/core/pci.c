@@ -18,6 +18,7 @@
 #include <cv/cell.h>
 #include <cv/config.h>
 #include <cv/hv.h>
+#include <cv/spinlock.h>
 
 #define PCI_COMMAND	0x04
 #define PCI_COMMAND_MEMORY	(1U << 1)
@@ -31,6 +32,8 @@
 #define PCI_ROM		0x30
 #define PCI_ROM_ENABLE	0x1
 #define PCI_ROM_MASK	0xfffff800U
+
+static spinlock_t root_decode_lock;	/* one root write of a BAR or command at a time */
 
 bool pci_listed(const struct cv_cell_config *cfg, const struct cv_pci_device *d)
 {
@@ -136,7 +139,8 @@ static bool root_bar_clashes(u64 fn, u64 start, u64 size)
 	if (o)
 		printk("Cellvisor: PCI %02x:%02x.%u of the root cell: a BAR at 0x%llx+0x%llx "
 		       "overlaps a BAR of cell '%s'; its memory decoding stays off\n",
-		       (unsigned int)(fn >> 20), (unsigned int)(fn >> 15) & 0x1f,
+		       hv.config->platform.pci_bus_start + (unsigned int)(fn >> 20),
+		       (unsigned int)(fn >> 15) & 0x1f,
 		       (unsigned int)(fn >> 12) & 7, start, size, o->config->name);
 	return o;
 }
@@ -181,9 +185,12 @@ static bool root_bars_clash(u64 fn)
  */
 static void root_decode_write(u64 fn, struct mmio_access *a)
 {
-	u64 cmd = ecam_read(fn + PCI_COMMAND, 2);
-	bool want = cmd & PCI_COMMAND_MEMORY;
+	u64 cmd;
+	bool want;
 
+	spin_lock(&root_decode_lock);	/* no other root CPU writes in between check and on */
+	cmd = ecam_read(fn + PCI_COMMAND, 2);
+	want = cmd & PCI_COMMAND_MEMORY;
 	if ((a->addr & (PAGE_SIZE - 1)) == PCI_COMMAND) {
 		want = a->value & PCI_COMMAND_MEMORY;
 		ecam_write(a->addr, a->size, a->value & ~(u64)PCI_COMMAND_MEMORY);
@@ -194,6 +201,7 @@ static void root_decode_write(u64 fn, struct mmio_access *a)
 	}
 	if (want && !root_bars_clash(fn))
 		ecam_write(fn + PCI_COMMAND, 2, ecam_read(fn + PCI_COMMAND, 2) | PCI_COMMAND_MEMORY);
+	spin_unlock(&root_decode_lock);
 }
 
 static enum mmio_result ecam_access(void *arg, struct mmio_access *a)
