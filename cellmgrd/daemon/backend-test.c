@@ -228,6 +228,30 @@ static bool locked_by_other(struct test_backend *t, uint32_t id)
 	return false;
 }
 
+static bool running(const struct model_cell *c)
+{
+	return c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED;
+}
+
+/*
+ * What every operation on one cell checks first, in the driver's order: the hypervisor is
+ * enabled, the cell exists and is not the root cell, and no other cell holds the hypervisor
+ * locked.  *c is the cell (NULL if there is none).
+ */
+static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c)
+{
+	*c = find(t, id);
+	if (!t->enabled)
+		return -ENODEV;
+	if (!*c)
+		return -ENOENT;
+	if (id == 0)
+		return -EINVAL;
+	if (locked_by_other(t, id))
+		return -EPERM;
+	return 0;
+}
+
 static const struct cv_cell_config *cell_cfg(const struct model_cell *c)
 {
 	return c->blob_size >= sizeof(struct cv_cell_config) ? c->blob : NULL;
@@ -491,23 +515,9 @@ static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	c = find(t, id);
-	if (!t->enabled) {
-		r = -ENODEV;
+	r = check_cell(t, id, &c);
+	if (r)
 		goto out;
-	}
-	if (!c) {
-		r = -ENOENT;
-		goto out;
-	}
-	if (id == 0) {
-		r = -EINVAL;
-		goto out;
-	}
-	if (locked_by_other(t, id)) {
-		r = -EPERM;
-		goto out;
-	}
 	if (!n || n > 64) {
 		r = -EINVAL;
 		goto out;
@@ -546,18 +556,10 @@ static int t_cell_start(struct backend *b, uint32_t id)
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	c = find(t, id);
-	if (!t->enabled)
-		r = -ENODEV;
-	else if (!c)
-		r = -ENOENT;
-	else if (id == 0)
-		r = -EINVAL;
-	else if (locked_by_other(t, id))
-		r = -EPERM;
-	else if (c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED)
+	r = check_cell(t, id, &c);
+	if (!r && running(c))
 		r = -EBUSY;
-	else if (c->state == CELL_FAILED)
+	else if (!r && c->state == CELL_FAILED)
 		r = -EINVAL;
 	if (r)
 		goto out;
@@ -588,25 +590,26 @@ static void sleep_ms(unsigned ms)
 }
 
 /*
- * Ask a running cell to shut down and wait for its answer, as the hypervisor does: approve
- * (after its delay) -> "shut down"; deny -> -EPERM; no answer within shutdown_timeout_ms ->
- * the cell is marked failed and -ETIMEDOUT.  Called with the lock held; drops it while
- * waiting, so the rest of the model stays usable (the real driver does the same).
+ * If cell *cp runs, ask it to shut down and wait for its answer, as the hypervisor does:
+ * approve (after its delay) -> "shut down"; deny -> -EPERM; no answer within
+ * shutdown_timeout_ms -> the cell is marked failed and -ETIMEDOUT.  Called with the lock held;
+ * drops it while waiting, so the rest of the model stays usable (the real driver does the
+ * same), and then looks the cell up again into *cp.
  */
-static int ask_shutdown(struct test_backend *t, uint32_t id)
+static int ask_shutdown(struct test_backend *t, uint32_t id, struct model_cell **cp)
 {
-	struct model_cell *c = find(t, id);
+	struct model_cell *c = *cp;
 	unsigned delay;
 	enum answer answer;
 
-	if (c->flags & CV_CELL_PASSIVE_COMMREG)
+	if (!running(c) || c->flags & CV_CELL_PASSIVE_COMMREG)
 		return 0;
 	answer = c->answer;
 	delay = answer == ANSWER_SILENT ? c->shutdown_timeout_ms : c->answer_delay_ms;
 	pthread_mutex_unlock(&t->lock);
 	sleep_ms(delay);
 	pthread_mutex_lock(&t->lock);
-	c = find(t, id);
+	*cp = c = find(t, id);
 	if (!c)
 		return -ENOENT;
 	if (answer == ANSWER_DENY)
@@ -628,23 +631,11 @@ static int t_cell_shutdown(struct backend *b, uint32_t id)
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	c = find(t, id);
-	if (!t->enabled)
-		r = -ENODEV;
-	else if (!c)
-		r = -ENOENT;
-	else if (id == 0)
-		r = -EINVAL;
-	else if (locked_by_other(t, id))
-		r = -EPERM;
+	r = check_cell(t, id, &c);
+	if (!r)
+		r = ask_shutdown(t, id, &c);
 	if (r)
 		goto out;
-	if (c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED) {
-		r = ask_shutdown(t, id);
-		if (r)
-			goto out;
-		c = find(t, id);
-	}
 	if (c->state != CELL_SHUT_DOWN) {
 		c->state = CELL_SHUT_DOWN;
 		model_save(t);
@@ -662,23 +653,11 @@ static int t_cell_destroy(struct backend *b, uint32_t id)
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	c = find(t, id);
-	if (!t->enabled)
-		r = -ENODEV;
-	else if (!c)
-		r = -ENOENT;
-	else if (id == 0)
-		r = -EINVAL;
-	else if (locked_by_other(t, id))
-		r = -EPERM;
+	r = check_cell(t, id, &c);
+	if (!r)
+		r = ask_shutdown(t, id, &c);
 	if (r)
 		goto out;
-	if (c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED) {
-		r = ask_shutdown(t, id);
-		if (r)
-			goto out;
-		c = find(t, id);
-	}
 	t->cells[0].cpus |= c->cpus;
 	free(c->blob);
 	memset(c, 0, sizeof(*c));
@@ -738,7 +717,7 @@ int backend_test_control(struct backend *b, const char *cell, const char *action
 		r = -EINVAL;
 		xasprintf(errmsg, "action \"%s\" needs a cell", action);
 	} else if (!strcmp(action, "lock") || !strcmp(action, "unlock")) {
-		if (c->state != CELL_RUNNING && c->state != CELL_RUNNING_LOCKED) {
+		if (!running(c)) {
 			r = -EINVAL;
 			xasprintf(errmsg, "cell \"%s\" is not running", cell);
 			goto out;
