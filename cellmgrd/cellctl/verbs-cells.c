@@ -830,77 +830,52 @@ out:
 	return r;
 }
 
-/*
- * The properties of cell NAME, or of the manager when NAME is NULL: for show and status.
- * *path is set to the cell's object path (the caller frees it).
- */
-static int get_target(sd_bus *bus, const char *name, const char *verb, char **path,
-		      struct props *ps)
+/* The wanted properties as one JSON object; their values move into it. */
+static cJSON *props_json(struct props *ps, const struct bus_opts *o)
 {
-	if (name) {
-		int r = bus_get_cell(bus, name, path);
+	cJSON *obj = cJSON_CreateObject();
 
-		if (r < 0)
-			return -r;
-		return get_all(bus, *path, BUS_CELL_I, ps, name);
-	}
-	return get_all(bus, BUS_MANAGER, BUS_MANAGER_I, ps, verb);
+	for (size_t i = 0; i < ps->n; i++)
+		if (wanted(o, ps->p[i].name)) {
+			cJSON_AddItemToObject(obj, ps->p[i].name, ps->p[i].json);
+			ps->p[i].json = NULL;
+		}
+	return obj;
 }
 
-int cellctl_show(int argc, char **argv)
+static int print_show(const struct bus_opts *o, struct props *ps)
 {
-	PARSE("host json property value no-pager", 0, 1, "[NAME]");
-	sd_bus *bus = bus_connect(&o);
-	struct props ps = { 0 };
-	char *path = NULL;
-	int r;
+	int r = CELLCTL_EXIT_OK;
 
-	if (!bus) {
-		bus_opts_free(&o);
-		return CELLCTL_EXIT_NO_DAEMON;
-	}
-	r = get_target(bus, first < argc ? argv[first] : NULL, "show", &path, &ps);
-	if (r)
-		goto out;
-	if (o.json) {
-		cJSON *obj = cJSON_CreateObject();
+	if (o->json) {
+		cJSON *obj = props_json(ps, o);
 
-		for (size_t i = 0; i < ps.n; i++)
-			if (wanted(&o, ps.p[i].name)) {
-				cJSON_AddItemToObject(obj, ps.p[i].name, ps.p[i].json);
-				ps.p[i].json = NULL;
-			}
 		print_json(obj);
 		cJSON_Delete(obj);
 	} else {
-		for (size_t i = 0; i < ps.n; i++)
-			if (wanted(&o, ps.p[i].name)) {
-				if (o.value)
-					printf("%s\n", ps.p[i].text);
+		for (size_t i = 0; i < ps->n; i++)
+			if (wanted(o, ps->p[i].name)) {
+				if (o->value)
+					printf("%s\n", ps->p[i].text);
 				else
-					printf("%s=%s\n", ps.p[i].name, ps.p[i].text);
+					printf("%s=%s\n", ps->p[i].name, ps->p[i].text);
 			}
 	}
 	/* A -p that matches nothing is an error, as it is for systemctl. */
-	for (int i = 0; i < o.num_properties; i++) {
+	for (int i = 0; i < o->num_properties; i++) {
 		bool any = false;
 
-		for (size_t k = 0; k < ps.n; k++) {
-			struct bus_opts one = { .properties = &o.properties[i], .num_properties = 1 };
+		for (size_t k = 0; k < ps->n; k++) {
+			struct bus_opts one = { .properties = &o->properties[i], .num_properties = 1 };
 
-			any |= wanted(&one, ps.p[k].name);
+			any |= wanted(&one, ps->p[k].name);
 		}
 		if (!any) {
 			fprintf(stderr, "%s: show: no property \"%s\"\n", cellctl_program,
-				o.properties[i]);
+				o->properties[i]);
 			r = CELLCTL_EXIT_INVALID;
 		}
 	}
-out:
-	props_free(&ps);
-	free(path);
-	sd_bus_flush_close_unref(bus);
-	bus_opts_free(&o);
 	return r;
 }
 
@@ -951,36 +926,20 @@ static void print_tail(sd_bus *bus, const char *path, const char *iface, int lin
 	sd_bus_message_unref(reply);
 }
 
-int cellctl_status(int argc, char **argv)
+static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
+			struct props *ps)
 {
-	PARSE("host json no-pager lines", 0, 1, "[NAME]");
-	sd_bus *bus = bus_connect(&o);
-	struct props ps = { 0 };
-	char *path = NULL;
-	int r;
+	if (o->json) {
+		cJSON *obj = props_json(ps, o);
 
-	if (!bus) {
-		bus_opts_free(&o);
-		return CELLCTL_EXIT_NO_DAEMON;
-	}
-	r = get_target(bus, first < argc ? argv[first] : NULL, "status", &path, &ps);
-	if (r)
-		goto out;
-	if (o.json) {
-		cJSON *obj = cJSON_CreateObject();
-
-		for (size_t i = 0; i < ps.n; i++) {
-			cJSON_AddItemToObject(obj, ps.p[i].name, ps.p[i].json);
-			ps.p[i].json = NULL;
-		}
 		print_tail(bus, path ? path : BUS_MANAGER, path ? BUS_CELL_I : BUS_MANAGER_I,
-			   o.lines, obj);
+			   o->lines, obj);
 		print_json(obj);
 		cJSON_Delete(obj);
-		goto out;
+		return CELLCTL_EXIT_OK;
 	}
 	if (!path) {
-		bool on = !strcmp(prop_text(&ps, "Enabled"), "yes");
+		bool on = !strcmp(prop_text(ps, "Enabled"), "yes");
 
 		printf("%s Cellvisor hypervisor - %s\n", on ? "\u25cf" : "\u25cb",
 		       on ? "enabled" : "not enabled");
@@ -988,72 +947,105 @@ int cellctl_status(int argc, char **argv)
 			char label[300];
 
 			snprintf(label, sizeof(label), "    Config: %s\n    Active:",
-				 prop_text(&ps, "SystemConfigPath"));
-			print_since(label, prop_num(&ps, "EnableTimestamp"));
-			printf("     Cells: %s (root cell included)\n", prop_text(&ps, "NumCells"));
+				 prop_text(ps, "SystemConfigPath"));
+			print_since(label, prop_num(ps, "EnableTimestamp"));
+			printf("     Cells: %s (root cell included)\n", prop_text(ps, "NumCells"));
 			printf("  Mem pool: %" PRIu64 " KiB of %" PRIu64 " KiB used\n",
-			       prop_num(&ps, "MemPoolUsed") / 1024,
-			       prop_num(&ps, "MemPoolSize") / 1024);
+			       prop_num(ps, "MemPoolUsed") / 1024,
+			       prop_num(ps, "MemPoolSize") / 1024);
 			printf("Remap pool: %" PRIu64 " KiB of %" PRIu64 " KiB used\n",
-			       prop_num(&ps, "RemapPoolUsed") / 1024,
-			       prop_num(&ps, "RemapPoolSize") / 1024);
+			       prop_num(ps, "RemapPoolUsed") / 1024,
+			       prop_num(ps, "RemapPoolSize") / 1024);
 		}
 		printf("   Version: cellmgrd %s, driver API %s, hypervisor ABI %s\n",
-		       prop_text(&ps, "Version"), prop_text(&ps, "DriverAPIVersion"),
-		       prop_text(&ps, "HypervisorABI"));
-		print_tail(bus, BUS_MANAGER, BUS_MANAGER_I, o.lines, NULL);
-		goto out;
+		       prop_text(ps, "Version"), prop_text(ps, "DriverAPIVersion"),
+		       prop_text(ps, "HypervisorABI"));
+		print_tail(bus, BUS_MANAGER, BUS_MANAGER_I, o->lines, NULL);
+		return CELLCTL_EXIT_OK;
 	}
-	{
-		const char *state = prop_text(&ps, "State");
-		char label[128];
-		bool failed = !strcmp(state, "failed");
+	const char *state = prop_text(ps, "State");
+	const struct prop *mr = prop_get(ps, "MemoryRegions");
+	cJSON *it, *list = mr ? mr->json : NULL;
+	bool failed = !strcmp(state, "failed"), firstline = true;
+	char label[128];
 
-		printf("%s %s (id %s)\n", failed ? "\u00d7" : !strncmp(state, "running", 7) ?
-		       "\u25cf" : "\u25cb", prop_text(&ps, "Name"), prop_text(&ps, "Id"));
-		printf("    Config: %s\n", *prop_text(&ps, "ConfigPath") ?
-		       prop_text(&ps, "ConfigPath") : "(unknown)");
-		snprintf(label, sizeof(label), "     State: %s", state);
-		print_since(label, prop_num(&ps, "StateChangeTimestamp"));
-		printf("      CPUs: %s\n", prop_text(&ps, "CPUs"));
-		if (*prop_text(&ps, "FailedCPUs"))
-			printf("Failed CPUs: %s\n", prop_text(&ps, "FailedCPUs"));
-		{
-			const struct prop *mr = prop_get(&ps, "MemoryRegions");
-			cJSON *it, *list = mr ? mr->json : NULL;
-			bool firstline = true;
+	printf("%s %s (id %s)\n", failed ? "\u00d7" : !strncmp(state, "running", 7) ?
+	       "\u25cf" : "\u25cb", prop_text(ps, "Name"), prop_text(ps, "Id"));
+	printf("    Config: %s\n", *prop_text(ps, "ConfigPath") ?
+	       prop_text(ps, "ConfigPath") : "(unknown)");
+	snprintf(label, sizeof(label), "     State: %s", state);
+	print_since(label, prop_num(ps, "StateChangeTimestamp"));
+	printf("      CPUs: %s\n", prop_text(ps, "CPUs"));
+	if (*prop_text(ps, "FailedCPUs"))
+		printf("Failed CPUs: %s\n", prop_text(ps, "FailedCPUs"));
+	cJSON_ArrayForEach(it, list) {
+		char *flags = NULL;
+		cJSON *f;
 
-			cJSON_ArrayForEach(it, list) {
-				char *flags = NULL;
-				cJSON *f;
-
-				cJSON_ArrayForEach(f, cJSON_GetObjectItem(it, "flags"))
-					cat(&flags, "%s%s", flags ? "," : "", f->valuestring);
-				printf("%s %#llx-%#llx -> %#llx (%s)\n",
-				       firstline ? "    Memory:" : "           ",
-				       (unsigned long long)cJSON_GetObjectItem(it, "phys_start")->valuedouble,
-				       (unsigned long long)(cJSON_GetObjectItem(it, "phys_start")->valuedouble +
-							    cJSON_GetObjectItem(it, "size")->valuedouble - 1),
-				       (unsigned long long)cJSON_GetObjectItem(it, "virt_start")->valuedouble,
-				       flags ? flags : "");
-				free(flags);
-				firstline = false;
-			}
-		}
-		if (*prop_text(&ps, "Interrupts"))
-			printf("      IRQs: %s\n", prop_text(&ps, "Interrupts"));
-		if (*prop_text(&ps, "Devices"))
-			printf("   Devices: %s\n", prop_text(&ps, "Devices"));
-		if (*prop_text(&ps, "Images"))
-			printf("    Images: %s\n", prop_text(&ps, "Images"));
-		printf("     Exits: %s\n", prop_text(&ps, "Statistics"));
-		print_tail(bus, path, BUS_CELL_I, o.lines, NULL);
-		r = failed ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
+		cJSON_ArrayForEach(f, cJSON_GetObjectItem(it, "flags"))
+			cat(&flags, "%s%s", flags ? "," : "", f->valuestring);
+		printf("%s %#llx-%#llx -> %#llx (%s)\n",
+		       firstline ? "    Memory:" : "           ",
+		       (unsigned long long)cJSON_GetObjectItem(it, "phys_start")->valuedouble,
+		       (unsigned long long)(cJSON_GetObjectItem(it, "phys_start")->valuedouble +
+					    cJSON_GetObjectItem(it, "size")->valuedouble - 1),
+		       (unsigned long long)cJSON_GetObjectItem(it, "virt_start")->valuedouble,
+		       flags ? flags : "");
+		free(flags);
+		firstline = false;
 	}
-out:
+	if (*prop_text(ps, "Interrupts"))
+		printf("      IRQs: %s\n", prop_text(ps, "Interrupts"));
+	if (*prop_text(ps, "Devices"))
+		printf("   Devices: %s\n", prop_text(ps, "Devices"));
+	if (*prop_text(ps, "Images"))
+		printf("    Images: %s\n", prop_text(ps, "Images"));
+	printf("     Exits: %s\n", prop_text(ps, "Statistics"));
+	print_tail(bus, path, BUS_CELL_I, o->lines, NULL);
+	return failed ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
+}
+
+/*
+ * show and status: read the properties of cell NAME, or of the manager when NAME is NULL,
+ * and print them.
+ */
+static int show_or_status(const struct bus_opts *o, const char *name, bool status)
+{
+	sd_bus *bus = bus_connect(o);
+	struct props ps = { 0 };
+	char *path = NULL;
+	int r;
+
+	if (!bus)
+		return CELLCTL_EXIT_NO_DAEMON;
+	if (name) {
+		r = bus_get_cell(bus, name, &path);
+		r = r < 0 ? -r : get_all(bus, path, BUS_CELL_I, &ps, name);
+	} else {
+		r = get_all(bus, BUS_MANAGER, BUS_MANAGER_I, &ps, status ? "status" : "show");
+	}
+	if (!r)
+		r = status ? print_status(bus, o, path, &ps) : print_show(o, &ps);
 	props_free(&ps);
 	free(path);
 	sd_bus_flush_close_unref(bus);
+	return r;
+}
+
+int cellctl_show(int argc, char **argv)
+{
+	PARSE("host json property value no-pager", 0, 1, "[NAME]");
+	int r = show_or_status(&o, first < argc ? argv[first] : NULL, false);
+
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_status(int argc, char **argv)
+{
+	PARSE("host json no-pager lines", 0, 1, "[NAME]");
+	int r = show_or_status(&o, first < argc ? argv[first] : NULL, true);
+
 	bus_opts_free(&o);
 	return r;
 }
