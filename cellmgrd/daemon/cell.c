@@ -211,21 +211,6 @@ static int method_destroy(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	return op_begin(c->m, msg, OP_DESTROY, c, error);
 }
 
-static int method_get_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct cell *c = userdata;
-
-	(void)error;
-	return reply_console(msg, &c->console);
-}
-
-static int method_open_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct cell *c = userdata;
-
-	return reply_open_console(msg, &c->console, error);
-}
-
 #define CPROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, prop_get, 0, flags)
 #define CONST SD_BUS_VTABLE_PROPERTY_CONST
 #define CHANGE SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
@@ -261,10 +246,12 @@ const sd_bus_vtable cell_vtable[] = {
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Destroy", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_destroy,
 				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
-				method_get_console, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("OpenConsole", SD_BUS_ARGS("b", follow), SD_BUS_RESULT("h", fd),
-				method_open_console, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS_OFFSET("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
+				       method_get_console, offsetof(struct cell, console),
+				       SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS_OFFSET("OpenConsole", SD_BUS_ARGS("b", follow),
+				       SD_BUS_RESULT("h", fd), method_open_console,
+				       offsetof(struct cell, console), SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_VTABLE_END
 };
 

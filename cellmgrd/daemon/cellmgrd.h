@@ -99,13 +99,14 @@ int manager_new(struct manager **ret, sd_event *event, struct backend *backend,
 void manager_free(struct manager *m);
 int manager_start_bus(struct manager *m);
 void manager_refresh(struct manager *m);
+void manager_forget_system(struct manager *m);
 void manager_schedule_refresh(struct manager *m);
 struct cell *manager_find_cell(struct manager *m, const char *name);
 struct cell *manager_find_cell_id(struct manager *m, uint32_t id);
 void manager_update_status(struct manager *m);
 bool manager_locked_by(struct manager *m, uint32_t except_id, const char **who);
-int reply_console(sd_bus_message *msg, struct console *con);
-int reply_open_console(sd_bus_message *msg, struct console *con, sd_bus_error *error);
+int method_get_console(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int method_open_console(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
 /* cell.c */
 extern const sd_bus_vtable cell_vtable[];

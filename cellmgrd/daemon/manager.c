@@ -125,6 +125,20 @@ static void remove_cell(struct manager *m, struct cell *c)
 	cell_free(c);
 }
 
+/* The hypervisor is disabled: forget its configuration, here and in the state directory. */
+void manager_forget_system(struct manager *m)
+{
+	free(m->system_config_path);
+	m->system_config_path = NULL;
+	free(m->system_blob);
+	m->system_blob = NULL;
+	m->system_blob_size = 0;
+	cc_free(m->system_config);
+	m->system_config = NULL;
+	m->enabled_ts = (struct dual_ts){ 0, 0 };
+	state_save_system(m);
+}
+
 void manager_refresh(struct manager *m)
 {
 	struct hv_info info, old = m->info;
@@ -141,15 +155,7 @@ void manager_refresh(struct manager *m)
 	m->info = info;
 	if (!info.enabled && m->system_config_path) {
 		/* Disabled by someone else (or before we started): forget the config. */
-		free(m->system_config_path);
-		m->system_config_path = NULL;
-		free(m->system_blob);
-		m->system_blob = NULL;
-		m->system_blob_size = 0;
-		cc_free(m->system_config);
-		m->system_config = NULL;
-		m->enabled_ts = (struct dual_ts){ 0, 0 };
-		state_save_system(m);
+		manager_forget_system(m);
 	}
 	if (info.enabled && !m->enabled_ts.realtime) {
 		dual_ts_now(&m->enabled_ts);
@@ -448,13 +454,19 @@ static int method_list_cells(sd_bus_message *msg, void *userdata, sd_bus_error *
 	return r;
 }
 
-int reply_console(sd_bus_message *msg, struct console *con)
+/*
+ * GetConsole and OpenConsole of the manager and of each cell: the vtables point userdata at
+ * the object's console (SD_BUS_METHOD_WITH_ARGS_OFFSET).
+ */
+int method_get_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
+	struct console *con = userdata;
 	sd_bus_message *reply = NULL;
 	char *data = NULL;
 	size_t n = console_snapshot(con, &data);
 	int r;
 
+	(void)error;
 	r = sd_bus_message_new_method_return(msg, &reply);
 	if (r >= 0)
 		r = sd_bus_message_append_array(reply, 'y', data ? data : "", data ? n : 0);
@@ -465,8 +477,9 @@ int reply_console(sd_bus_message *msg, struct console *con)
 	return r;
 }
 
-int reply_open_console(sd_bus_message *msg, struct console *con, sd_bus_error *error)
+int method_open_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
+	struct console *con = userdata;
 	int follow, fd, r;
 
 	r = sd_bus_message_read(msg, "b", &follow);
@@ -478,21 +491,6 @@ int reply_open_console(sd_bus_message *msg, struct console *con, sd_bus_error *e
 	r = sd_bus_reply_method_return(msg, "h", fd);
 	close(fd);
 	return r;
-}
-
-static int method_get_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct manager *m = userdata;
-
-	(void)error;
-	return reply_console(msg, &m->hv_console);
-}
-
-static int method_open_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct manager *m = userdata;
-
-	return reply_open_console(msg, &m->hv_console, error);
 }
 
 #define MPROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, prop_info, 0, flags)
@@ -525,10 +523,13 @@ const sd_bus_vtable manager_vtable[] = {
 				method_get_cell_by_id, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListCells", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssou)", cells),
 				method_list_cells, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
-				method_get_console, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("OpenConsole", SD_BUS_ARGS("b", follow), SD_BUS_RESULT("h", fd),
-				method_open_console, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS_OFFSET("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
+				       method_get_console, offsetof(struct manager, hv_console),
+				       SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS_OFFSET("OpenConsole", SD_BUS_ARGS("b", follow),
+				       SD_BUS_RESULT("h", fd), method_open_console,
+				       offsetof(struct manager, hv_console),
+				       SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("CellNew", SD_BUS_ARGS("s", name, "o", cell), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("CellRemoved", SD_BUS_ARGS("s", name, "o", cell), 0),
 	SD_BUS_VTABLE_END

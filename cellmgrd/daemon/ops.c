@@ -459,15 +459,7 @@ static void job_finish(struct job *j)
 			 who(j, w, sizeof(w)));
 		break;
 	case OP_DISABLE:
-		free(m->system_config_path);
-		m->system_config_path = NULL;
-		free(m->system_blob);
-		m->system_blob = NULL;
-		m->system_blob_size = 0;
-		cc_free(m->system_config);
-		m->system_config = NULL;
-		m->enabled_ts = (struct dual_ts){ 0, 0 };
-		state_save_system(m);
+		manager_forget_system(m);
 		log_full(LOG_NOTICE, MID_DISABLED, NULL, "Hypervisor disabled, requested by %s",
 			 who(j, w, sizeof(w)));
 		break;
