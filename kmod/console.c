@@ -24,6 +24,7 @@
 #include <linux/minmax.h>
 #include <linux/of.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "cellvisor.h"
@@ -231,6 +232,8 @@ void cv_console_salvage(struct device *dev, const void *ring, u32 size)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
+		if (strstarts(line, "Cellvisor: "))
+			line += strlen("Cellvisor: ");
 		if (*line)
 			dev_err(dev, "hypervisor: %s\n", line);
 	}
