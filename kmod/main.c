@@ -40,6 +40,14 @@ static bool cv_reserved_zero(const __u64 *r, unsigned int n)
 	return true;
 }
 
+/* An ioctl structure with unknown flags or a non-zero reserved field: -EINVAL, and why. */
+static long cv_bad_args(const char *ioctl)
+{
+	dev_err_ratelimited(cv.misc_dev, "%s: unknown flags or a non-zero reserved field (this module speaks API %u, see cellvisor(4))\n",
+			    ioctl, CV_API_VERSION);
+	return -EINVAL;
+}
+
 static int cv_open(struct inode *inode, struct file *file)
 {
 	struct cv_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
@@ -143,7 +151,7 @@ static long cv_ioctl_enable(void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
-		return -EINVAL;
+		return cv_bad_args("CV_IOCTL_ENABLE");
 	return cv_enable(u64_to_user_ptr(a.config), a.config_size);
 }
 
@@ -155,7 +163,7 @@ static long cv_ioctl_cell_create(void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.reserved0 || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
-		return -EINVAL;
+		return cv_bad_args("CV_IOCTL_CELL_CREATE");
 	ret = cv_cell_create(u64_to_user_ptr(a.config), a.config_size, &a.id);
 	if (ret)
 		return ret;
@@ -170,7 +178,7 @@ static long cv_ioctl_cell_load(void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.reserved0 || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
-		return -EINVAL;
+		return cv_bad_args("CV_IOCTL_CELL_LOAD");
 	return cv_cell_load(a.id, u64_to_user_ptr(a.images), a.num_images);
 }
 
@@ -181,7 +189,9 @@ static long cv_ioctl_cell_id(unsigned int cmd, void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
-		return -EINVAL;
+		return cv_bad_args(cmd == CV_IOCTL_CELL_START ? "CV_IOCTL_CELL_START" :
+				   cmd == CV_IOCTL_CELL_SHUTDOWN ? "CV_IOCTL_CELL_SHUTDOWN" :
+				   "CV_IOCTL_CELL_DESTROY");
 	switch (cmd) {
 	case CV_IOCTL_CELL_START:
 		return cv_cell_start(a.id);
@@ -201,7 +211,7 @@ static long cv_ioctl_cell_get_info(void __user *uarg)
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.reserved0 || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
-		return -EINVAL;
+		return cv_bad_args("CV_IOCTL_CELL_GET_INFO");
 	ret = down_read_killable(&cv.state_sem);
 	if (ret)
 		return ret;
@@ -243,15 +253,16 @@ static long cv_ioctl_console_attach(struct cv_file *f, void __user *uarg)
 		return -EFAULT;
 	if (a.flags & ~(CV_CONSOLE_TAIL | CV_CONSOLE_HYPERVISOR) ||
 	    !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
+		return cv_bad_args("CV_IOCTL_CONSOLE_ATTACH");
+	if (!a.id != !!(a.flags & CV_CONSOLE_HYPERVISOR)) {
+		dev_err_ratelimited(cv.misc_dev, "CV_IOCTL_CONSOLE_ATTACH: id %u with%s CV_CONSOLE_HYPERVISOR; the hypervisor console is id 0, a cell's console its id\n",
+				    a.id, a.flags & CV_CONSOLE_HYPERVISOR ? "" : "out");
 		return -EINVAL;
+	}
 	if (a.flags & CV_CONSOLE_HYPERVISOR) {
-		if (a.id)
-			return -EINVAL;
 		con = cv.hv_console;
 		kref_get(&con->ref);
 	} else {
-		if (!a.id)
-			return -EINVAL;
 		mutex_lock(&cv.cells_lock);
 		list_for_each_entry(cell, &cv.cells, list) {
 			if (cell->id == a.id) {
@@ -302,7 +313,7 @@ static long cv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = cv_ioctl_enable(uarg);
 		break;
 	case CV_IOCTL_DISABLE:
-		ret = arg ? -EINVAL : cv_disable();
+		ret = arg ? cv_bad_args("CV_IOCTL_DISABLE") : cv_disable();
 		break;
 	case CV_IOCTL_CELL_CREATE:
 		ret = cv_ioctl_cell_create(uarg);

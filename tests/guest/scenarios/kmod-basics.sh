@@ -33,8 +33,10 @@ t "unknown ioctl number -> ENOTTY" errno ENOTTY $cvtool ioctl-raw 0x7f
 t "disable while disabled -> EINVAL" errno EINVAL $cvtool disable
 t "  ... with one clear line in the log" logged "disable: the hypervisor is not enabled"
 t "DISABLE with a non-zero argument -> EINVAL" errno EINVAL $cvtool disable --arg 1
+t "  ... and the log says why" logged "CV_IOCTL_DISABLE: unknown flags or a non-zero reserved field"
 blob=/usr/share/cellvisor/configs/system.cvb
 t "ENABLE with an unknown flag -> EINVAL" errno EINVAL $cvtool enable $blob --flags 0x80
+t "  ... and the log says why" logged "CV_IOCTL_ENABLE: unknown flags or a non-zero reserved field (this module speaks API 1"
 t "ENABLE with a reserved field set -> EINVAL" errno EINVAL $cvtool enable $blob --reserved
 t "ENABLE with a size of 8 bytes -> EINVAL" errno EINVAL $cvtool enable $blob --size 8
 t "ENABLE with a size of 1 GiB -> EINVAL" errno EINVAL $cvtool enable $blob --size 0x40000000
