@@ -6,13 +6,20 @@
  * The model lives in a state file (the backend argument) that is rewritten after every
  * change, the way the kernel keeps its cells when the daemon restarts.  Tests steer the
  * modelled cells through backend_test_control() (exported on the bus by the daemon as
- * org.cellvisor.cell1.Test in this mode only): make a cell print, lock the hypervisor, fault,
- * or answer (or not) a shutdown request after a delay.
+ * org.cellvisor.test1.Control in this mode only): make a cell print, lock the hypervisor,
+ * fault, or answer (or not) a shutdown request after a delay; and set how many interrupts the
+ * modelled GIC implements.
+ *
+ * Where the real hypervisor (not the module) would be the one to refuse a call, the model
+ * prints the hypervisor's line saying why on the hypervisor console, in its wording
+ * (hypervisor/core/control.c, setup.c, arch/arm64/gic-dist.c), before the call returns, as the
+ * module makes it available; refusals that the module makes itself print nothing there.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +69,7 @@ struct test_backend {
 	uint64_t hv_mem_size;
 	uint32_t num_cpus;
 	uint32_t next_id;
+	uint32_t gic_lines;		/* interrupts the modelled GIC implements; 0: any number */
 	struct model_cell cells[MODEL_MAX_CELLS];	/* [0] is the root cell when enabled */
 	struct model_cell hv;				/* the hypervisor console only */
 	bool pending_state, pending_console;
@@ -90,6 +98,28 @@ static void console_put(struct model_cell *c, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		c->console[c->written++ % MODEL_CONSOLE_SIZE] = s[i];
+}
+
+/* A line of the hypervisor on its console, "Cellvisor: " first as it prints them (lock held). */
+static void hv_say(struct test_backend *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void hv_say(struct test_backend *t, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	console_put(&t->hv, "Cellvisor: ", strlen("Cellvisor: "));
+	console_put(&t->hv, line, n);
+	kick(t, false, true);
 }
 
 /* ---- persistence: the "kernel" side survives a daemon restart ---- */
@@ -138,6 +168,8 @@ static void model_save(struct test_backend *t)
 	}
 	fprintf(f, "enabled %d %" PRIu64 " %u %u\n", t->enabled, t->hv_mem_size, t->num_cpus,
 		t->next_id);
+	if (t->gic_lines)
+		fprintf(f, "gic_lines %u\n", t->gic_lines);
 	for (int i = 0; i < MODEL_MAX_CELLS; i++) {
 		struct model_cell *c = &t->cells[i];
 
@@ -177,6 +209,8 @@ static int model_load(struct test_backend *t)
 			t->enabled = enabled;
 			continue;
 		}
+		if (sscanf(line, "gic_lines %u", &t->gic_lines) == 1)
+			continue;
 		if (n < MODEL_MAX_CELLS) {
 			struct model_cell *c = &t->cells[n];
 
@@ -218,14 +252,26 @@ static struct model_cell *find_name(struct test_backend *t, const char *name)
 	return NULL;
 }
 
-/* Another cell holds the hypervisor locked. */
-static bool locked_by_other(struct test_backend *t, uint32_t id)
+/* The cell other than 'id' that holds the hypervisor locked, or NULL. */
+static struct model_cell *locker(struct test_backend *t, uint32_t id)
 {
 	for (int i = 0; i < MODEL_MAX_CELLS; i++)
 		if (t->cells[i].used && t->cells[i].id != id &&
 		    t->cells[i].state == CELL_RUNNING_LOCKED)
-			return true;
-	return false;
+			return &t->cells[i];
+	return NULL;
+}
+
+static bool locked_by_other(struct test_backend *t, uint32_t id)
+{
+	return locker(t, id) != NULL;
+}
+
+/* The hypervisor's refusal of call 'what' on cell 'name' while another cell holds the lock. */
+static void say_locked(struct test_backend *t, const char *what, const char *name, uint32_t id)
+{
+	hv_say(t, "%s of cell '%s' refused: cell '%s' is running locked and forbids "
+	       "reconfiguration; shut it down first", what, name, locker(t, id)->name);
 }
 
 static bool running(const struct model_cell *c)
@@ -236,9 +282,11 @@ static bool running(const struct model_cell *c)
 /*
  * What every operation on one cell checks first, in the driver's order: the hypervisor is
  * enabled, the cell exists and is not the root cell, and no other cell holds the hypervisor
- * locked.  *c is the cell (NULL if there is none).
+ * locked.  *c is the cell (NULL if there is none).  The lock is the hypervisor's check: it
+ * says so for call 'hv_call' (its name there), or not at all when NULL.
  */
-static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c)
+static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c,
+		      const char *hv_call)
 {
 	*c = find(t, id);
 	if (!t->enabled)
@@ -247,8 +295,11 @@ static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c
 		return -ENOENT;
 	if (id == 0)
 		return -EINVAL;
-	if (locked_by_other(t, id))
+	if (locked_by_other(t, id)) {
+		if (hv_call)
+			say_locked(t, hv_call, (*c)->name, id);
 		return -EPERM;
+	}
 	return 0;
 }
 
@@ -363,6 +414,15 @@ static int t_enable(struct backend *b, const void *blob, size_t size)
 		goto out;
 	}
 	root = (const void *)((const char *)blob + sc->root_cell.offset);
+	/* The hypervisor compares the configuration with the distributor's GICD_TYPER. */
+	if (t->gic_lines && sc->platform.num_irqs > t->gic_lines) {
+		hv_say(t, "the configuration says the GIC has %u interrupts, but it implements %u "
+		       "(GICD_TYPER); correct platform.gic.num_irqs", sc->platform.num_irqs,
+		       t->gic_lines);
+		hv_say(t, "enable failed (error %d); Linux keeps the machine", -EINVAL);
+		r = -EINVAL;
+		goto out;
+	}
 	memset(t->cells, 0, sizeof(t->cells));
 	t->enabled = true;
 	t->hv_mem_size = sc->hv_mem_size;
@@ -417,8 +477,10 @@ out:
 	return r;
 }
 
-static bool overlaps(const struct cv_cell_config *a, size_t as, const struct cv_cell_config *b,
-		     size_t bs)
+/* The first memory region of a that overlaps one of b, or NULL; its index in *idx. */
+static const struct cv_mem_region *overlaps(const struct cv_cell_config *a, size_t as,
+					    const struct cv_cell_config *b, size_t bs,
+					    uint32_t *idx)
 {
 	uint32_t na, nb;
 	const struct cv_mem_region *ra = regions(a, as, &na), *rb = regions(b, bs, &nb);
@@ -430,10 +492,12 @@ static bool overlaps(const struct cv_cell_config *a, size_t as, const struct cv_
 			if (ra[i].flags & CV_MEM_ROOTSHARED || rb[j].flags & CV_MEM_ROOTSHARED)
 				continue;
 			if (ra[i].phys_start < rb[j].phys_start + rb[j].size &&
-			    rb[j].phys_start < ra[i].phys_start + ra[i].size)
-				return true;
+			    rb[j].phys_start < ra[i].phys_start + ra[i].size) {
+				*idx = i;
+				return &ra[i];
+			}
 		}
-	return false;
+	return NULL;
 }
 
 static int t_cell_create(struct backend *b, const void *blob, size_t size, uint32_t *id)
@@ -456,6 +520,7 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 		goto out;
 	}
 	if (locked_by_other(t, UINT32_MAX)) {
+		say_locked(t, "create", cc->name, UINT32_MAX);
 		r = -EPERM;
 		goto out;
 	}
@@ -464,23 +529,33 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 		r = -EEXIST;
 		goto out;
 	}
-	/* CPUs must belong to the root cell, which keeps at least one. */
+	/* CPUs must belong to the root cell, which keeps at least one (the module checks). */
 	if ((cc->cpu_set & ~t->cells[0].cpus) || !(t->cells[0].cpus & ~cc->cpu_set)) {
 		r = -EBUSY;
 		goto out;
 	}
-	for (int i = 1; i < MODEL_MAX_CELLS; i++)
-		if (t->cells[i].used && cell_cfg(&t->cells[i]) &&
-		    overlaps(cc, size, cell_cfg(&t->cells[i]), t->cells[i].blob_size)) {
+	for (int i = 1; i < MODEL_MAX_CELLS; i++) {
+		const struct cv_mem_region *mr;
+		uint32_t k;
+
+		if (!t->cells[i].used || !cell_cfg(&t->cells[i]))
+			continue;
+		mr = overlaps(cc, size, cell_cfg(&t->cells[i]), t->cells[i].blob_size, &k);
+		if (mr) {
+			hv_say(t, "create '%s': memory region %u (0x%" PRIx64 ", 0x%" PRIx64
+			       " bytes) belongs to cell '%s'", cc->name, k, (uint64_t)mr->phys_start,
+			       (uint64_t)mr->size, t->cells[i].name);
 			r = -EBUSY;
 			goto out;
 		}
+	}
 	for (int i = 1; i < MODEL_MAX_CELLS; i++)
 		if (!t->cells[i].used) {
 			c = &t->cells[i];
 			break;
 		}
 	if (!c) {
+		hv_say(t, "create: already %d cells, no room for another", MODEL_MAX_CELLS - 1);
 		r = -ENOSPC;
 		goto out;
 	}
@@ -515,7 +590,7 @@ static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c);
+	r = check_cell(t, id, &c, "set-loadable");
 	if (r)
 		goto out;
 	if (!n || n > 64) {
@@ -556,11 +631,13 @@ static int t_cell_start(struct backend *b, uint32_t id)
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c);
-	if (!r && running(c))
-		r = -EBUSY;
-	else if (!r && c->state == CELL_FAILED)
-		r = -EINVAL;
+	r = check_cell(t, id, &c, "start");
+	if (!r && (running(c) || c->state == CELL_FAILED)) {
+		/* running/locked is the cell's word: to the hypervisor it is running. */
+		hv_say(t, "start: cell '%s' was not loaded (state %u); load it first", c->name,
+		       running(c) ? CV_CELL_STATE_RUNNING : (unsigned)c->state);
+		r = running(c) ? -EBUSY : -EINVAL;
+	}
 	if (r)
 		goto out;
 	c->state = CELL_RUNNING;
@@ -612,9 +689,13 @@ static int ask_shutdown(struct test_backend *t, uint32_t id, struct model_cell *
 	*cp = c = find(t, id);
 	if (!c)
 		return -ENOENT;
-	if (answer == ANSWER_DENY)
+	if (answer == ANSWER_DENY) {
+		hv_say(t, "cell '%s' refused to shut down", c->name);
 		return -EPERM;
+	}
 	if (answer == ANSWER_SILENT) {
+		hv_say(t, "cell '%s' did not answer the shutdown request within %u ms: failed",
+		       c->name, c->shutdown_timeout_ms);
 		c->state = CELL_FAILED;
 		c->failed_cpus = c->cpus;
 		model_save(t);
@@ -631,7 +712,7 @@ static int t_cell_shutdown(struct backend *b, uint32_t id)
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c);
+	r = check_cell(t, id, &c, NULL);
 	if (!r)
 		r = ask_shutdown(t, id, &c);
 	if (r)
@@ -653,7 +734,7 @@ static int t_cell_destroy(struct backend *b, uint32_t id)
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c);
+	r = check_cell(t, id, &c, "destroy");
 	if (!r)
 		r = ask_shutdown(t, id, &c);
 	if (r)
@@ -713,6 +794,17 @@ int backend_test_control(struct backend *b, const char *cell, const char *action
 	if (!strcmp(action, "print")) {
 		console_put(c, arg, strlen(arg));
 		kick(t, false, true);
+	} else if (c == &t->hv && !strcmp(action, "gic-lines")) {
+		char *end;
+		unsigned long v = strtoul(arg, &end, 0);
+
+		if (!*arg || *end || v > 1020) {
+			r = -EINVAL;
+			xasprintf(errmsg, "gic-lines wants a number of interrupts up to 1020 "
+				  "(0: any number)");
+			goto out;
+		}
+		t->gic_lines = v;
 	} else if (c == &t->hv) {
 		r = -EINVAL;
 		xasprintf(errmsg, "action \"%s\" needs a cell", action);
@@ -761,8 +853,8 @@ int backend_test_control(struct backend *b, const char *cell, const char *action
 		c->stats[CV_STAT_IRQ] += 100;
 	} else {
 		r = -EINVAL;
-		xasprintf(errmsg, "unknown action \"%s\" (print, lock, unlock, fail, answer, exits)",
-			  action);
+		xasprintf(errmsg, "unknown action \"%s\" (print, lock, unlock, fail, answer, exits; "
+			  "gic-lines for the hypervisor)", action);
 	}
 	if (!r)
 		model_save(t);

@@ -168,20 +168,32 @@ void console_lost(struct console *con, uint64_t lost)
 	console_append(con, msg, n);
 }
 
-size_t console_snapshot(struct console *con, char **out)
+size_t console_since(struct console *con, uint64_t pos, char **out, bool *clipped)
 {
-	size_t n = con->written < CONSOLE_RING_SIZE ? con->written : CONSOLE_RING_SIZE;
-	uint64_t start = con->written - n;
+	uint64_t oldest = con->written > CONSOLE_RING_SIZE ? con->written - CONSOLE_RING_SIZE : 0;
+	size_t n;
 
 	*out = NULL;
-	if (!n)
+	*clipped = pos < oldest;
+	if (pos < oldest)
+		pos = oldest;
+	if (!con->buf || pos >= con->written)
 		return 0;
-	*out = malloc(n);
+	n = con->written - pos;
+	*out = malloc(n + 1);
 	if (!*out)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		(*out)[i] = con->buf[(start + i) % CONSOLE_RING_SIZE];
+		(*out)[i] = con->buf[(pos + i) % CONSOLE_RING_SIZE];
+	(*out)[n] = 0;
 	return n;
+}
+
+size_t console_snapshot(struct console *con, char **out)
+{
+	bool clipped;
+
+	return console_since(con, 0, out, &clipped);
 }
 
 int console_open(struct console *con, bool follow)

@@ -9,9 +9,12 @@
  *   3. preparation in the main thread (reading and validating configuration files, reading
  *      images);
  *   4. the driver call in a worker thread of its own (a shutdown may take as long as the
- *      cell's timeout), which hands the job back through a pipe;
+ *      cell's timeout), which hands the job back through a pipe; just before, the main thread
+ *      drains the consoles and notes where the hypervisor console stands;
  *   5. in the main thread again: state refreshed from the driver (PropertiesChanged,
- *      CellNew ...), then exactly one reply, success or a named error.
+ *      CellNew ...), then exactly one reply, success or a named error.  When the call failed,
+ *      the error's message ends with the hypervisor's own reason if it printed one since
+ *      step 4 (the driver has it in the hypervisor console when the ioctl returns).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +55,8 @@ struct job {
 	/* result */
 	int r;
 	uint32_t new_id;
+	uint64_t hv_mark;		/* m->hv_console.written when the driver call began */
+	char *hv_reason;		/* on failure: what the hypervisor said, or NULL */
 };
 
 static void auth_unlink(struct job *j)
@@ -75,6 +80,7 @@ static void job_free(struct job *j)
 	sd_bus_slot_unref(j->polkit_slot);
 	sd_bus_message_unref(j->msg);
 	free(j->arg);
+	free(j->hv_reason);
 	for (size_t i = 0; i < j->n_specs; i++)
 		free(j->specs[i].path);
 	free(j->specs);
@@ -94,7 +100,7 @@ static const char *who(struct job *j, char *buf, size_t len)
 static int reply_error(struct job *j, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Send the named error and log it. */
+/* Send the named error and log it; the hypervisor's reason, if there is one, ends it. */
 static int reply_error(struct job *j, const char *name, const char *fmt, ...)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -106,6 +112,14 @@ static int reply_error(struct job *j, const char *name, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
+	if (msg && j->hv_reason) {
+		char *full = NULL;
+
+		if (asprintf(&full, "%s: the hypervisor says \"%s\"", msg, j->hv_reason) >= 0) {
+			free(msg);
+			msg = full;
+		}
+	}
 	log_full(LOG_WARNING, MID_OP_FAILED, j->cell_name[0] ? j->cell_name : NULL,
 		 "%s by %s failed: %s: %s", op_names[j->op], who(j, w, sizeof(w)), name,
 		 msg ? msg : "(out of memory)");
@@ -139,6 +153,104 @@ static char *diags_text(const struct cc_diags *d, const char *fallback)
 			strcat(s, d->items[i].text);
 		}
 	return s;
+}
+
+/* ---- the hypervisor's reason for a refusal ---- */
+
+#define HV_PREFIX	"Cellvisor: "
+#define HV_REASON_MAX	300		/* bytes of the quoted reason, at most */
+
+static bool cell_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+/* Whether a line names, the way the hypervisor quotes names ('NAME'), a cell other than 'name'. */
+static bool names_other_cell(const char *line, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = strchr(line, '\''); p; p = strchr(p + 1, '\'')) {
+		const char *q = p + 1;
+
+		while (cell_name_char(*q))
+			q++;
+		if (*q != '\'' || q == p + 1)
+			continue;	/* an apostrophe ("the root cell's"), not a name */
+		if ((size_t)(q - p - 1) != len || memcmp(p + 1, name, len))
+			return true;
+		p = q;
+	}
+	return false;
+}
+
+/*
+ * Called in the main thread when the driver call failed: drain the consoles and pick, among
+ * the hypervisor's lines printed since the call began, the one that says why.  That is the
+ * first "Cellvisor: " line that is not the summary of a failed enable and, for a job about a
+ * cell, that does not name only other cells (those are other jobs' lines, printed meanwhile).
+ * Returns it without the prefix, printable ASCII, at most HV_REASON_MAX bytes (malloc'ed), or
+ * NULL when the hypervisor said nothing.
+ */
+static char *hypervisor_reason(struct job *j)
+{
+	struct manager *m = j->m;
+	const char *name = j->cell_name[0] ? j->cell_name : NULL;
+	char quoted[CV_CELL_NAME_LEN + 3], *text, *line, *end, *next, *pick = NULL, *out = NULL;
+	bool clipped, cut;
+	size_t n, k;
+
+	manager_read_consoles(m);
+	n = console_since(&m->hv_console, j->hv_mark, &text, &clipped);
+	if (!n)
+		return NULL;
+	if (name)
+		snprintf(quoted, sizeof(quoted), "'%s'", name);
+	end = text + n;
+	line = text;
+	if (clipped) {
+		/* The ring overtook the mark: the first line is a fragment. */
+		line = memchr(text, '\n', n);
+		line = line ? line + 1 : end;
+	}
+	for (; line < end && !pick; line = next) {
+		char *nl = memchr(line, '\n', end - line);
+
+		/* text[n] is a NUL: a last line without its newline ends there. */
+		next = nl ? nl + 1 : end;
+		if (!nl)
+			nl = end;
+		*nl = 0;
+		while (nl > line && nl[-1] == '\r')
+			*--nl = 0;
+		if (strncmp(line, HV_PREFIX, strlen(HV_PREFIX)))
+			continue;
+		line += strlen(HV_PREFIX);
+		if (!*line || !strncmp(line, "enable failed (error ", 21))
+			continue;
+		if (!name || strstr(line, quoted) || !names_other_cell(line, name))
+			pick = line;
+	}
+	k = pick ? strlen(pick) : 0;
+	while (k && pick[k - 1] == ' ')
+		k--;
+	cut = k > HV_REASON_MAX;
+	if (cut)
+		k = HV_REASON_MAX - 3;
+	if (k)
+		out = malloc(HV_REASON_MAX + 1);
+	if (out) {
+		/* One line of printable ASCII (valid UTF-8 on the bus): anything else is '?'. */
+		for (size_t i = 0; i < k; i++) {
+			unsigned char ch = pick[i];
+
+			out[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+		}
+		strcpy(out + k, cut ? "..." : "");
+	}
+	free(text);
+	return out;
 }
 
 /* ---- the worker threads ---- */
@@ -435,6 +547,7 @@ static void job_finish(struct job *j)
 		c->busy = NULL;
 
 	if (j->r < 0) {
+		j->hv_reason = hypervisor_reason(j);
 		manager_refresh(m);
 		reply_backend_error(j);
 		return;
@@ -688,6 +801,9 @@ static int job_authorized(struct job *j)
 		c->busy = op_names[j->op];
 	else if (j->op != OP_CREATE)
 		m->busy = op_names[j->op];
+	/* What the hypervisor prints from here on may explain a refusal: hypervisor_reason(). */
+	manager_read_consoles(m);
+	j->hv_mark = m->hv_console.written;
 	r = job_submit(j);
 	if (r >= 0 && j->op == OP_CREATE)
 		m->creating++;

@@ -148,6 +148,18 @@ sed 's/"cpus": \[1\]/"cpus": [1], "bogus_key": 1/' "$dir/alpha.json" >"$dir/bad.
 out=$(call $M $MI CreateCell s "$dir/alpha.json")
 check "CreateCell before Enable: NotEnabled" grep -q "Error.NotEnabled" <<<"$out"
 
+# A refusal by the hypervisor itself: the modelled GIC implements fewer interrupts than the
+# configuration says (the model prints the hypervisor's line, then its "enable failed" summary).
+ctl "" gic-lines 224 >/dev/null
+out=$(call $M $MI Enable s "$sys")
+echo "# $out"
+check "Enable refused by the hypervisor: InvalidConfiguration, advice kept" grep -q "^ERROR org.cellvisor.cell1.Error.InvalidConfiguration: $sys: the driver rejected the system configuration (Invalid argument); the kernel log (journalctl -k) says why" <<<"$out"
+check "... ending with the hypervisor's reason (its first line, not the summary after it)" grep -qF "(Invalid argument); the kernel log (journalctl -k) says why: the hypervisor says \"the configuration says the GIC has 256 interrupts, but it implements 224 (GICD_TYPER); correct platform.gic.num_irqs\"" <<<"$out"
+check "... in one line" test "$(wc -l <<<"$out")" = 1
+check "... and the hypervisor stays disabled" test "$(mprop Enabled)" = false
+check "the refusal is in the hypervisor console too" grep -q "enable failed (error -22)" <<<"$(call $M $MI GetConsole)"
+ctl "" gic-lines 0 >/dev/null
+
 out=$(call $M $MI Enable s "$sys")
 check "Enable $sys succeeds" test -z "$out"
 check "Enabled=true after Enable" test "$(mprop Enabled)" = true
@@ -242,13 +254,19 @@ beta=$(call $M $MI CreateCell s "$dir/beta.json")
 check "CreateCell beta" test "$beta" = "$M/cell/beta"
 out=$(call $M $MI CreateCell s "$dir/gamma.json")
 check "CPU of another cell: CPUBusy naming it" grep -q "Error.CPUBusy.*beta" <<<"$out"
+# The module refuses CPUs it cannot give before asking the hypervisor: nothing to quote, and
+# nothing the hypervisor printed earlier (the refused Enable) may be taken for a reason.
+check "... the module's refusal: no hypervisor reason in it" eval '! grep -q "the hypervisor says" <<<"$out"'
 out=$(call $M $MI CreateCell s "$dir/delta.json")
+echo "# $out"
 check "memory of another cell: MemoryBusy naming it" grep -q "Error.MemoryBusy.*beta" <<<"$out"
+check "... ending with the hypervisor's reason" grep -qF "\"memory_regions\" in $dir/delta.json: the hypervisor says \"create 'delta': memory region 0 (0x71400000, 0x400000 bytes) belongs to cell 'beta'\"" <<<"$out"
 
 # ---- shutdown: refused, locked, slow (not blocking others), silent ----
 ctl alpha answer deny >/dev/null
 out=$(call "$alpha" $CI Shutdown)
 check "Shutdown denied by the cell: ShutdownRefused" grep -q "Error.ShutdownRefused" <<<"$out"
+check "... with the hypervisor's reason" grep -qF "it keeps running: the hypervisor says \"cell 'alpha' refused to shut down\"" <<<"$out"
 check "alpha still running after the refusal" test "$(cprop "$alpha" State)" = running
 
 ctl alpha lock >/dev/null
@@ -258,6 +276,7 @@ out=$(call "$beta" $CI Load 'a(st)' 0)
 check "Load of beta while alpha holds the lock: HypervisorLocked naming alpha" grep -q "Error.HypervisorLocked.*alpha" <<<"$out"
 out=$(call "$beta" $CI Destroy)
 check "Destroy of beta while locked: HypervisorLocked" grep -q "Error.HypervisorLocked" <<<"$out"
+check "... with the hypervisor's reason" grep -qF "the hypervisor says \"destroy of cell 'beta' refused: cell 'alpha' is running locked and forbids reconfiguration; shut it down first\"" <<<"$out"
 ctl alpha unlock >/dev/null
 
 ctl alpha answer "approve 3000" >/dev/null
@@ -282,8 +301,21 @@ kill $follower 2>/dev/null
 
 call "$beta" $CI Load 'a(st)' 0 >/dev/null && call "$beta" $CI Start >/dev/null
 ctl beta answer silent >/dev/null
+# Meanwhile alpha refuses a shutdown of its own (after 1 s, while beta's 1.5 s run): each error
+# quotes the hypervisor's line about its own cell.
+call "$alpha" $CI Load 'a(st)' 0 >/dev/null && call "$alpha" $CI Start >/dev/null
+ctl alpha answer "deny 1000" >/dev/null
+call "$alpha" $CI Shutdown >"$dir/alpha-deny.out" &
+ad=$!
+sleep 0.2
 out=$(call "$beta" $CI Shutdown)
+wait $ad
 check "Shutdown never answered: ShutdownTimeout" grep -q "Error.ShutdownTimeout" <<<"$out"
+check "... with the hypervisor's reason about beta, not alpha's refusal printed meanwhile" grep -qF "the hypervisor says \"cell 'beta' did not answer the shutdown request within 1500 ms: failed\"" <<<"$out"
+check "alpha's concurrent refusal quotes alpha's line" grep -qF "the hypervisor says \"cell 'alpha' refused to shut down\"" "$dir/alpha-deny.out"
+ctl alpha answer approve >/dev/null
+out=$(call "$alpha" $CI Shutdown)
+check "alpha shut down again" test -z "$out" -a "$(cprop "$alpha" State)" = "shut down"
 check "beta: State=failed, FailedCPUs=[2]" test "$(cprop "$beta" State)/$(cprop "$beta" FailedCPUs)" = "failed/1 2"
 check "PropertiesChanged State=failed seen" wait_for "$dir/signals" "PropertiesChanged $beta $CI.*State=\"failed\""
 
