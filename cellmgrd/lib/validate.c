@@ -435,9 +435,10 @@ static void check_system(const char *file, const struct cv_system_config *s,
 	if (pl->maintenance_irq < 16 || pl->maintenance_irq > 31)
 		ERR(".platform.gic.maintenance_irq", "it is a PPI, INTID 16-31 (25 on QEMU virt)",
 		    "INTID %u is not a PPI", pl->maintenance_irq);
-	if (pl->num_irqs < 64 || pl->num_irqs > 1024 || pl->num_irqs % 32)
+	/* 1020, not 1024: INTIDs 1020-1023 are special (the hypervisor checks the same). */
+	if (pl->num_irqs < 64 || pl->num_irqs > 1020 || (pl->num_irqs % 32 && pl->num_irqs != 1020))
 		ERR(".platform.gic.num_irqs",
-		    "32 * (GICD_TYPER.ITLinesNumber + 1), e.g. 256 on QEMU virt",
+		    "32 * (GICD_TYPER.ITLinesNumber + 1), at most 1020; 256 on QEMU virt",
 		    "%u is not a GICv3 interrupt count", pl->num_irqs);
 	if (!pl->num_cpus || pl->num_cpus > CV_MAX_CPUS)
 		ERR(".platform.num_cpus", "1 to 64", "%u CPUs", pl->num_cpus);

@@ -370,6 +370,9 @@ static const struct rule rules[] = {
 	  "t.json: .platform.gic.version: version 2 (only GICv3 is supported)" },
 	{ "odd number of INTIDs", "system.json", { ".platform.gic.num_irqs", "100" }, {},
 	  "t.json: .platform.gic.num_irqs: 100 is not a GICv3 interrupt count" },
+	{ "1024 INTIDs (1020-1023 are special)", "system.json",
+	  { ".platform.gic.num_irqs", "1024" }, {},
+	  "t.json: .platform.gic.num_irqs: 1024 is not a GICv3 interrupt count" },
 	{ "misaligned distributor", "system.json", { ".platform.gic.gicd_base", "\"0x08001000\"" },
 	  {}, "t.json: .platform.gic.gicd_base: 0x8001000 is not a valid base" },
 	{ "no CPUs on the platform", "system.json", { ".platform.num_cpus", "0" }, {},
@@ -510,6 +513,15 @@ static void test_configs(void)
 	}
 	ok(cc_validate_set((const struct cc_config *const *)cfg + 1, 3, cfg[0], &d) && !d.errors,
 	   "the demo cells are valid together");
+	{
+		struct cc_config *big = load_system((const char *const[]){
+			".platform.gic.num_irqs", "1020", NULL });
+		unsigned before = d.errors;
+
+		ok(big && cc_validate(big, NULL, 0, &d) && d.errors == before,
+		   "a system with the largest distributor (1020 INTIDs) is valid");
+		cc_free(big);
+	}
 	if (d.errors)
 		show_diags(&d);
 	for (int i = 0; i < 4; i++) {
