@@ -85,6 +85,13 @@ t "Enable with a bad file: the validator's FILE: PATH: message" grep -q "/etc/ce
 cellctl enable /etc/cellvisor/bad.json 2>/tmp/err; st=$?
 t "  ... cellctl exits 1 and prints it" eval '[ $st = 1 ] && grep -q bogus_key /tmp/err'
 t "  ... nothing was enabled" [ "$(cat /sys/devices/cellvisor/enabled)" = 0 ]
+# Valid for the validator, refused by the hypervisor itself: its reason comes back too.
+sed 's/"num_irqs": 256/"num_irqs": 288/' /etc/cellvisor/system.json >/etc/cellvisor/big.json
+cellctl enable /etc/cellvisor/big.json 2>/tmp/err; st=$?
+sed 's/^/# /' /tmp/err
+t "Enable refused by the hypervisor (288 INTIDs, the GIC has 256): cellctl exits 1" [ $st = 1 ]
+t "  ... with the hypervisor's reason" grep -qF 'the hypervisor says "the configuration says the GIC has 288 interrupts, but it implements 256' /tmp/err
+t "  ... nothing was enabled" [ "$(cat /sys/devices/cellvisor/enabled)" = 0 ]
 t "cellctl enable (default file) works" cellctl enable
 t "cellctl enable again exits 7" eval 'cellctl enable; [ $? = 7 ]'
 
