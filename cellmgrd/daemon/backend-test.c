@@ -280,27 +280,33 @@ static bool running(const struct model_cell *c)
 }
 
 /*
- * What every operation on one cell checks first, in the driver's order: the hypervisor is
- * enabled, the cell exists and is not the root cell, and no other cell holds the hypervisor
- * locked.  *c is the cell (NULL if there is none).  The lock is the hypervisor's check: it
- * says so for call 'hv_call' (its name there), or not at all when NULL.
+ * What the module checks first for every operation on one cell (kmod/cell.c cv_cell_get()):
+ * the hypervisor is enabled, the cell is not the root cell, and it exists.  *c is the cell
+ * (NULL if there is none).
  */
-static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c,
-		      const char *hv_call)
+static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c)
 {
 	*c = find(t, id);
 	if (!t->enabled)
 		return -ENODEV;
-	if (!*c)
-		return -ENOENT;
 	if (id == 0)
 		return -EINVAL;
-	if (locked_by_other(t, id)) {
-		if (hv_call)
-			say_locked(t, hv_call, (*c)->name, id);
-		return -EPERM;
-	}
+	if (!*c)
+		return -ENOENT;
 	return 0;
+}
+
+/*
+ * The hypervisor's check_lock() (hypervisor/core/control.c): create, set-loadable, start and
+ * destroy of a cell are refused with -EPERM while another cell holds the hypervisor locked;
+ * it says so for call 'hv_call' (its name there).  Shutdown and disable do not check it.
+ */
+static int check_lock(struct test_backend *t, const struct model_cell *c, const char *hv_call)
+{
+	if (!locked_by_other(t, c->id))
+		return 0;
+	say_locked(t, hv_call, c->name, c->id);
+	return -EPERM;
 }
 
 static const struct cv_cell_config *cell_cfg(const struct model_cell *c)
@@ -458,10 +464,7 @@ static int t_disable(struct backend *b)
 		r = -EINVAL;
 		goto out;
 	}
-	if (locked_by_other(t, 0)) {
-		r = -EPERM;
-		goto out;
-	}
+	/* The module refuses while any cell but the root exists (a locked one too). */
 	for (int i = 1; i < MODEL_MAX_CELLS; i++)
 		if (t->cells[i].used) {
 			r = -EBUSY;
@@ -589,15 +592,13 @@ static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 	struct model_cell *c;
 	int r = 0;
 
+	/* In the module's order: the number of images, the cell, each image, then the call. */
+	if (!n || n > 64)
+		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c, "set-loadable");
+	r = check_cell(t, id, &c);
 	if (r)
 		goto out;
-	if (!n || n > 64) {
-		r = -EINVAL;
-		goto out;
-	}
-	/* As the driver: whatever ran in the cell stops, the regions become loadable. */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t nr;
 		const struct cv_mem_region *mr = cell_cfg(c) ?
@@ -610,10 +611,19 @@ static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 			    images[i].size <= mr[j].size &&
 			    images[i].address - mr[j].virt_start <= mr[j].size - images[i].size)
 				fits = true;
-		if (!fits || !images[i].size) {
-			r = fits ? -EINVAL : -ERANGE;
+		if (!images[i].size || !fits) {
+			r = images[i].size ? -ERANGE : -EINVAL;
 			goto out;
 		}
+	}
+	/* The hypervisor's set-loadable: not while another cell holds the lock or this runs. */
+	r = check_lock(t, c, "set-loadable");
+	if (r)
+		goto out;
+	if (running(c)) {
+		hv_say(t, "set-loadable: cell '%s' is running; shut it down first", c->name);
+		r = -EBUSY;
+		goto out;
 	}
 	c->state = CELL_LOADABLE;
 	c->stats[CV_STAT_MANAGEMENT]++;
@@ -631,12 +641,18 @@ static int t_cell_start(struct backend *b, uint32_t id)
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c, "start");
-	if (!r && (running(c) || c->state == CELL_FAILED)) {
-		/* running/locked is the cell's word: to the hypervisor it is running. */
+	r = check_cell(t, id, &c);
+	if (!r)
+		r = check_lock(t, c, "start");
+	if (!r && c->state != CELL_LOADABLE) {
+		/*
+		 * Only a loaded cell starts: not a created or shut down one that was not loaded
+		 * again, a failed or a running one.  running/locked is the cell's word: to the
+		 * hypervisor it is running.
+		 */
 		hv_say(t, "start: cell '%s' was not loaded (state %u); load it first", c->name,
 		       running(c) ? CV_CELL_STATE_RUNNING : (unsigned)c->state);
-		r = running(c) ? -EBUSY : -EINVAL;
+		r = -EINVAL;
 	}
 	if (r)
 		goto out;
@@ -667,7 +683,7 @@ static void sleep_ms(unsigned ms)
 }
 
 /*
- * If cell *cp runs, ask it to shut down and wait for its answer, as the hypervisor does:
+ * Ask running cell *cp to shut down and wait for its answer, as the hypervisor does:
  * approve (after its delay) -> "shut down"; deny -> -EPERM; no answer within
  * shutdown_timeout_ms -> the cell is marked failed and -ETIMEDOUT.  Called with the lock held;
  * drops it while waiting, so the rest of the model stays usable (the real driver does the
@@ -679,7 +695,7 @@ static int ask_shutdown(struct test_backend *t, uint32_t id, struct model_cell *
 	unsigned delay;
 	enum answer answer;
 
-	if (!running(c) || c->flags & CV_CELL_PASSIVE_COMMREG)
+	if (c->flags & CV_CELL_PASSIVE_COMMREG)
 		return 0;
 	answer = c->answer;
 	delay = answer == ANSWER_SILENT ? c->shutdown_timeout_ms : c->answer_delay_ms;
@@ -711,17 +727,20 @@ static int t_cell_shutdown(struct backend *b, uint32_t id)
 	struct model_cell *c;
 	int r = 0;
 
+	/*
+	 * The hypervisor does not check the lock for a shutdown, and asks only a running cell:
+	 * for any other it answers 0 and the state stays (created, loadable, shut down, failed).
+	 */
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c, NULL);
-	if (!r)
-		r = ask_shutdown(t, id, &c);
+	r = check_cell(t, id, &c);
+	if (r || !running(c))
+		goto out;
+	r = ask_shutdown(t, id, &c);
 	if (r)
 		goto out;
-	if (c->state != CELL_SHUT_DOWN) {
-		c->state = CELL_SHUT_DOWN;
-		model_save(t);
-		kick(t, true, false);
-	}
+	c->state = CELL_SHUT_DOWN;
+	model_save(t);
+	kick(t, true, false);
 out:
 	pthread_mutex_unlock(&t->lock);
 	return r;
@@ -734,11 +753,22 @@ static int t_cell_destroy(struct backend *b, uint32_t id)
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c, "destroy");
+	r = check_cell(t, id, &c);
 	if (!r)
-		r = ask_shutdown(t, id, &c);
+		r = check_lock(t, c, "destroy");
 	if (r)
 		goto out;
+	/*
+	 * A running cell is asked first; only its refusal stops the destroy.  One that does not
+	 * answer in time is marked failed by ask_shutdown() and destroyed all the same.
+	 */
+	if (running(c)) {
+		r = ask_shutdown(t, id, &c);
+		if (r == -ETIMEDOUT)
+			r = 0;
+		if (r)
+			goto out;
+	}
 	t->cells[0].cpus |= c->cpus;
 	free(c->blob);
 	memset(c, 0, sizeof(*c));

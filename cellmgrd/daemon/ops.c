@@ -42,6 +42,7 @@ struct job {
 	sd_bus_message *msg;
 	uint32_t cell_id;
 	char cell_name[CV_CELL_NAME_LEN];
+	bool was_running;		/* the cell ran when the call was accepted */
 	uid_t uid;
 	pid_t pid;
 	sd_bus_slot *polkit_slot;
@@ -389,7 +390,8 @@ static void reply_backend_error(struct job *j)
 	const char *cell = j->cell_name;
 	int e = -j->r;
 
-	if (e == EPERM && manager_locked_by(m, j->cell_id, &locker)) {
+	/* The hypervisor checks the lock for all but shutdown: there EPERM is the cell's no. */
+	if (e == EPERM && j->op != OP_SHUTDOWN && manager_locked_by(m, j->cell_id, &locker)) {
 		reply_error(j, ERR "HypervisorLocked",
 			    "%s of %s%s%s refused: cell \"%s\" holds the hypervisor locked "
 			    "(state \"running/locked\"); it must unlock first, or be shut down",
@@ -482,6 +484,13 @@ static void reply_backend_error(struct job *j)
 		}
 		break;
 	case OP_LOAD:
+		if (e == EBUSY) {
+			/* The hypervisor's set-loadable: the cell runs (it started meanwhile). */
+			reply_error(j, ERR "InvalidState",
+				    "cell \"%s\" is running; shut it down before loading images",
+				    cell);
+			return;
+		}
 		if (e == ERANGE || e == EINVAL) {
 			reply_error(j, ERR "InvalidImage",
 				    "the driver refused the images for cell \"%s\" (%s): each must "
@@ -491,11 +500,11 @@ static void reply_backend_error(struct job *j)
 		}
 		break;
 	case OP_START:
-		if (e == EBUSY || e == EINVAL) {
+		if (e == EINVAL) {
+			/* The hypervisor starts only a loadable cell. */
 			reply_error(j, ERR "InvalidState",
-				    "cell \"%s\" cannot be started from its current state (%s); "
-				    "load it first (or destroy a failed cell and create it again)",
-				    cell, strerror(e));
+				    "cell \"%s\" cannot be started: it was not loaded since it was "
+				    "created, shut down or failed; load it first", cell);
 			return;
 		}
 		break;
@@ -625,7 +634,11 @@ static void job_finish(struct job *j)
 		sd_bus_emit_properties_changed(m->bus, c->path, CELL_IFACE, "LoadTimestamp",
 					       "LoadTimestampMonotonic", NULL);
 	}
-	if (j->op == OP_SHUTDOWN && c && c->state == CELL_FAILED) {
+	/*
+	 * The hypervisor answers a shutdown of a cell that does not run with success and leaves
+	 * it as it is: a cell that was failed already did not time out now.
+	 */
+	if (j->op == OP_SHUTDOWN && j->was_running && c && c->state == CELL_FAILED) {
 		reply_error(j, ERR "ShutdownTimeout",
 			    "cell \"%s\" did not answer the shutdown request in time and was "
 			    "marked failed; destroy it to get its resources back", j->cell_name);
@@ -966,6 +979,7 @@ int op_begin(struct manager *m, sd_bus_message *msg, enum op op, struct cell *c,
 	if (c) {
 		j->cell_id = c->id;
 		memcpy(j->cell_name, c->name, sizeof(j->cell_name));
+		j->was_running = c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED;
 	}
 
 	r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID | SD_BUS_CREDS_PID, &creds);

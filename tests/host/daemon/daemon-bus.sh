@@ -277,6 +277,10 @@ check "Load of beta while alpha holds the lock: HypervisorLocked naming alpha" g
 out=$(call "$beta" $CI Destroy)
 check "Destroy of beta while locked: HypervisorLocked" grep -q "Error.HypervisorLocked" <<<"$out"
 check "... with the hypervisor's reason" grep -qF "the hypervisor says \"destroy of cell 'beta' refused: cell 'alpha' is running locked and forbids reconfiguration; shut it down first\"" <<<"$out"
+# The hypervisor's shutdown does not check the lock; a cell that does not run stays as it is.
+out=$(call "$beta" $CI Shutdown)
+check "Shutdown of beta while alpha holds the lock goes through" test -z "$out"
+check "... beta, never started, stays created" test "$(cprop "$beta" State)" = created
 ctl alpha unlock >/dev/null
 
 ctl alpha answer "approve 3000" >/dev/null
@@ -297,6 +301,9 @@ check "slow Shutdown replied after the cell's delay ($(( (t3 - t0) / 1000000 )) 
 check "alpha: State=shut down" test "$(cprop "$alpha" State)" = "shut down"
 check "alpha: ShutdownTimestamp set" test "$(cprop "$alpha" ShutdownTimestamp)" -gt 0
 check "PropertiesChanged State=\"shut down\" seen" wait_for "$dir/signals" "PropertiesChanged $alpha $CI.*State=\"shut down\""
+out=$(call "$alpha" $CI Start)
+check "Start of a shut down cell not loaded again: InvalidState" grep -q "Error.InvalidState.*load it first" <<<"$out"
+check "... with the hypervisor's reason" grep -qF "the hypervisor says \"start: cell 'alpha' was not loaded (state 4); load it first\"" <<<"$out"
 kill $follower 2>/dev/null
 
 call "$beta" $CI Load 'a(st)' 0 >/dev/null && call "$beta" $CI Start >/dev/null
@@ -304,6 +311,12 @@ ctl beta answer silent >/dev/null
 # Meanwhile alpha refuses a shutdown of its own (after 1 s, while beta's 1.5 s run): each error
 # quotes the hypervisor's line about its own cell.
 call "$alpha" $CI Load 'a(st)' 0 >/dev/null && call "$alpha" $CI Start >/dev/null
+# A refusal while another cell holds the lock is the cell's own, not the lock's.
+ctl beta lock >/dev/null
+ctl alpha answer deny >/dev/null
+out=$(call "$alpha" $CI Shutdown)
+check "Shutdown refused by alpha while beta holds the lock: ShutdownRefused" grep -q "Error.ShutdownRefused" <<<"$out"
+ctl beta unlock >/dev/null
 ctl alpha answer "deny 1000" >/dev/null
 call "$alpha" $CI Shutdown >"$dir/alpha-deny.out" &
 ad=$!
@@ -361,8 +374,16 @@ check "the failure is logged with the cell's name" wait_for "$dir/cellmgrd.log" 
 # ---- teardown: Disable refused with cells, then destroy, then disable ----
 out=$(call $M $MI Disable)
 check "Disable with cells: CellsRemaining" grep -q "Error.CellsRemaining" <<<"$out"
-out=$(call "$alpha" $CI Destroy)$(call "$beta" $CI Destroy)
-check "Destroy of failed cells succeeds" test -z "$out"
+# beta runs again, locked, and still never answers a shutdown request (1.5 s).
+call "$beta" $CI Load 'a(st)' 0 >/dev/null && call "$beta" $CI Start >/dev/null
+ctl beta lock >/dev/null
+out=$(call $M $MI Disable)
+check "Disable while a cell holds the lock: CellsRemaining (the module counts cells)" grep -q "Error.CellsRemaining" <<<"$out"
+ctl beta unlock >/dev/null
+out=$(call "$beta" $CI Destroy)
+check "Destroy of a cell that never answers the shutdown request succeeds" test -z "$out"
+out=$(call "$alpha" $CI Destroy)
+check "Destroy of a failed cell succeeds" test -z "$out"
 check "CellRemoved alpha seen" wait_for "$dir/signals" "CellRemoved alpha"
 check "InterfacesRemoved for alpha seen" wait_for "$dir/signals" "InterfacesRemoved $M/cell/alpha"
 out=$(call $M $MI GetCell s alpha)
