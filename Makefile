@@ -37,7 +37,8 @@ ARM64_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/include
 
 STAGE := $(O)/stage
 KERNEL := $(O)/kernel
-DEPS_STAMP := $(O)/.deps-$(shell sha256sum .ci/install-deps | cut -c1-16)
+# What .ci/install-deps installed, as make variables (KERNEL_RELEASE); see 'deps' below.
+DEPS := $(O)/deps.mk
 
 ARM64_TARGETS :=
 HOST_TESTS :=
@@ -58,16 +59,22 @@ stage = $(eval $(call stage-rule,$(1),$(2),$(3)))
 .PHONY: all deps image check check-host check-guest demo shell bench fuzz clean
 all: image
 
-# Dependencies: one idempotent step, re-run when the installer changes.
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP): .ci/install-deps
+# Dependencies: one idempotent step, re-run when the installer changes or apt moves the
+# host's linux-kbuild-6.1 (the guest kernel follows it).  $(DEPS) is an included makefile,
+# so on a fresh tree make runs the step first and then starts over, reading everything that
+# depends on the installed packages ($(shell pkg-config ...), the kernel release) afresh.
+deps: $(DEPS)
+$(DEPS): .ci/install-deps $(wildcard /var/lib/dpkg/info/linux-kbuild-6.1.list)
 	$(Q).ci/install-deps $(O)
-	$(Q)rm -f $(O)/.deps-* && touch $@
+	$(Q)sed -n 's/^release=/KERNEL_RELEASE := /p' $(KERNEL)/release > $@.tmp && mv $@.tmp $@
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+include $(DEPS)
+endif
 
 include $(sort $(shell find . -name build.mk -not -path "./build/*" -not -path "./.git/*"))
 
 # Nothing is built before the dependencies are in place.
-$(ARM64_TARGETS) $(HOST_TESTS): | $(DEPS_STAMP)
+$(ARM64_TARGETS) $(HOST_TESTS): | $(DEPS)
 
 clean:
 	rm -rf $(O)
@@ -75,7 +82,7 @@ clean:
 # The guest image: the cached base plus everything staged (rules after the fragments, so
 # that STAGE_FILES is complete).
 image: $(GUEST_IMAGE)
-$(GUEST_IMAGE): $(GUEST_BASE) $(STAGE_FILES) tests/guest/mkimage $(DEPS_STAMP)
+$(GUEST_IMAGE): $(GUEST_BASE) $(STAGE_FILES) tests/guest/mkimage $(DEPS)
 	@echo "  IMAGE   $@"
 	$(Q)printf '%s\n' $(patsubst $(STAGE)/%,%,$(STAGE_FILES)) > $(GUEST_DIR)/stage.list
 	$(Q)tests/guest/mkimage $(GUEST_BASE) $(STAGE) $(GUEST_DIR)/stage.list $(KERNEL) $@ \

@@ -1,5 +1,5 @@
 # The kernel module cellvisor.ko, built against the stock Debian headers that
-# .ci/install-deps unpacked under $(KERNEL) (the release recorded in $(KERNEL)/release).
+# .ci/install-deps unpacked under $(KERNEL) (KERNEL_RELEASE, from $(DEPS)).
 #
 # Kbuild writes its objects next to the sources, so the module is built in $(O)/kmod, a
 # tree of symbolic links to the sources.  KMOD_KDIR may point at other headers, but they
@@ -9,7 +9,7 @@
 #   make kmod-checkpatch           checkpatch.pl --strict over the module's sources
 #                                  (CHECKPATCH=path/to/checkpatch.pl)
 
-KMOD_RELEASE := $(shell sed -n 's/^release=//p' $(KERNEL)/release 2>/dev/null)
+KMOD_RELEASE := $(KERNEL_RELEASE)
 KMOD_KDIR ?= $(KERNEL)/root/usr/src/linux-headers-$(KMOD_RELEASE)
 KMOD_OUT := $(O)/kmod
 KMOD_SRCS := $(shell find kmod -name '*.[ch]' -o -name Kbuild)
@@ -22,7 +22,6 @@ kmod-links = cd $(1) && find . -name '*.[ch]' -o -name Kbuild | while read -r f;
 
 # Refuse headers of another release than the guest kernel's.
 kmod-check-release = \
-	test -n "$(KMOD_RELEASE)" || { echo "kmod: no $(KERNEL)/release; run 'make deps'" >&2; exit 1; }; \
 	hdr=$$(sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KMOD_KDIR)/include/generated/utsrelease.h 2>/dev/null); \
 	test "$$hdr" = "$(KMOD_RELEASE)" || { echo "kmod: the headers in $(KMOD_KDIR) are for kernel '$$hdr', the guest runs $(KMOD_RELEASE); build against the matching headers" >&2; exit 1; }
 

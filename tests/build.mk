@@ -11,7 +11,7 @@ $(call stage,tests/guest/rootfs/autologin.conf,/etc/systemd/system/serial-getty@
 GUEST_TESTS += tests/guest/scenarios/boot.sh
 
 # The base image depends only on the package list and the script that assembles it.
-$(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS_STAMP)
+$(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS)
 	@mkdir -p $(@D)
 	@echo "  BASE    $@ (Debian arm64 packages)"
 	$(Q)rm -f $(GUEST_DIR)/base-*.cpio

@@ -22,11 +22,11 @@ CELLCTL_ARM64_LIBS += $(CELLCONF_ARM64_LIB) $(CELLCONF_ARM64_LIBS)
 CELLCTL_HOST_OBJS := $(patsubst cellmgrd/cellctl/%.c,$(O)/host/cellctl/%.o,$(CELLCTL_SRCS))
 CELLCTL_ARM64_OBJS := $(patsubst cellmgrd/cellctl/%.c,$(O)/arm64/cellctl/%.o,$(CELLCTL_SRCS))
 
-$(O)/host/cellctl/%.o: cellmgrd/cellctl/%.c | $(DEPS_STAMP)
+$(O)/host/cellctl/%.o: cellmgrd/cellctl/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
 
-$(O)/arm64/cellctl/%.o: cellmgrd/cellctl/%.c | $(DEPS_STAMP)
+$(O)/arm64/cellctl/%.o: cellmgrd/cellctl/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
 

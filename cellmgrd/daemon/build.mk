@@ -12,11 +12,11 @@ SYSTEMD_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/
 CELLMGRD_HOST_OBJS := $(patsubst cellmgrd/daemon/%.c,$(O)/host/cellmgrd/%.o,$(CELLMGRD_SRCS))
 CELLMGRD_ARM64_OBJS := $(patsubst cellmgrd/daemon/%.c,$(O)/arm64/cellmgrd/%.o,$(CELLMGRD_SRCS))
 
-$(O)/host/cellmgrd/%.o: cellmgrd/daemon/%.c | $(DEPS_STAMP)
+$(O)/host/cellmgrd/%.o: cellmgrd/daemon/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CELLMGRD_CFLAGS) -MMD -MP -c $< -o $@
 
-$(O)/arm64/cellmgrd/%.o: cellmgrd/daemon/%.c | $(DEPS_STAMP)
+$(O)/arm64/cellmgrd/%.o: cellmgrd/daemon/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(CELLMGRD_CFLAGS) -MMD -MP -c $< -o $@
 

@@ -10,11 +10,11 @@
 CELLCONF_HOST_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/host/cellconf/%.o,$(CELLCONF_SRCS))
 CELLCONF_ARM64_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/arm64/cellconf/%.o,$(CELLCONF_SRCS))
 
-$(O)/host/cellconf/%.o: cellmgrd/lib/%.c | $(DEPS_STAMP)
+$(O)/host/cellconf/%.o: cellmgrd/lib/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
 
-$(O)/arm64/cellconf/%.o: cellmgrd/lib/%.c | $(DEPS_STAMP)
+$(O)/arm64/cellconf/%.o: cellmgrd/lib/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
 

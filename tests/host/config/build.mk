@@ -20,7 +20,7 @@ $(CONFIG_TEST): tests/host/config/test-config.c $(CELLCONF_HOST_LIB) cellmgrd/li
 
 # libFuzzer needs clang: the library is compiled again, instrumented, into the fuzzer.
 $(CONFIG_FUZZER): tests/host/config/fuzz-config.c $(CELLCONF_SRCS) $(wildcard cellmgrd/lib/*.h) \
-		| $(DEPS_STAMP)
+		| $(DEPS)
 	@mkdir -p $(@D)
 	@echo "  FUZZER  $@"
 	$(Q)clang -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
@@ -42,7 +42,7 @@ $(CONFIG_FUZZ_BRIEF): tests/host/config/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_SE
 CONFIG_TEST_PLAIN := $(CONFIG_TESTS_OUT)/test-config-plain
 CONFIG_TEST_VALGRIND := $(CONFIG_TESTS_OUT)/test-config-valgrind
 $(CONFIG_TEST_PLAIN): tests/host/config/test-config.c $(CELLCONF_SRCS) \
-		$(wildcard cellmgrd/lib/*.h) | $(DEPS_STAMP)
+		$(wildcard cellmgrd/lib/*.h) | $(DEPS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -I$(CURDIR)/include \

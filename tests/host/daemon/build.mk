@@ -6,7 +6,7 @@ DAEMON_TEST_OUT := $(O)/host/tests/daemon
 DAEMON_TEST_HELPERS := $(DAEMON_TEST_OUT)/buscall $(DAEMON_TEST_OUT)/buswatch \
 	$(DAEMON_TEST_OUT)/fake-polkit
 
-$(DAEMON_TEST_OUT)/%: tests/host/daemon/%.c | $(DEPS_STAMP)
+$(DAEMON_TEST_OUT)/%: tests/host/daemon/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $< $(SYSTEMD_HOST_LIBS)
 
@@ -32,10 +32,10 @@ PLAIN_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I$(CURDIR)/include
 CELLMGRD_PLAIN_OBJS := $(patsubst cellmgrd/daemon/%.c,$(CELLMGRD_PLAIN_DIR)/d-%.o,$(CELLMGRD_SRCS)) \
 	$(patsubst cellmgrd/lib/%.c,$(CELLMGRD_PLAIN_DIR)/l-%.o,$(CELLCONF_SRCS))
 
-$(CELLMGRD_PLAIN_DIR)/d-%.o: cellmgrd/daemon/%.c | $(DEPS_STAMP)
+$(CELLMGRD_PLAIN_DIR)/d-%.o: cellmgrd/daemon/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(PLAIN_CFLAGS) $(CELLMGRD_CFLAGS) -MMD -MP -c $< -o $@
-$(CELLMGRD_PLAIN_DIR)/l-%.o: cellmgrd/lib/%.c | $(DEPS_STAMP)
+$(CELLMGRD_PLAIN_DIR)/l-%.o: cellmgrd/lib/%.c | $(DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(PLAIN_CFLAGS) $(CELLCONF_CFLAGS) -MMD -MP -c $< -o $@
 $(CELLMGRD_PLAIN): $(CELLMGRD_PLAIN_OBJS)
