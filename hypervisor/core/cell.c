@@ -113,36 +113,58 @@ void cell_unmap_regions(struct cell *c)
 		arch_unmap_guest(c, r[i].virt_start, r[i].size);
 }
 
-u64 cell_ram_to_phys(const struct cell *c, u64 ipa, u64 size, bool write)
+/* cell_ram_to_phys() with c->mem_lock held. */
+static u64 ram_to_phys(struct cell *c, u64 ipa, u64 size, bool write)
 {
 	const struct cv_mem_region *r = config_mem(c->config);
-	u64 need = CV_MEM_READ | (write ? CV_MEM_WRITE : 0);
+	u64 need = CV_MEM_READ | (write ? CV_MEM_WRITE : 0), phys = 0, off;
 	unsigned int i;
 
-	for (i = 0; i < c->config->mem_regions.count; i++) {
+	for (i = 0; i < c->config->mem_regions.count && !phys; i++) {
 		if (r[i].flags & (CV_MEM_IO | CV_MEM_COMM_REGION) || (r[i].flags & need) != need)
 			continue;
-		if (range_within(ipa, size, r[i].virt_start, r[i].size))
-			return r[i].phys_start + (ipa - r[i].virt_start);
+		if (size && range_within(ipa, size, r[i].virt_start, r[i].size))
+			phys = r[i].phys_start + (ipa - r[i].virt_start);
 	}
-	return 0;
+	/* Every page of it still the cell's, where its configuration says. */
+	for (off = 0; phys && off < (ipa & (PAGE_SIZE - 1)) + size; off += PAGE_SIZE)
+		if (arch_guest_phys(c, (ipa & ~(PAGE_SIZE - 1)) + off, write) !=
+		    (phys & ~(PAGE_SIZE - 1)) + off)
+			return 0;
+	return phys;
+}
+
+u64 cell_ram_to_phys(struct cell *c, u64 ipa, u64 size, bool write)
+{
+	u64 phys;
+
+	spin_lock(&c->mem_lock);
+	phys = ram_to_phys(c, ipa, size, write);
+	spin_unlock(&c->mem_lock);
+	return phys;
 }
 
 static int copy(struct cell *c, u64 ipa, void *buf, u64 len, bool to_cell)
 {
 	while (len) {
 		u64 chunk = MIN(len, PAGE_SIZE - (ipa & (PAGE_SIZE - 1)));
-		u64 phys = cell_ram_to_phys(c, ipa, chunk, to_cell);
+		u64 phys;
 		u8 *page;
 
-		if (!phys)
+		/* Held over the copy: the page cannot change hands in between. */
+		spin_lock(&c->mem_lock);
+		phys = ram_to_phys(c, ipa, chunk, to_cell);
+		if (!phys) {
+			spin_unlock(&c->mem_lock);
 			return -CV_EFAULT;
+		}
 		page = (u8 *)arch_map_temp(phys & ~(PAGE_SIZE - 1)) + (phys & (PAGE_SIZE - 1));
 		if (to_cell)
 			memcpy(page, buf, chunk);
 		else
 			memcpy(buf, page, chunk);
 		arch_unmap_temp(page);
+		spin_unlock(&c->mem_lock);
 		ipa += chunk;
 		buf = (u8 *)buf + chunk;
 		len -= chunk;

@@ -81,8 +81,8 @@ static int check_region(const struct cv_mem_region *r, unsigned int i, char *why
 		FAIL("memory region %u: start or size not a non-zero multiple of 4 KiB", i);
 	if (r->phys_start + r->size < r->phys_start || r->virt_start + r->size < r->virt_start)
 		FAIL("memory region %u: wraps around the address space", i);
-	if ((r->flags & CV_MEM_IO) && (r->flags & CV_MEM_LOADABLE))
-		FAIL("memory region %u: device memory (IO) cannot be loadable", i);
+	if ((r->flags & CV_MEM_IO) && (r->flags & (CV_MEM_LOADABLE | CV_MEM_EXECUTE)))
+		FAIL("memory region %u: device memory (IO) cannot be loadable or executable", i);
 	if ((r->flags & CV_MEM_COMM_REGION) && (r->phys_start || r->size != PAGE_SIZE))
 		FAIL("memory region %u: a communication region has phys_start 0 and 4 KiB", i);
 	return 0;
@@ -91,10 +91,12 @@ static int check_region(const struct cv_mem_region *r, unsigned int i, char *why
 static int check_regions(const struct cv_cell_config *c, char *why, size_t why_len)
 {
 	const struct cv_mem_region *r = config_mem(c);
-	unsigned int i, j;
+	unsigned int i, j, comm = 0;
 
 	for (i = 0; i < c->mem_regions.count; i++) {
 		CHECK(check_region(&r[i], i, why, why_len));
+		if ((r[i].flags & CV_MEM_COMM_REGION) && comm++)
+			FAIL("memory region %u: a second communication region (one per cell)", i);
 		for (j = 0; j < i; j++) {
 			if (ranges_overlap(r[i].virt_start, r[i].size, r[j].virt_start, r[j].size))
 				FAIL("memory regions %u and %u overlap in the cell's address space",
@@ -132,11 +134,52 @@ bool config_has_irq(const struct cv_cell_config *c, u32 irq)
 	return false;
 }
 
+/*
+ * A BAR is mapped into the cell at its own address, whole pages of it: it must be whole
+ * pages (a page shared with another function's BAR would go with it) and may not meet the
+ * cell's memory regions, in either address space, but for a device region that holds it
+ * where it is (the root's PCI window), nor another BAR of the cell.
+ */
+static int check_bar(const struct cv_cell_config *c, unsigned int dev, unsigned int bar,
+		     char *why, size_t why_len)
+{
+	const struct cv_pci_device *d = config_pci(c);
+	const struct cv_pci_bar *b = &d[dev].bars[bar];
+	const struct cv_mem_region *r = config_mem(c);
+	unsigned int i, j;
+
+	if (!b->size) {
+		if (b->address)
+			FAIL("PCI device %u BAR %u: an address but no size", dev, bar);
+		return 0;
+	}
+	if (!ALIGNED(b->address | b->size, PAGE_SIZE) || !b->address ||
+	    b->address + b->size < b->address)
+		FAIL("PCI device %u BAR %u: 0x%llx+0x%llx is not whole 4 KiB pages (a cell gets "
+		     "whole pages only; align the BAR, e.g. pci=resource_alignment)", dev, bar,
+		     b->address, b->size);
+	for (i = 0; i < c->mem_regions.count; i++)
+		if (!((r[i].flags & CV_MEM_IO) && r[i].phys_start == r[i].virt_start &&
+		      range_within(b->address, b->size, r[i].phys_start, r[i].size)) &&
+		    (ranges_overlap(b->address, b->size, r[i].virt_start, r[i].size) ||
+		     (!(r[i].flags & CV_MEM_COMM_REGION) &&
+		      ranges_overlap(b->address, b->size, r[i].phys_start, r[i].size))))
+			FAIL("PCI device %u BAR %u: 0x%llx+0x%llx overlaps memory region %u", dev,
+			     bar, b->address, b->size, i);
+	for (i = 0; i <= dev; i++)
+		for (j = 0; j < (i == dev ? bar : CV_PCI_NUM_BARS); j++)
+			if (d[i].bars[j].size && ranges_overlap(b->address, b->size,
+					d[i].bars[j].address, d[i].bars[j].size))
+				FAIL("PCI device %u BAR %u overlaps PCI device %u BAR %u", dev, bar,
+				     i, j);
+	return 0;
+}
+
 static int check_pci(const struct cv_cell_config *c, const struct cv_platform *plat,
 		     char *why, size_t why_len)
 {
 	const struct cv_pci_device *d = config_pci(c);
-	unsigned int i;
+	unsigned int i, b;
 
 	if (c->pci_devices.count && !plat->pci_ecam_base)
 		FAIL("PCI devices given, but the platform has no PCI");
@@ -150,6 +193,8 @@ static int check_pci(const struct cv_cell_config *c, const struct cv_platform *p
 		if (d[i].intx_irq && !config_has_irq(c, d[i].intx_irq))
 			FAIL("PCI device %u: INTx interrupt %u is not one of the cell's interrupts",
 			     i, d[i].intx_irq);
+		for (b = 0; b < CV_PCI_NUM_BARS; b++)
+			CHECK(check_bar(c, i, b, why, why_len));
 	}
 	return 0;
 }
@@ -166,6 +211,9 @@ int config_check_cell(const void *blob, u64 size, const struct cv_platform *plat
 		FAIL("cell '%s': unknown flags 0x%llx", c->name, c->flags & ~CV_CELL_VALID_FLAGS);
 	if (c->reserved)
 		FAIL("cell '%s': reserved field is not zero", c->name);
+	if (c->shutdown_timeout_ms > CV_SHUTDOWN_TIMEOUT_MAX_MS)
+		FAIL("cell '%s': shutdown timeout %u ms is over the %u ms allowed", c->name,
+		     c->shutdown_timeout_ms, CV_SHUTDOWN_TIMEOUT_MAX_MS);
 	if (!c->cpu_set || (plat->num_cpus < 64 && c->cpu_set >> plat->num_cpus))
 		FAIL("cell '%s': CPU set 0x%llx is empty or names CPUs beyond the %u that exist",
 		     c->name, c->cpu_set, plat->num_cpus);
@@ -203,6 +251,26 @@ static int check_platform(const struct cv_platform *p, char *why, size_t why_len
 	return 0;
 }
 
+bool config_reserved_range(const struct cv_platform *p, unsigned int i, u64 *start,
+			   u64 *size)
+{
+	switch (i) {
+	case 0:
+		*start = p->gicd_base;
+		*size = CV_GICD_SIZE;
+		return true;
+	case 1:
+		*start = p->gicr_base;
+		*size = p->num_cpus * CV_GICR_STRIDE;
+		return true;
+	case 2:
+		*start = p->pci_ecam_base;
+		*size = p->pci_ecam_base ? (u64)(p->pci_bus_end - p->pci_bus_start + 1) << 20 : 0;
+		return true;
+	}
+	return false;
+}
+
 int config_check_system(const void *blob, u64 size, char *why, size_t why_len)
 {
 	const struct cv_system_config *s = blob;
@@ -229,12 +297,24 @@ int config_check_system(const void *blob, u64 size, char *why, size_t why_len)
 	root = config_root_cell(s);
 	CHECK(config_check_cell(root, s->root_cell.count, &s->platform, why, why_len));
 	r = config_mem(root);
-	for (i = 0; i < root->mem_regions.count; i++)
-		if (!(r[i].flags & CV_MEM_COMM_REGION) &&
-		    ranges_overlap(r[i].phys_start, r[i].size, s->hv_mem_phys, s->hv_mem_size))
+	for (i = 0; i < root->mem_regions.count; i++) {
+		u64 start, len;
+		unsigned int k;
+
+		if (r[i].flags & CV_MEM_COMM_REGION)
+			FAIL("root cell memory region %u: the root cell has no communication "
+			     "region", i);
+		if (ranges_overlap(r[i].phys_start, r[i].size, s->hv_mem_phys, s->hv_mem_size))
 			FAIL("root cell memory region %u (0x%llx+0x%llx) overlaps the hypervisor "
 			     "memory 0x%llx+0x%llx", i, r[i].phys_start, r[i].size,
 			     s->hv_mem_phys, s->hv_mem_size);
+		for (k = 0; config_reserved_range(&s->platform, k, &start, &len); k++)
+			if (ranges_overlap(r[i].phys_start, r[i].size, start, len))
+				FAIL("root cell memory region %u (0x%llx+0x%llx) overlaps the "
+				     "interrupt controller or PCI configuration space at "
+				     "0x%llx+0x%llx, which the hypervisor emulates", i,
+				     r[i].phys_start, r[i].size, start, len);
+	}
 	if (s->platform.notify_irq && !config_has_irq(root, s->platform.notify_irq))
 		FAIL("platform: notification interrupt %u is not one of the root cell's",
 		     s->platform.notify_irq);

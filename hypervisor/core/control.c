@@ -153,13 +153,30 @@ static bool overlaps_reserved(u64 phys, u64 size)
 	unsigned int k;
 	u64 start, len;
 
-	for (k = 0; arch_reserved_range(k, &start, &len); k++)
+	for (k = 0; config_reserved_range(&hv.config->platform, k, &start, &len); k++)
 		if (ranges_overlap(phys, size, start, len))
 			return true;
 	return ranges_overlap(phys, size, hv.phys, hv.size);
 }
 
-/* The other cell that holds memory overlapping [phys, phys + size) alone, or NULL. */
+/* Does [phys, phys + size) touch a page of one of the cell's PCI BARs? */
+static bool touches_bars(const struct cv_cell_config *cfg, u64 phys, u64 size)
+{
+	const struct cv_pci_device *d = config_pci(cfg);
+	unsigned int i, b;
+
+	for (i = 0; i < cfg->pci_devices.count; i++)
+		for (b = 0; b < CV_PCI_NUM_BARS; b++)
+			if (d[i].bars[b].size &&
+			    ranges_overlap(phys, size, d[i].bars[b].address & ~(PAGE_SIZE - 1),
+					   ALIGN_UP(d[i].bars[b].address + d[i].bars[b].size,
+						    PAGE_SIZE) -
+					   (d[i].bars[b].address & ~(PAGE_SIZE - 1))))
+				return true;
+	return false;
+}
+
+/* The other cell that holds memory or a BAR overlapping [phys, phys + size) alone, or NULL. */
 static const struct cell *memory_owner(u64 phys, u64 size)
 {
 	unsigned int i, j;
@@ -175,8 +192,43 @@ static const struct cell *memory_owner(u64 phys, u64 size)
 			if (!(r[j].flags & (CV_MEM_COMM_REGION | CV_MEM_ROOTSHARED)) &&
 			    ranges_overlap(phys, size, r[j].phys_start, r[j].size))
 				return c;
+		if (touches_bars(c->config, phys, size))
+			return c;
 	}
 	return NULL;
+}
+
+/* A BAR of a new cell: device memory no one else holds, where no RAM is. */
+static int check_bars(const struct cv_cell_config *cfg)
+{
+	const struct cv_pci_device *d = config_pci(cfg);
+	const struct cell *owner;
+	unsigned int i, b;
+
+	for (i = 0; i < cfg->pci_devices.count; i++) {
+		for (b = 0; b < CV_PCI_NUM_BARS; b++) {
+			u64 addr = d[i].bars[b].address, size = d[i].bars[b].size;
+
+			if (!size)
+				continue;
+			if (root_ram(addr, size, false) || overlaps_reserved(addr, size)) {
+				printk("Cellvisor: create '%s': BAR %u of PCI device %02x:%02x.%u "
+				       "(0x%llx, 0x%llx bytes) covers RAM, the hypervisor or the "
+				       "interrupt controller\n", cfg->name, b, d[i].bus,
+				       d[i].devfn >> 3, d[i].devfn & 7, addr, size);
+				return -CV_EINVAL;
+			}
+			owner = memory_owner(addr, size);
+			if (owner) {
+				printk("Cellvisor: create '%s': BAR %u of PCI device %02x:%02x.%u "
+				       "(0x%llx, 0x%llx bytes) belongs to cell '%s'\n", cfg->name, b,
+				       d[i].bus, d[i].devfn >> 3, d[i].devfn & 7, addr, size,
+				       name_of(owner));
+				return -CV_EBUSY;
+			}
+		}
+	}
+	return 0;
 }
 
 static int check_memory(const struct cv_cell_config *cfg)
@@ -200,8 +252,8 @@ static int check_memory(const struct cv_cell_config *cfg)
 			       i, r[i].phys_start, r[i].size);
 			return -CV_EINVAL;
 		}
-		owner = r[i].flags & CV_MEM_ROOTSHARED ? NULL :
-			memory_owner(r[i].phys_start, r[i].size);
+		/* Shared with the root, but the root's to share: not another cell's. */
+		owner = memory_owner(r[i].phys_start, r[i].size);
 		if (owner) {
 			printk("Cellvisor: create '%s': memory region %u (0x%llx, 0x%llx bytes) "
 			       "belongs to cell '%s'\n", cfg->name, i, r[i].phys_start, r[i].size,
@@ -465,6 +517,8 @@ static long create(u64 blob_ipa, u64 size)
 		err = check_memory(blob);
 	if (!err)
 		err = check_devices(blob);
+	if (!err)
+		err = check_bars(blob);
 	c->config = blob;
 	c->blob_pages = pages;
 	if (err) {

@@ -109,6 +109,9 @@ struct cv_console {
 	__u32 flags;		/* CV_CONSOLE_MIRROR and friends */
 };
 
+/* The longest a cell may take to answer a shutdown request (a root CPU waits for it). */
+#define CV_SHUTDOWN_TIMEOUT_MAX_MS	10000
+
 /* Cell flags. */
 #define CV_CELL_PASSIVE_COMMREG	(1ULL << 0)	/* the cell never answers shutdown requests:
 						   it may be destroyed at any time */
@@ -121,7 +124,8 @@ struct cv_cell_config {
 	__u64 flags;			/* CV_CELL_* */
 	__u64 cpu_set;			/* bit n: CPU n (MPIDR Aff0 of the QEMU virt machine) */
 	__u64 entry;			/* guest physical address the CPUs start at */
-	__u32 shutdown_timeout_ms;	/* how long the cell may take to answer a shutdown */
+	__u32 shutdown_timeout_ms;	/* how long the cell may take to answer a shutdown,
+					   at most CV_SHUTDOWN_TIMEOUT_MAX_MS */
 	__u32 reserved;			/* must be 0 */
 	struct cv_console console;	/* the UART the cell writes to, if any */
 	struct cv_array mem_regions;	/* struct cv_mem_region; the root cell's include the

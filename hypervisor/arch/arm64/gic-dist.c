@@ -10,14 +10,15 @@
 #include <asm/gic.h>
 #include <asm/sysregs.h>
 #include <cv/cell.h>
+#include <cv/config.h>
 #include <cv/console.h>
 #include <cv/errno.h>
 #include <cv/hv.h>
 #include <cv/percpu.h>
 #include <cv/spinlock.h>
 
-#define GICD_SIZE		0x10000
-#define GICR_STRIDE		0x20000
+#define GICD_SIZE		CV_GICD_SIZE
+#define GICR_STRIDE		CV_GICR_STRIDE
 #define GICR_SGI_BASE		0x10000
 
 #define GICD_CTLR		0x0000

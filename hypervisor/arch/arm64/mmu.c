@@ -133,12 +133,35 @@ void arch_cell_destroy(struct cell *c)
 
 int arch_map_guest(struct cell *c, u64 ipa, u64 pa, u64 size, unsigned int flags)
 {
-	return paging_map(&c->arch.stage2, ipa, pa, size, flags);
+	int err;
+
+	spin_lock(&c->mem_lock);
+	err = paging_map(&c->arch.stage2, ipa, pa, size, flags);
+	spin_unlock(&c->mem_lock);
+	return err;
 }
 
 int arch_unmap_guest(struct cell *c, u64 ipa, u64 size)
 {
-	return paging_unmap(&c->arch.stage2, ipa, size);
+	int err;
+
+	spin_lock(&c->mem_lock);
+	err = paging_unmap(&c->arch.stage2, ipa, size);
+	spin_unlock(&c->mem_lock);
+	return err;
+}
+
+/* Called with c->mem_lock held (cell_ram_to_phys). */
+u64 arch_guest_phys(struct cell *c, u64 ipa, bool write)
+{
+	unsigned int level;
+	u64 pte = paging_lookup(&c->arch.stage2, ipa, &level);
+	u64 attr = 0xfULL << 2, need = s2_format.read | (write ? s2_format.write : 0);
+
+	if (!pte || (pte & attr) != (s2_format.normal & attr) || (pte & need) != need)
+		return 0;
+	return (pte & ADDR_MASK & ~((1ULL << pt_shift(level)) - 1)) |
+	       (ipa & ((1ULL << pt_shift(level)) - 1));
 }
 
 /* Forget every stage 1+2 translation of the VMID in VTTBR_EL2, on all CPUs. */

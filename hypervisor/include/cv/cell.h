@@ -11,6 +11,7 @@
 #include <cellvisor/config.h>
 #include <cv/console.h>
 #include <cv/mmio.h>
+#include <cv/spinlock.h>
 #include <cv/types.h>
 
 #define CV_MAX_CELLS		16	/* the root cell included */
@@ -23,6 +24,7 @@ struct cell {
 	struct mmio_region mmio[CELL_MAX_MMIO];
 	unsigned int num_mmio;
 	struct arch_cell arch;		/* stage-2 tables, VMID */
+	spinlock_t mem_lock;		/* the stage 2 against walks of it (cell_copy_*) */
 	/* Non-root cells (core/control.c). */
 	unsigned int blob_pages;	/* pages holding the config copy */
 	bool has_stage2;		/* arch_cell_init() succeeded */
@@ -54,8 +56,13 @@ int cell_map_regions(struct cell *c);
 void cell_unmap_regions(struct cell *c);
 /* PT_* flags of a region. */
 unsigned int cell_region_flags(const struct cv_mem_region *r);
-/* Translate a guest physical range of cell RAM (not IO) to host physical; 0 if it is not. */
-u64 cell_ram_to_phys(const struct cell *c, u64 ipa, u64 size, bool write);
+/*
+ * Translate a guest physical range of cell RAM (not IO) to host physical; 0 if it is not.
+ * The range must be RAM in the cell's configuration and mapped in its stage 2 now, with
+ * the access needed: what the cell owns at this moment, not what its configuration once
+ * listed (the root's RAM given to a running cell is not the root's).
+ */
+u64 cell_ram_to_phys(struct cell *c, u64 ipa, u64 size, bool write);
 /* Copy between the hypervisor and cell RAM; -CV_EFAULT when the range is not cell RAM. */
 int cell_copy_to(struct cell *c, u64 ipa, const void *src, u64 len);
 int cell_copy_from(struct cell *c, void *dst, u64 ipa, u64 len);

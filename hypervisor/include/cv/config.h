@@ -17,6 +17,16 @@
 int config_check_cell(const void *blob, u64 size, const struct cv_platform *plat,
 		      char *why, size_t why_len);
 int config_check_system(const void *blob, u64 size, char *why, size_t why_len);
+/* The GICv3 frames the platform config names (cv_platform): distributor, redistributors. */
+#define CV_GICD_SIZE		0x10000ULL
+#define CV_GICR_STRIDE		0x20000ULL	/* RD_base and SGI_base frames of one CPU */
+
+/*
+ * What the hypervisor emulates and no cell may map, the root included: index 0, 1, ... the
+ * distributor, the redistributors, PCI configuration space (size 0 without PCI).
+ */
+bool config_reserved_range(const struct cv_platform *p, unsigned int i, u64 *start,
+			   u64 *size);
 /* Is the interrupt in one of the (checked) cell's ranges? */
 bool config_has_irq(const struct cv_cell_config *c, u32 irq);
 

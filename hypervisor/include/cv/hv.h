@@ -68,6 +68,8 @@ void arch_cell_destroy(struct cell *c);
 int arch_cell_devices(struct cell *c);		/* after the memory regions: emulated devices */
 int arch_map_guest(struct cell *c, u64 ipa, u64 pa, u64 size, unsigned int flags);
 int arch_unmap_guest(struct cell *c, u64 ipa, u64 size);
+/* Where the cell's stage 2 maps ipa as normal memory with PT_READ (and PT_WRITE), or 0. */
+u64 arch_guest_phys(struct cell *c, u64 ipa, bool write);
 void *arch_map_device(u64 phys, u64 size);
 void *arch_map_temp(u64 phys);			/* one page, this CPU only */
 void *arch_map_temp_io(u64 phys);		/* the same, device memory */
@@ -79,7 +81,5 @@ void arch_cpu_wait(void);
 void arch_flush_guest_tlb(struct cell *c);
 /* The platform facts of the communication region (GIC, timer). */
 void arch_cell_comm(const struct cell *c, struct cv_comm_region *comm);
-/* The range a device of the platform occupies that no cell may map (GIC): index 0, 1, ... */
-bool arch_reserved_range(unsigned int i, u64 *start, u64 *size);
 
 #endif

@@ -4,6 +4,7 @@
 #define _CV_SPINLOCK_H
 
 #include <asm/processor.h>
+#include <cv/types.h>
 
 typedef struct {
 	unsigned int next;
@@ -21,6 +22,15 @@ static inline void spin_lock(spinlock_t *l)
 static inline void spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+
+/* Take the lock only if it is free at once. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	unsigned int owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+
+	return __atomic_compare_exchange_n(&l->next, &owner, owner + 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
 #define atomic_read(p)		__atomic_load_n((p), __ATOMIC_ACQUIRE)

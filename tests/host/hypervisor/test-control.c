@@ -266,6 +266,16 @@ int arch_unmap_guest(struct cell *c, u64 ipa, u64 size)
 	return 0;
 }
 
+u64 arch_guest_phys(struct cell *c, u64 ipa, bool write)
+{
+	const struct s2_page *p = s2_find(c, ipa & ~(P - 1));
+
+	if (!p || (p->flags & PT_DEVICE) || !(p->flags & PT_READ) ||
+	    (write && !(p->flags & PT_WRITE)))
+		return 0;
+	return p->pa + (ipa & (P - 1));
+}
+
 void arch_flush_guest_tlb(struct cell *c)
 {
 	unsigned int i;
@@ -306,19 +316,6 @@ void arch_cell_comm(const struct cell *c, struct cv_comm_region *comm)
 {
 	comm->gicd_base = GICD;
 	comm->gicr_base = GICR + (u64)__builtin_ctzll(c->cpu_set) * GICR_STRIDE;
-}
-
-bool arch_reserved_range(unsigned int i, u64 *start, u64 *size)
-{
-	static const u64 ranges[][2] = {
-		{ GICD, 0x10000 }, { GICR, NUM_CPUS * GICR_STRIDE }, { ECAM, ECAM_SIZE },
-	};
-
-	if (i >= ARRAY_SIZE(ranges))
-		return false;
-	*start = ranges[i][0];
-	*size = ranges[i][1];
-	return true;
 }
 
 static unsigned int raised;	/* arch_raise_spi() of the notification interrupt */
@@ -1363,17 +1360,22 @@ static void test_found_problems(void)
 	   "destroy quiesces the cell's PCI functions before it scrubs its RAM");
 
 	/*
-	 * 5. unmap_cell() sizes a BAR as ALIGN_UP(size), pci_bars() as the pages the BAR
-	 * touches: a BAR that is not naturally aligned (the config check lets it pass) keeps
-	 * its second page mapped in a stopped cell.
+	 * 5. unmap_cell() sized a BAR as ALIGN_UP(size), pci_bars() as the pages the BAR
+	 * touches: a BAR across two pages kept its second page mapped in a stopped cell.  A
+	 * cell now gets whole-page BARs only (a partial page is another function's too).
 	 */
 	small_blob(&b, "bar", 3, 10);
 	blob_pci(&b, 3 << 3, PCI_WINDOW + 5 * P - 0x100, 0x200);
+	console_mark();
+	ok(create(&b) == -CV_EINVAL && said("BAR 0: 0x10004f00+0x200 is not whole 4 KiB pages"),
+	   "a BAR that is not whole pages is refused: \"%s\"", last);
+	small_blob(&b, "bar", 3, 10);
+	blob_pci(&b, 3 << 3, PCI_WINDOW + 5 * P, 2 * P);
 	id = (unsigned int)create(&b);
 	c = cell_of(id);
 	if (c)
 		cell_failed(c);
-	ok(c && pages_of(c) == 0, "a stopped cell maps no page of a BAR across two pages");
+	ok(c && pages_of(c) == 0, "a stopped cell maps no page of its two-page BAR");
 	cell_destroy(id);
 
 	/* 6. "Every refusal prints its reason on the console": not a full pool for the blob. */
@@ -1385,6 +1387,84 @@ static void test_found_problems(void)
 	   "a create refused for want of pool memory says so on the console");
 	while (n)
 		page_free(pages[--n], 1);
+}
+
+/* Issue 11: what a hostile root gets by lying in a blob, or by asking for a cell's memory. */
+static void test_isolation(void)
+{
+	struct cell_blob b, s;
+	unsigned int id;
+	u8 buf[64];
+
+	/* The root as a confused deputy: the hypervisor reads and writes what the root owns now. */
+	demo_blob(&b);
+	id = run_cell(&b);
+	memset(ram + 4 * P, 0x5e, P);		/* the running cell's private RAM, page 4 */
+	memset(buf, 0, sizeof(buf));
+	ok(id && cell_copy_from(&root_cell, buf, RAM_BASE + 4 * P, sizeof(buf)) == -CV_EFAULT &&
+	   buf[0] == 0, "the root cannot have a running cell's RAM read for it");
+	ok(cell_copy_to(&root_cell, RAM_BASE + 4 * P + 8, "evil", 4) == -CV_EFAULT &&
+	   ram_is(4, 1, 0x5e), "... nor written for it");
+	ok(cell_copy_from(&root_cell, buf, RAM_BASE + 3 * P + P - 8, 16) == -CV_EFAULT,
+	   "... nor a range that only starts in it: the range ends in the cell's RAM");
+	ok(cell_copy_from(&root_cell, buf, RAM_BASE + 8 * P, sizeof(buf)) == 0,
+	   "the root's own RAM beside it is still copied");
+	ok(cell_copy_from(&root_cell, buf, HV_PHYS, 8) == -CV_EFAULT,
+	   "the hypervisor's memory is never the root's");
+	memcpy(ram + 5 * P, &b, sizeof(b));
+	console_mark();
+	ok(cell_create(RAM_BASE + 5 * P, sizeof(b)) == -CV_EFAULT &&
+	   said("is not in the root's RAM"), "create does not take a blob from a cell's RAM");
+
+	/* root_shared is the root's to share, not another cell's. */
+	small_blob(&s, "steal", 3, 10);
+	blob_mem(&s, RAM_BASE + 4 * P, 0x300000, P, RW | CV_MEM_ROOTSHARED);
+	console_mark();
+	ok(create(&s) == -CV_EBUSY && said("belongs to cell 'demo'"),
+	   "a root_shared region over a cell's private RAM is refused: \"%s\"", last);
+
+	/* BARs: nothing but device memory no one else holds. */
+	small_blob(&s, "bars", 3, 10);
+	blob_pci(&s, 3 << 3, HV_PHYS, P);
+	console_mark();
+	ok(create(&s) == -CV_EINVAL && said("covers RAM, the hypervisor or the interrupt"),
+	   "a BAR over the hypervisor's memory is refused: \"%s\"", last);
+	small_blob(&s, "bars", 3, 10);
+	blob_pci(&s, 3 << 3, GICR, P);
+	ok(create(&s) == -CV_EINVAL, "... over the redistributors");
+	small_blob(&s, "bars", 3, 10);
+	blob_pci(&s, 3 << 3, RAM_BASE + 20 * P, P);
+	ok(create(&s) == -CV_EINVAL, "... over the root's RAM");
+	small_blob(&s, "bars", 3, 10);
+	blob_pci(&s, 3 << 3, DEMO_BAR, P);
+	console_mark();
+	ok(create(&s) == -CV_EBUSY && said("belongs to cell 'demo'"),
+	   "... over another cell's BAR: \"%s\"", last);
+	small_blob(&s, "bars", 3, 10);
+	blob_mem(&s, DEMO_BAR, 0x400000, P, RW | CV_MEM_IO);
+	ok(create(&s) == -CV_EBUSY, "a device region over another cell's BAR is refused");
+	small_blob(&s, "bars", 3, 10);
+	blob_pci(&s, 3 << 3, 0x100000, P);	/* where its own... */
+	s.mem[0].virt_start = 0x100000;		/* ... RAM sits in its address space */
+	ok(create(&s) == -CV_EINVAL, "a BAR over the cell's own RAM (IPA) is refused");
+
+	/* Regions the blob check refuses. */
+	small_blob(&s, "regions", 3, 10);
+	blob_mem(&s, UART2 + P, UART2 + P, P, RW | CV_MEM_IO | CV_MEM_EXECUTE);
+	console_mark();
+	ok(create(&s) == -CV_EINVAL && said("cannot be loadable or executable"),
+	   "executable device memory is refused");
+	small_blob(&s, "regions", 3, 10);
+	blob_mem(&s, 0, DEMO_COMM + P, P, RW | CV_MEM_COMM_REGION);
+	console_mark();
+	ok(create(&s) == -CV_EINVAL && said("a second communication region"),
+	   "a second communication region is refused");
+	small_blob(&s, "regions", 3, 10);
+	s.cfg.shutdown_timeout_ms = CV_SHUTDOWN_TIMEOUT_MAX_MS + 1;
+	console_mark();
+	ok(create(&s) == -CV_EINVAL && said("shutdown timeout 10001 ms is over"),
+	   "a shutdown timeout over %u ms is refused", CV_SHUTDOWN_TIMEOUT_MAX_MS);
+	cell_destroy(id);
 }
 
 int main(void)
@@ -1405,6 +1485,7 @@ int main(void)
 	test_lock();
 	test_failed();
 	test_passive();
+	test_isolation();
 	test_no_free_slot();
 	ok(s2_misaligned == 0 && temp_maps == 0 && bad_temp == 0 && stage2s == 0,
 	   "every stage-2 change was page-aligned, every temporary mapping of RAM or ECAM was "

@@ -64,6 +64,18 @@ int arch_unmap_guest(struct cell *c, u64 ipa, u64 size)
 	return 0;
 }
 
+/* The stage 2 maps what the configuration lists (cell.c checks the configuration too). */
+u64 arch_guest_phys(struct cell *c, u64 ipa, bool write)
+{
+	const struct cv_mem_region *r = config_mem(c->config);
+	unsigned int i;
+
+	for (i = 0; i < c->config->mem_regions.count; i++)
+		if (ipa - r[i].virt_start < r[i].size && (!write || (r[i].flags & CV_MEM_WRITE)))
+			return r[i].phys_start + (ipa - r[i].virt_start);
+	return 0;
+}
+
 /* The lifecycle (core/control.c) has its own tests: here only that calls reach it. */
 static u64 last_call[2];
 
