@@ -101,9 +101,10 @@ static bool get_u64(struct pctx *p, const cJSON *j, const char *path, uint64_t *
 	if (cJSON_IsNumber(j)) {
 		double v = j->valuedouble;
 
-		if (!isfinite(v) || v < 0 || v != floor(v) || v > 9007199254740992.0) {
+		/* Above 2^53 doubles skip integers: 2^53 + 1 would read as 2^53. */
+		if (!isfinite(v) || v < 0 || v != floor(v) || v >= 9007199254740992.0) {
 			ERR(p, path, "write large values as strings such as \"0x4010000000\"",
-			    "%g is not a whole number from 0 to 2^53", v);
+			    "%g is not a whole number from 0 to 2^53 - 1", v);
 			return false;
 		}
 		*out = (uint64_t)v;
@@ -670,6 +671,102 @@ static bool is_system_json(const cJSON *root)
 	return false;
 }
 
+/*
+ * What cJSON accepts but loses without a word, found in the text (already valid JSON):
+ * a \u0000 escape ends its string there, and a number written with a sign, fraction or
+ * exponent that still reads as a whole number (-0, 4096.0, 1e3, 0.00000000000000001e17,
+ * 1e-400) is taken as that number.  Reported with the JSON path of the value.
+ */
+struct text_level {
+	size_t base;		/* length of the container's own path */
+	int index;		/* of the next element of an array */
+	bool array;
+};
+
+static void text_value_path(char *path, const struct text_level *l)
+{
+	if (l->array)
+		snprintf(path + l->base, PATH_MAX_LEN - l->base, "[%d]", l->index);
+}
+
+static void check_text(struct pctx *p, const char *s, const char *end)
+{
+	struct text_level *lv = cc_xzalloc((CJSON_NESTING_LIMIT + 2) * sizeof(*lv));
+	char path[PATH_MAX_LEN] = "";
+	bool want_key = false;
+	int depth = 0;
+
+	while (s < end) {
+		struct text_level *l = &lv[depth];
+		char c = *s;
+
+		if (c == '{' || c == '[') {
+			if (depth)
+				text_value_path(path, l);
+			if (depth > CJSON_NESTING_LIMIT)
+				break;		/* cJSON refused it already */
+			l = &lv[++depth];
+			*l = (struct text_level){ strlen(path), 0, c == '[' };
+			want_key = c == '{';
+			s++;
+		} else if (c == '}' || c == ']') {
+			if (depth)
+				depth--;
+			path[lv[depth + 1].base] = 0;
+			s++;
+		} else if (c == ',') {
+			if (l->array)
+				l->index++;
+			else
+				want_key = true;
+			s++;
+		} else if (c == ':') {
+			want_key = false;
+			s++;
+		} else if (c == '"') {
+			const char *start = ++s;
+			bool nul = false;
+
+			for (; s < end && *s != '"'; s++) {
+				if (*s != '\\')
+					continue;
+				if (s + 5 < end && !strncmp(s + 1, "u0000", 5))
+					nul = true;
+				s++;
+			}
+			if (!depth)
+				break;
+			if (want_key && !l->array)
+				snprintf(path + l->base, PATH_MAX_LEN - l->base, ".%.*s",
+					 (int)(s - start), start);
+			else
+				text_value_path(path, l);
+			if (nul)
+				ERR(p, path, "remove it: JSON strings here cannot hold a NUL",
+				    want_key && !l->array ? "key contains \\u0000 (a NUL character)" :
+				    "string contains \\u0000 (a NUL character), which would end it there");
+			s++;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			const char *start = s;
+			bool exact = true;
+			double v;
+
+			for (; s < end && strchr("+-0123456789.eE", *s); s++)
+				if (*s == '-' || *s == '.' || *s == 'e' || *s == 'E')
+					exact = false;
+			v = strtod(start, NULL);
+			text_value_path(path, l);
+			/* What get_u64() would take as a whole number, but not as written. */
+			if (!exact && isfinite(v) && v >= 0 && v == floor(v))
+				ERR(p, path, "write whole numbers as digits only, e.g. 4096",
+				    "%.*s is not written as a whole number", (int)(s - start), start);
+		} else {
+			s++;
+		}
+	}
+	free(lv);
+}
+
 static void syntax_error(struct pctx *p, const char *text, size_t len, const char *at)
 {
 	unsigned line = 1, col = 1;
@@ -709,6 +806,8 @@ struct cc_config *cc_load_json(const char *file, const char *text, size_t len,
 	root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, true);
 	if (!root)
 		syntax_error(&p, copy, len, end);
+	else if (cJSON_IsObject(root))
+		check_text(&p, copy, copy + len);
 	free(copy);
 	if (!root)
 		return NULL;

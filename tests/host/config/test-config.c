@@ -461,6 +461,111 @@ static void test_raw_json(void)
 	}
 }
 
+/* gic-demo.json with the first 'from' replaced by 'to' in its text. */
+static char *text_variant(const char *from, const char *to)
+{
+	char *base = read_text("gic-demo.json"), *at = strstr(base, from), *out;
+
+	if (!at) {
+		printf("Bail out! no %s in gic-demo.json\n", from);
+		exit(1);
+	}
+	out = calloc(1, strlen(base) - strlen(from) + strlen(to) + 1);
+	memcpy(out, base, at - base);
+	strcat(strcpy(out + (at - base), to), at + strlen(from));
+	free(base);
+	return out;
+}
+
+/*
+ * What cJSON would take without a word but not as written: a \u0000 escape ends a string,
+ * a number with a sign, fraction or exponent reads as a whole one, an integer beyond 2^53
+ * reads as a neighbour.  Each is refused with its JSON path.
+ */
+static void test_lossy_json(void)
+{
+	static const struct {
+		const char *what, *from, *to, *expect;
+	} cases[] = {
+		{ "\\u0000 in the name", "\"gic-demo\"", "\"gic\\u0000-x\"",
+		  "t.json: .name: string contains \\u0000 (a NUL character), which would end it there (remove it" },
+		{ "\\u0000 at the start of an image path", "\"/usr/share", "\"\\u0000/usr/share",
+		  "t.json: .images[0].path: string contains \\u0000" },
+		{ "\\u0000 in a flag of the second region", "\"comm_region\"", "\"comm_region\\u0000x\"",
+		  "t.json: .memory_regions[1].flags[2]: string contains \\u0000" },
+		{ "\\u0000 in a size string", "\"4 KiB\"", "\"4\\u0000 KiB\"",
+		  "t.json: .memory_regions[1].size: string contains \\u0000" },
+		{ "\\u0000 in a key", "\"entry\"", "\"entry\\u0000x\"",
+		  "t.json: .entry\\u0000x: key contains \\u0000" },
+		{ "1e3", "1000,", "1e3,", "t.json: .shutdown_timeout_ms: 1e3 is not written as a whole number (write" },
+		{ "1000.0", "1000,", "1000.0,", "t.json: .shutdown_timeout_ms: 1000.0 is not written as a whole number" },
+		{ "-0", "1000,", "-0,", "t.json: .shutdown_timeout_ms: -0 is not written as a whole number" },
+		{ "1e-400 (0 after underflow)", "1000,", "1e-400,",
+		  "t.json: .shutdown_timeout_ms: 1e-400 is not written as a whole number" },
+		{ "a fraction too small for a double", "1000,", "1000.0000000000000001,",
+		  "t.json: .shutdown_timeout_ms: 1000.0000000000000001 is not written as a whole number" },
+		{ "a CPU as 3.0", "[3]", "[3.0]", "t.json: .cpus[0]: 3.0 is not written as a whole number" },
+		{ "2^53 + 1 (reads as 2^53)", "1000,", "9007199254740993,",
+		  "t.json: .shutdown_timeout_ms: 9.0072e+15 is not a whole number from 0 to 2^53 - 1" },
+		{ "2^53", "1000,", "9007199254740992,",
+		  "t.json: .shutdown_timeout_ms: 9.0072e+15 is not a whole number from 0 to 2^53 - 1" },
+		{ "2^64 + 1", "1000,", "18446744073709551617,",
+		  "t.json: .shutdown_timeout_ms: 1.84467e+19 is not a whole number" },
+		{ "-1", "1000,", "-1,", "t.json: .shutdown_timeout_ms: -1 is not a whole number" },
+		{ "a size past 2^64 with its unit", "\"4 KiB\"", "\"16777216 TiB\"",
+		  "t.json: .memory_regions[1].size: \"16777216 TiB\" is not a number" },
+		{ "a hex number past 64 bits", "\"0x71000000\"", "\"0x10000000000000000\"",
+		  "t.json: .memory_regions[0].phys_start: \"0x10000000000000000\" is not a number" },
+		{ "a negative string", "\"0x71000000\"", "\"-0x71000000\"",
+		  "t.json: .memory_regions[0].phys_start: \"-0x71000000\" is not a number" },
+		{ "a range with a negative end", "[3]", "[\"3--1\"]",
+		  "t.json: .cpus[0]: \"3--1\" is not a number or range" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = text_variant(cases[i].from, cases[i].to);
+		struct cc_diags d;
+		bool valid, pass;
+
+		cc_diags_init(&d);
+		valid = run_text(text, NULL, &d);
+		pass = !valid && has_message(&d, cases[i].expect);
+		ok(pass, "lossy JSON: %s -> %s", cases[i].what, cases[i].expect);
+		if (!pass)
+			show_diags(&d);
+		cc_diags_free(&d);
+		free(text);
+	}
+	/* What is not lost is read. */
+	static const struct {
+		const char *what, *from, *to;
+	} fine[] = {
+		{ "an escaped backslash before u0000", "\"/usr/share", "\"/usr/share\\\\u0000" },
+		{ "\\u0001 (not a NUL)", "\"/usr/share", "\"/usr/\\u0001share" },
+		{ "2^53 - 4096 as an address", "\"0x71000000\"", "9007199254736896" },
+		{ "a plain number", "1000,", "999," },
+	};
+	struct cc_config *sys = load_system((const char *const[]){ NULL });
+
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		char *text = text_variant(fine[i].from, fine[i].to);
+		struct cc_diags d;
+		bool valid;
+
+		cc_diags_init(&d);
+		run_text(text, sys, &d);
+		/* Other rules may refuse the value; how it was written is fine. */
+		valid = !has_message(&d, "t.json: *contains \\u0000") &&
+			!has_message(&d, "t.json: *not written as a whole number") &&
+			!has_message(&d, "t.json: *is not a whole number");
+		ok(valid, "lossy JSON: %s is read as written", fine[i].what);
+		if (!valid)
+			show_diags(&d);
+		cc_diags_free(&d);
+		free(text);
+	}
+	cc_free(sys);
+}
+
 static void test_numbers(void)
 {
 	static const struct {
@@ -791,6 +896,7 @@ int main(void)
 {
 	test_numbers();
 	test_raw_json();
+	test_lossy_json();
 	test_rules();
 	test_configs();
 	test_sets();
