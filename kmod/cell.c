@@ -435,6 +435,17 @@ static int cv_check_cell_config(struct device *dev, const struct cv_cell_config 
 				c->name, i);
 			return -EINVAL;
 		}
+		/*
+		 * The hypervisor only knows the root cell's configuration, which lists the
+		 * RAM Linux runs in too: taking it from the root would pull live pages out
+		 * from under the kernel.  The communication region has no address.
+		 */
+		if (!(mem->flags & CV_MEM_COMM_REGION) &&
+		    cv_is_system_ram(mem->phys_start, mem->size)) {
+			dev_err_ratelimited(dev, "create: cell '%s': memory region %u (%#llx+%#llx) is System RAM of the root Linux; give a cell only memory reserved with mem=\n",
+					    c->name, i, mem->phys_start, mem->size);
+			return -EINVAL;
+		}
 	}
 	if (!cv_array_ok(&c->pci_devices, sizeof(struct cv_pci_device), size)) {
 		dev_err(dev, "create: cell '%s': its PCI devices do not lie inside its %u-byte configuration\n",
@@ -695,7 +706,9 @@ static const struct cv_mem_region *cv_loadable_region(struct cv_cell *cell, u64 
 
 	mem = (const void *)cell->config + cell->config->mem_regions.offset;
 	for (i = 0; i < cell->config->mem_regions.count; i++, mem++) {
-		if (!(mem->flags & CV_MEM_LOADABLE) || (mem->flags & CV_MEM_IO))
+		/* The communication region has no address of its own to copy to. */
+		if (!(mem->flags & CV_MEM_LOADABLE) ||
+		    (mem->flags & (CV_MEM_IO | CV_MEM_COMM_REGION)))
 			continue;
 		if (target >= mem->virt_start && size <= mem->size &&
 		    target - mem->virt_start <= mem->size - size)

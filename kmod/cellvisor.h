@@ -122,6 +122,7 @@ int cv_arch_cpu_id(void);	/* the running CPU's number as configs count them, or 
 int cv_enable(const void __user *uconfig, u32 size);
 int cv_disable(void);
 void cv_refresh_pools(void);
+bool cv_is_system_ram(u64 phys, u64 size);
 u64 cv_get_info(unsigned int what);
 long cv_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
 		  unsigned long arg3);

@@ -74,6 +74,13 @@ void cv_refresh_pools(void)
 	}
 }
 
+/* Does [phys, phys + size) touch memory Linux uses as System RAM (see /proc/iomem)? */
+bool cv_is_system_ram(u64 phys, u64 size)
+{
+	return size && region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
+					 IORES_DESC_NONE) != REGION_DISJOINT;
+}
+
 /* The checks the module needs before it enters; the hypervisor checks the rest. */
 static int cv_check_system_config(struct device *dev, const struct cv_system_config *sys,
 				  u32 size)
@@ -388,8 +395,7 @@ int cv_enable(const void __user *uconfig, u32 size)
 	if (ret)
 		goto out_free;
 
-	if (region_intersects(sys->hv_mem_phys, sys->hv_mem_size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT) {
+	if (cv_is_system_ram(sys->hv_mem_phys, sys->hv_mem_size)) {
 		dev_err(dev, "enable: the hypervisor memory %#llx+%#llx overlaps Linux's System RAM; reserve it (e.g. mem=) or move it\n",
 			sys->hv_mem_phys, sys->hv_mem_size);
 		ret = -EADDRINUSE;
