@@ -103,6 +103,12 @@ u64 cv_cell_cpus_failed(struct cv_cell *cell)
 	return failed;
 }
 
+/*
+ * Serialises the state updates: the poll work, the management calls and GET_INFO all
+ * ask, and an answer read before another caller's newer one must not be stored after it.
+ */
+static DEFINE_MUTEX(cv_state_lock);
+
 /* Ask the hypervisor for the cell's state; notify when it changed.  Needs state_sem. */
 void cv_cell_update_state(struct cv_cell *cell)
 {
@@ -110,9 +116,12 @@ void cv_cell_update_state(struct cv_cell *cell)
 
 	if (!cv.enabled)
 		return;
+	mutex_lock(&cv_state_lock);
 	state = cv_hypercall(CV_HC_CELL_GET_STATE, cell->id, 0, 0);
-	if (state < 0 || state == cell->state)
+	if (state < 0 || state == cell->state) {
+		mutex_unlock(&cv_state_lock);
 		return;
+	}
 	/* What explains the change (a fault, the cell's last words) is in the consoles first. */
 	cv_console_refresh(cv.hv_console, &cv.root_dev->kobj);
 	if (cell->id && cell->config && cell->config->console.type == CV_CONSOLE_HVC)
@@ -121,6 +130,7 @@ void cv_cell_update_state(struct cv_cell *cell)
 	cv_notify_attr(&cell->kobj, "state");
 	cv_notify_attr(&cell->kobj, "cpus_failed");
 	cv_notify("cell-state", cell);
+	mutex_unlock(&cv_state_lock);
 }
 
 /* sysfs: cells/<id>/ */
@@ -381,7 +391,8 @@ void cv_cell_unlink(struct cv_cell *cell)
 
 /*
  * Removes an unlinked cell's sysfs directory and drops it.  Must be called without
- * state_sem: removing a directory waits for its readers, who may wait for state_sem.
+ * state_sem (removing a directory waits for its readers, who may wait for state_sem),
+ * and with mgmt_lock: the hypervisor may give the next cell the same id.
  */
 void cv_cell_remove(struct cv_cell *cell)
 {
@@ -546,10 +557,28 @@ static int cv_cpus_offline(struct device *dev, const char *name, u64 set)
 	return 0;
 }
 
+/*
+ * A cell the hypervisor created but the module cannot track (no memory for it or its
+ * sysfs directory) goes again, so that no cell exists that nobody can see or destroy.
+ */
+static void cv_cell_create_undo(struct device *dev, const struct cv_cell_config *config,
+				u32 id)
+{
+	long ret = cv_hypercall(CV_HC_CELL_DESTROY, id, 0, 0);
+
+	if (ret < 0) {
+		dev_err(dev, "create: cell '%s' (id %u) cannot be tracked by the module and the hypervisor refused to destroy it again (%ld); disable is impossible until it is destroyed\n",
+			config->name, id, ret);
+		return;
+	}
+	cv_cpus_online(dev, config->cpu_set, "create");
+	cv_pci_rescan(config);
+}
+
 int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 {
 	struct device *dev = cv.misc_dev;
-	struct cv_cell_config *config;
+	struct cv_cell_config *config, *copy = NULL;
 	struct cv_cell *cell, *root;
 	u64 free_cpus;
 	long ret;
@@ -570,18 +599,24 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 	ret = cv_check_cell_config(dev, config, size);
 	if (ret)
 		goto out_free;
+	/* The module's own copy, made before the cell exists: it cannot fail afterwards. */
+	copy = kmemdup(config, size, GFP_KERNEL);
+	if (!copy) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
 
-	ret = down_read_killable(&cv.state_sem);
+	ret = mutex_lock_killable(&cv.mgmt_lock);
 	if (ret)
 		goto out_free;
+	ret = down_read_killable(&cv.state_sem);
+	if (ret)
+		goto out_mgmt;
 	if (!cv.enabled) {
 		dev_err(dev, "create: cell '%s': the hypervisor is not enabled\n", config->name);
 		ret = -ENODEV;
 		goto out_unlock;
 	}
-	ret = mutex_lock_killable(&cv.mgmt_lock);
-	if (ret)
-		goto out_unlock;
 
 	root = cv_cell_find(0);
 	free_cpus = root ? cv_cell_cpus_assigned(root) : 0;
@@ -589,17 +624,17 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 		dev_err(dev, "create: cell '%s': CPUs %#llx are not the root cell's to give (it holds %#llx)\n",
 			config->name, config->cpu_set & ~free_cpus, free_cpus);
 		ret = -EBUSY;
-		goto out_mgmt;
+		goto out_unlock;
 	}
 	if (!(free_cpus & ~config->cpu_set)) {
 		dev_err(dev, "create: cell '%s' would take every CPU of the root cell\n",
 			config->name);
 		ret = -EBUSY;
-		goto out_mgmt;
+		goto out_unlock;
 	}
 	ret = cv_cpus_offline(dev, config->name, config->cpu_set);
 	if (ret)
-		goto out_mgmt;
+		goto out_unlock;
 	cv_pci_remove(dev, config);
 
 	ret = cv_hypercall(CV_HC_CELL_CREATE, virt_to_phys(config), size, 0);
@@ -615,34 +650,41 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 		cv_pci_rescan(config);
 		if (!ret)
 			ret = -EIO;
-		goto out_mgmt;
+		goto out_unlock;
 	}
 	*id = ret;
-	cell = cv_cell_add(*id, config->name, config->cpu_set,
-			   kmemdup(config, size, GFP_KERNEL), size);
-	if (!cell || !cell->config)
-		dev_warn(dev, "create: cell '%s' (id %u) exists but the module is out of memory to track it; destroy it\n",
-			 config->name, *id);
-	cv_refresh_pools();
 	ret = 0;
-out_mgmt:
-	mutex_unlock(&cv.mgmt_lock);
+	cell = cv_cell_add(*id, config->name, config->cpu_set, copy, size);
+	copy = NULL;
+	if (!cell) {
+		dev_err(dev, "create: cell '%s' (id %u): the module is out of memory for its sysfs directory, or cells/%u still exists; the cell is destroyed again\n",
+			config->name, *id, *id);
+		cv_cell_create_undo(dev, config, *id);
+		ret = -ENOMEM;
+	}
+	cv_refresh_pools();
 out_unlock:
 	up_read(&cv.state_sem);
+out_mgmt:
+	mutex_unlock(&cv.mgmt_lock);
 out_free:
+	kfree(copy);
 	free_pages_exact(config, size);
 	return ret;
 }
 
-/* Looks up a non-root cell for a management call; holds state_sem and mgmt_lock on 0. */
+/* Looks up a non-root cell for a management call; holds mgmt_lock and state_sem on 0. */
 static int cv_cell_get(const char *what, u32 id, struct cv_cell **cellp)
 {
 	struct device *dev = cv.misc_dev;
 	int ret;
 
-	ret = down_read_killable(&cv.state_sem);
+	ret = mutex_lock_killable(&cv.mgmt_lock);
 	if (ret)
 		return ret;
+	ret = down_read_killable(&cv.state_sem);
+	if (ret)
+		goto out_mgmt;
 	if (!cv.enabled) {
 		dev_err(dev, "%s: cell %u: the hypervisor is not enabled\n", what, id);
 		ret = -ENODEV;
@@ -654,28 +696,25 @@ static int cv_cell_get(const char *what, u32 id, struct cv_cell **cellp)
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	ret = mutex_lock_killable(&cv.mgmt_lock);
-	if (ret)
-		goto out_unlock;
 	*cellp = cv_cell_find(id);
 	if (!*cellp) {
 		dev_err(dev, "%s: there is no cell %u\n", what, id);
-		mutex_unlock(&cv.mgmt_lock);
 		ret = -ENOENT;
 		goto out_unlock;
 	}
 	return 0;
 out_unlock:
 	up_read(&cv.state_sem);
+out_mgmt:
+	mutex_unlock(&cv.mgmt_lock);
 	return ret;
 }
 
 static void cv_cell_put(struct cv_cell *cell)
 {
-	if (cell)
-		cv_cell_update_state(cell);
-	mutex_unlock(&cv.mgmt_lock);
+	cv_cell_update_state(cell);
 	up_read(&cv.state_sem);
+	mutex_unlock(&cv.mgmt_lock);
 }
 
 static int cv_hc_error(const char *what, struct cv_cell *cell, long ret)
@@ -840,17 +879,27 @@ int cv_cell_shutdown(u32 id)
 	return cv_cell_call("shutdown", id, CV_HC_CELL_SHUTDOWN);
 }
 
-/* Needs state_sem and mgmt_lock; on success the caller calls cv_cell_remove() after. */
+/*
+ * Needs mgmt_lock and state_sem.  On success the caller drops state_sem and calls
+ * cv_cell_remove() before it drops mgmt_lock: the hypervisor gives the next cell the
+ * lowest free id, so cells/<id> must be gone before another create can run.
+ */
 static int cv_cell_destroy_locked(struct cv_cell *cell)
 {
 	struct device *dev = cv.misc_dev;
+	long hc;
 	int ret;
 
 	cv_console_fetch(cell->console);	/* its last words */
-	ret = cv_hc_error("destroy", cell, cv_hypercall(CV_HC_CELL_DESTROY, cell->id, 0, 0));
+	/* Off the list as it goes: the poll work must not ask for a cell that is gone. */
+	mutex_lock(&cv.cells_lock);
+	hc = cv_hypercall(CV_HC_CELL_DESTROY, cell->id, 0, 0);
+	if (hc >= 0)
+		list_del_init(&cell->list);
+	mutex_unlock(&cv.cells_lock);
+	ret = cv_hc_error("destroy", cell, hc);
 	if (ret)
 		return ret;
-	cv_cell_unlink(cell);
 	cv_cpus_online(dev, cell->cpu_set, "destroy");
 	cv_pci_rescan(cell->config);
 	cv_refresh_pools();
@@ -866,10 +915,14 @@ int cv_cell_destroy(u32 id)
 	if (ret)
 		return ret;
 	ret = cv_cell_destroy_locked(cell);
-	cv_cell_put(ret ? cell : NULL);
-	if (!ret)
-		cv_cell_remove(cell);
-	return ret;
+	if (ret) {
+		cv_cell_put(cell);
+		return ret;
+	}
+	up_read(&cv.state_sem);
+	cv_cell_remove(cell);
+	mutex_unlock(&cv.mgmt_lock);
+	return 0;
 }
 
 /* At reboot: every cell but the root goes, as far as the hypervisor lets it. */
@@ -879,12 +932,13 @@ void cv_cells_destroy_all(void)
 	u32 next = 1;
 
 	for (;;) {
+		mutex_lock(&cv.mgmt_lock);
 		down_read(&cv.state_sem);
 		if (!cv.enabled) {
 			up_read(&cv.state_sem);
+			mutex_unlock(&cv.mgmt_lock);
 			return;
 		}
-		mutex_lock(&cv.mgmt_lock);
 		found = NULL;
 		mutex_lock(&cv.cells_lock);
 		list_for_each_entry(cell, &cv.cells, list)
@@ -896,11 +950,11 @@ void cv_cells_destroy_all(void)
 			if (cv_cell_destroy_locked(found))
 				found = ERR_PTR(-EBUSY);
 		}
-		mutex_unlock(&cv.mgmt_lock);
 		up_read(&cv.state_sem);
+		if (!IS_ERR_OR_NULL(found))
+			cv_cell_remove(found);
+		mutex_unlock(&cv.mgmt_lock);
 		if (!found)
 			return;
-		if (!IS_ERR(found))
-			cv_cell_remove(found);
 	}
 }

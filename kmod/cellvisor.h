@@ -6,7 +6,11 @@
  *  - cv.state_sem: write-held while the hypervisor is being enabled or disabled,
  *    read-held around every hypercall, so no hypercall can reach Linux's hyp stub
  *    (which ignores the hvc immediate and would take x0 as one of its own calls).
- *  - cv.mgmt_lock: serializes the cell management calls (taken inside state_sem).
+ *  - cv.mgmt_lock: serializes enable, disable and the cell management calls.  Taken
+ *    outside state_sem: a call that removes a cell's sysfs directory drops state_sem
+ *    first (removing waits for the directory's readers, who may wait for state_sem) but
+ *    keeps mgmt_lock until the directory is gone, because the next cell the hypervisor
+ *    creates may get the same id.
  *  - cv.cells_lock: protects the cell list (short sections only).
  *  - struct cv_conbuf.lock: a console ring (spinlock, taken from the poll work).
  */

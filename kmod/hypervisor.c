@@ -365,9 +365,13 @@ int cv_enable(const void __user *uconfig, u32 size)
 			size, sizeof(*sys), CV_CONFIG_MAX_SIZE);
 		return -EINVAL;
 	}
-	ret = down_write_killable(&cv.state_sem);
+	/* Not before a disable that raced with us has removed the old cells/0. */
+	ret = mutex_lock_killable(&cv.mgmt_lock);
 	if (ret)
 		return ret;
+	ret = down_write_killable(&cv.state_sem);
+	if (ret)
+		goto out_mgmt;
 	if (cv.enabled) {
 		dev_err(dev, "enable: the hypervisor is already enabled; disable it first\n");
 		ret = -EBUSY;
@@ -446,6 +450,8 @@ out_free:
 		kfree(sys);
 out_unlock:
 	up_write(&cv.state_sem);
+out_mgmt:
+	mutex_unlock(&cv.mgmt_lock);
 	return ret;
 }
 
@@ -456,9 +462,12 @@ int cv_disable(void)
 	struct cv_cell *cell, *root;
 	int ret;
 
-	ret = down_write_killable(&cv.state_sem);
+	ret = mutex_lock_killable(&cv.mgmt_lock);
 	if (ret)
 		return ret;
+	ret = down_write_killable(&cv.state_sem);
+	if (ret)
+		goto out_mgmt;
 	if (!cv.enabled) {
 		dev_err(dev, "disable: the hypervisor is not enabled\n");
 		ret = -EINVAL;
@@ -515,11 +524,15 @@ int cv_disable(void)
 	cv_notify("disabled", NULL);
 	dev_info(dev, "hypervisor disabled; Linux owns the machine again\n");
 	up_write(&cv.state_sem);
+	/* Under mgmt_lock: a new enable adds cells/0 again. */
 	if (root)
 		cv_cell_remove(root);
+	mutex_unlock(&cv.mgmt_lock);
 	module_put(THIS_MODULE);
 	return 0;
 out_unlock:
 	up_write(&cv.state_sem);
+out_mgmt:
+	mutex_unlock(&cv.mgmt_lock);
 	return ret;
 }
