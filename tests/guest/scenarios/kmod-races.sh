@@ -4,8 +4,10 @@
 # the id just freed: its cells/<id> directory must be there when create returns, the old
 # one gone, and every cell the hypervisor holds must be one the module tracks (else the
 # final disable fails).  Two shells create and destroy gic-demo (CPU 3) and uart-demo
-# (CPU 2) 30 times each, while a third reads the cells' sysfs files and asks for their
-# info, which makes removing a directory wait for its readers.
+# (CPU 2) 30 times each, while two more read the cells' sysfs files and ask for their
+# info (removing a directory waits for its readers) and a fifth asks to enable again and
+# again (refused: already enabled, but it takes state_sem for writing, which holds up the
+# readers behind it).
 # timeout: 900
 . /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
@@ -36,7 +38,17 @@ worker() {
 	echo done >> /tmp/race-$1
 }
 
-# reader: sysfs and GET_INFO of whatever cells exist, until /tmp/race-run goes
+# enabler: enable attempts (each refused) until /tmp/race-run goes
+enabler() {
+	tries=0
+	while [ -e /tmp/race-run ]; do
+		$cvtool enable $cfg/system.cvb >/dev/null 2>&1
+		tries=$((tries + 1))
+	done
+	echo $tries > /tmp/race-enables
+}
+
+# reader N: sysfs and GET_INFO of whatever cells exist, until /tmp/race-run goes
 reader() {
 	reads=0
 	while [ -e /tmp/race-run ]; do
@@ -46,7 +58,7 @@ reader() {
 			reads=$((reads + 1))
 		done
 	done
-	echo $reads > /tmp/race-reads
+	echo $reads > /tmp/race-reads$1
 }
 
 modprobe cellvisor
@@ -54,8 +66,12 @@ t "enable" $cvtool enable $cfg/system.cvb
 dmesg -C
 
 touch /tmp/race-run
-reader &
-r=$!
+reader 1 &
+r1=$!
+reader 2 &
+r2=$!
+enabler &
+e=$!
 worker gic-demo &
 a=$!
 worker uart-demo &
@@ -63,8 +79,8 @@ b=$!
 wait $a
 wait $b
 rm -f /tmp/race-run
-wait $r
-echo "# reader: $(cat /tmp/race-reads) directory reads"
+wait $r1 $r2 $e
+echo "# readers: $(cat /tmp/race-reads1) and $(cat /tmp/race-reads2) directory reads; $(cat /tmp/race-enables) enable attempts"
 for w in gic-demo uart-demo; do
 	sed "s/^/# $w: /" /tmp/race-$w | head -n 20
 	t "$w: $rounds creates and destroys beside the other, each id in sysfs and info while it exists" \
