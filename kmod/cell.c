@@ -530,7 +530,7 @@ static void cv_cpus_online(struct device *dev, u64 set, const char *what)
 	for_each_set_bit(id, bits, CV_MAX_CPUS) {
 		cpu = cv_linux_cpu(id);
 		ret = cpu < 0 ? cpu : add_cpu(cpu);
-		if (ret)
+		if (ret < 0)	/* 1: it was online already */
 			dev_warn(dev, "%s: CPU %u could not be brought back online in Linux (%d); try 'echo 1 > /sys/devices/system/cpu/cpu%d/online'\n",
 				 what, id, ret, cpu);
 	}
@@ -547,6 +547,8 @@ static int cv_cpus_offline(struct device *dev, const char *name, u64 set)
 	for_each_set_bit(id, bits, CV_MAX_CPUS) {
 		cpu = cv_linux_cpu(id);
 		ret = cpu < 0 ? cpu : remove_cpu(cpu);
+		if (ret == 1)	/* offline already: parked, the hypervisor can take it */
+			continue;
 		if (ret) {
 			dev_err(dev, "create: cell '%s': Linux cannot give up CPU %u (%d)\n",
 				name, id, ret);

@@ -121,6 +121,19 @@ t "  ... CPU 2 is back online in Linux" [ "$(cat /sys/devices/system/cpu/online)
 t "  ... the root cell has CPU 2 again" [ "$(cat $sys/cells/0/cpus_assigned)" = 0-3 ]
 t "destroy it again -> ENOENT" errno ENOENT $cvtool destroy $id
 
+# A CPU the administrator took offline already: remove_cpu() says 1 ("nothing to do"), which
+# create passed to userspace as the ioctl's result (no id, no cell).
+echo 0 > /sys/devices/system/cpu/cpu2/online
+c=$($cvtool create $cfg/uart-demo.cvb 2>&1); st=$?
+echo "# create with CPU 2 offline already: status $st: $c"
+t "create with the cell's CPU already offline in Linux" [ $st = 0 ]
+t "  ... returns the cell's id" [ "${c:-0}" -gt 0 ] 2>/dev/null
+t "  ... cells/<id> is uart-demo" [ "$(cat $sys/cells/$c/name 2>&1)" = uart-demo ]
+[ "${c:-0}" -gt 0 ] 2>/dev/null && $cvtool destroy $c
+no_cells
+t "  ... CPU 2 online again after destroy" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+echo 1 > /sys/devices/system/cpu/cpu2/online 2>/dev/null
+
 # A communication region marked loadable: it has no address (phys_start 0), so a load there
 # would write wherever physical address 0 is.
 cp $cfg/uart-demo.cvb /tmp/comm.cvb
