@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Cellvisor: the hypervisor console, a ring buffer mirrored to the debug UART. */
 #include <cellvisor/config.h>
+#include <asm/processor.h>
 #include <cv/console.h>
 #include <cv/lib.h>
 #include <cv/spinlock.h>
@@ -118,4 +119,19 @@ void printk(const char *fmt, ...)
 	n = cv_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	console_write(line, MIN((size_t)n, sizeof(line) - 1));
+}
+
+bool console_ratelimit(struct ratelimit *rl)
+{
+	u64 now = arch_counter(), freq = arch_counter_freq();
+
+	if (now - rl->window >= freq) {
+		rl->window = now;
+		rl->count = 0;
+	}
+	if (rl->count++ < CONSOLE_RATELIMIT_BURST)
+		return true;
+	if (rl->count == CONSOLE_RATELIMIT_BURST + 1)
+		printk("Cellvisor: more of the same held back this second\n");
+	return false;
 }

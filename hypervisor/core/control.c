@@ -406,13 +406,30 @@ static int stop_cpus(struct cell *c, bool wait)
 	return 0;
 }
 
-void cell_failed(struct cell *c)
+static void fail(struct cell *c)
 {
-	spin_lock(&control_lock);
 	if (c->state != CV_CELL_STATE_FAILED)
 		printk("Cellvisor: cell '%s' failed; its CPUs are stopped\n", name_of(c));
 	c->state = CV_CELL_STATE_FAILED;
 	stop_cpus(c, false);
+}
+
+void cell_failed(struct cell *c)
+{
+	spin_lock(&control_lock);
+	fail(c);
+	spin_unlock(&control_lock);
+	cell_notify_root();
+}
+
+void cell_cpu_failed(struct per_cpu *cpu)
+{
+	while (!spin_trylock(&control_lock)) {
+		if (atomic_read(&cpu->stop))
+			return;		/* its cell is being stopped already */
+		cpu_relax();
+	}
+	fail(cpu->cell);
 	spin_unlock(&control_lock);
 	cell_notify_root();
 }
@@ -429,9 +446,29 @@ static void free_cell(struct cell *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * The cell's CPUs from one owner to the other, all or none: a root CPU that PSCI CPU_ON
+ * woke since check_cpus() is not taken.
+ */
+static int move_cpus(struct cell *c, struct cell *from, struct cell *to)
+{
+	u64 id, moved = 0;
+
+	for_each_cpu_of(id, c->cpu_set) {
+		if (!arch_cpu_move(per_cpu(id), from, to)) {
+			printk("Cellvisor: create '%s': CPU %llu was woken in the meantime\n",
+			       name_of(c), id);
+			for_each_cpu_of(id, moved)
+				arch_cpu_move(per_cpu(id), to, from);
+			return -CV_EBUSY;
+		}
+		moved |= 1ULL << id;
+	}
+	return 0;
+}
+
 static int build_cell(struct cell *c)
 {
-	u64 id;
 	int err;
 
 	err = arch_cell_init(c);
@@ -449,19 +486,21 @@ static int build_cell(struct cell *c)
 		err = cell_add(c);
 	if (err)
 		return err;
-	err = root_regions(c, 0, false);
+	err = move_cpus(c, &root_cell, c);
+	if (!err)
+		err = root_regions(c, 0, false);
 	if (!err)
 		err = pci_bars(c, BARS_TAKE_FROM_ROOT);
 	arch_flush_guest_tlb(&root_cell);
 	if (err) {
+		move_cpus(c, c, &root_cell);
 		root_regions(c, 0, true);
 		pci_bars(c, BARS_GIVE_TO_ROOT);
 		cell_remove(c);
 		return err;
 	}
 	pci_cell_quiesce(c);
-	for_each_cpu_of(id, c->cpu_set)
-		per_cpu(id)->cell = c;
+	arch_cell_irqs(c, c->cpu_set);	/* its SPIs off, to its own CPUs */
 	root_cell.cpu_set &= ~c->cpu_set;
 	return 0;
 }
@@ -707,6 +746,7 @@ static long destroy(struct cell *c)
 	if (err)
 		return err;
 	pci_cell_quiesce(c);	/* no more DMA from its devices into what is scrubbed */
+	arch_cell_irqs(c, root_cell.cpu_set);	/* its SPIs off, back to the root's CPUs */
 	scrub(c);
 	err = root_regions(c, 0, true);
 	if (!err)
@@ -717,9 +757,10 @@ static long destroy(struct cell *c)
 	cell_remove(c);
 	for_each_cpu_of(id, c->cpu_set) {
 		cpu = per_cpu(id);
-		cpu->cell = &root_cell;
 		atomic_set(&cpu->stop, 0);
 		atomic_set(&cpu->state, CV_CPU_PARKED);
+		cpu->wake = 0;
+		arch_cpu_move(cpu, c, &root_cell);
 	}
 	root_cell.cpu_set |= c->cpu_set;
 	printk("Cellvisor: cell '%s' destroyed; CPUs 0x%llx back to the root cell\n",

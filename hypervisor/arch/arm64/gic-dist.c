@@ -5,7 +5,12 @@
  * No cell maps them: every access traps here.  A cell reads and changes only the SPIs it
  * owns and the SGIs and PPIs of its own CPUs' redistributors, except the two the hypervisor
  * keeps (its kick SGI and the maintenance interrupt); anything else reads as zero and
- * ignores writes.  Routing an SPI to a CPU of another cell is refused.
+ * ignores writes.  Routing an SPI to a CPU of another cell is refused.  GICD_CTLR and the
+ * RD_base frame of a redistributor (GICR_CTLR, WAKER, PROPBASER, PENDBASER, the LPI
+ * registers) are the hypervisor's: they read as they are (or zero, for the LPI tables) and
+ * ignore writes, for the root too, so LPIs stay off and no cell silences another.
+ * An SPI changes hands disabled, not pending, not active and routed to its new owner's
+ * first CPU; one that still reaches a CPU of a cell that does not own it is disabled there.
  */
 #include <asm/gic.h>
 #include <asm/sysregs.h>
@@ -29,8 +34,12 @@
 #define GICD_IROUTER_END	0x7fe0
 #define GICD_IROUTER_IRM	BIT64(31)
 #define GICD_ID_REGS		0xffd0
-#define GICR_TYPER		0x0008
+#define GICR_CTLR		0x0000
 #define GICR_IIDR		0x0004
+#define GICR_TYPER		0x0008
+#define GICR_STATUSR		0x0010
+#define GICR_WAKER		0x0014
+#define GICR_ID_REGS		0xffd0
 #define GICR_PIDR2		0xffe8
 
 /* Interrupt register banks: 'bits' per interrupt; 'rmw' when a write replaces values. */
@@ -145,6 +154,35 @@ void arch_raise_spi(u32 irq)
 		gic_set_pending(NULL, irq);
 }
 
+void gic_disable_spi(u32 irq)
+{
+	u64 bank = 4 * (irq / 32);
+	u32 bit = 1U << (irq % 32);
+
+	io_write(gicd + 0x180 + bank, 4, bit);	/* ICENABLER */
+	io_write(gicd + 0x280 + bank, 4, bit);	/* ICPENDR */
+	io_write(gicd + 0x380 + bank, 4, bit);	/* ICACTIVER */
+}
+
+void arch_cell_irqs(const struct cell *c, u64 cpus)
+{
+	const struct cv_irq_range *r = config_irqs(c->config);
+	struct per_cpu *cpu = cpus ? per_cpu((u64)__builtin_ctzll(cpus)) : NULL;
+	unsigned int i, j;
+
+	if (!cpu)
+		return;
+	spin_lock(&dist_lock);
+	for (i = 0; i < c->config->irq_ranges.count; i++) {
+		for (j = 0; j < r[i].count; j++) {
+			gic_disable_spi(r[i].first + j);
+			io_write(gicd + GICD_IROUTER + 8ULL * (r[i].first + j), 8,
+				 cpu->arch.mpidr & 0xff00ffffffULL);
+		}
+	}
+	spin_unlock(&dist_lock);
+}
+
 /* An access to a bank of per-interrupt fields, limited to the fields 'owned' allows. */
 static enum mmio_result bank_access(volatile u8 *base, u64 off, const struct bank *b,
 				    struct mmio_access *a, bool (*owned)(void *, u32), void *ctx)
@@ -215,7 +253,7 @@ static enum mmio_result irouter_access(struct cell *c, u64 off, struct mmio_acce
 		a->value = io_read(gicd + off, a->size);
 	} else if (a->size == 8 && route_ok(c, a->value)) {
 		io_write(gicd + off, 8, a->value);
-	} else {
+	} else if (console_ratelimit(&c->msg_rl)) {
 		printk("Cellvisor: cell '%s' may not route interrupt %u to 0x%llx (ignored)\n",
 		       c->config->name, irq, a->value);
 	}
@@ -241,11 +279,9 @@ static enum mmio_result gicd_access(void *arg, struct mmio_access *a)
 		return MMIO_HANDLED;
 	}
 	if (off < 0x14 || off >= GICD_ID_REGS) {
-		/* CTLR, TYPER, IIDR, TYPER2, STATUSR and the ID registers. */
+		/* CTLR, TYPER, IIDR, TYPER2, STATUSR and the ID registers: read only. */
 		if (!a->write)
 			a->value = io_read(gicd + off, a->size);
-		else if (off == GICD_CTLR && c == &root_cell)
-			io_write(gicd + off, a->size, a->value);
 		return MMIO_HANDLED;
 	}
 	if (!a->write)
@@ -278,10 +314,10 @@ static enum mmio_result gicr_access(void *arg, struct mmio_access *a)
 		return MMIO_HANDLED;
 	}
 	if (off < GICR_SGI_BASE) {
-		if (a->write)
-			io_write(base + off, a->size, a->value);
-		else
-			a->value = io_read(base + off, a->size);
+		bool visible = off < GICR_WAKER + 4 || off >= GICR_ID_REGS;
+
+		if (!a->write)	/* PROPBASER, PENDBASER and the LPI registers read as zero */
+			a->value = visible ? io_read(base + off, a->size) : 0;
 		return MMIO_HANDLED;
 	}
 	off -= GICR_SGI_BASE;

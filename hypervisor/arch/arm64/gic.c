@@ -108,15 +108,15 @@ void gic_cpu_activate(struct per_cpu *cpu)
 	cpu->arch.gic_active = true;
 }
 
-/* Give the physical CPU interface back, with every interrupt still owed to the cell. */
-void gic_cpu_exit(struct per_cpu *cpu)
+/*
+ * Empty the list registers and the queue: a physical interrupt in them is deactivated and,
+ * if it was still pending, made pending again in the distributor, so that whoever owns it
+ * now takes it; virtual SGIs still pending are kept in vsgi_pending.
+ */
+static void gic_drain(struct per_cpu *cpu)
 {
-	u64 vmcr = read_sysreg(ich_vmcr_el2), sgis;
 	unsigned int i;
 
-	if (!cpu->arch.gic_active)
-		return;
-	cpu->arch.gic_active = false;
 	for (i = 0; i < cpu->arch.num_lrs; i++) {
 		u64 lr = read_lr(i);
 
@@ -138,6 +138,41 @@ void gic_cpu_exit(struct per_cpu *cpu)
 		write_sysreg(cpu->arch.hwq[i], icc_dir_el1);
 	}
 	cpu->arch.hwq_len = 0;
+}
+
+#define APR_CASE(n) case n: write_sysreg(0, ich_ap0r##n##_el2); \
+	write_sysreg(0, ich_ap1r##n##_el2); break
+
+/*
+ * A fresh virtual CPU interface for a CPU that starts anew (context.c): nothing pending,
+ * nothing active, no SGI of what it ran before, the reset VMCR (all masked, groups off).
+ */
+void gic_cpu_reset(struct per_cpu *cpu)
+{
+	unsigned int i, aprs = 1U << (((read_sysreg(ich_vtr_el2) >> 26) & 7) + 1 - 5);
+
+	gic_drain(cpu);
+	__atomic_store_n(&cpu->arch.vsgi_pending, 0, __ATOMIC_RELEASE);
+	for (i = 0; i < aprs && i < 4; i++) {
+		switch (i) {
+		APR_CASE(0); APR_CASE(1); APR_CASE(2); APR_CASE(3);
+		}
+	}
+	write_sysreg(0, ich_vmcr_el2);
+	write_sysreg(ICH_HCR_EN, ich_hcr_el2);
+	isb();
+}
+
+/* Give the physical CPU interface back, with every interrupt still owed to the cell. */
+void gic_cpu_exit(struct per_cpu *cpu)
+{
+	u64 vmcr = read_sysreg(ich_vmcr_el2), sgis;
+	unsigned int i;
+
+	if (!cpu->arch.gic_active)
+		return;
+	cpu->arch.gic_active = false;
+	gic_drain(cpu);
 	gic_rdist_kick_setup(cpu, false);
 	write_sysreg(0, ich_hcr_el2);
 	write_sysreg(cpu->arch.saved_bpr1, icc_bpr1_el1);
@@ -227,9 +262,12 @@ static void flush_pending(struct per_cpu *cpu)
 static void take_irq(struct per_cpu *cpu, u32 irq)
 {
 	if (irq >= 32 && !cell_owns_irq(cpu->cell, irq)) {
-		printk("Cellvisor: interrupt %u reached CPU %u of cell '%s', which does not own it; "
-		       "dropped\n", irq, cpu->id, cpu->cell->config->name);
+		/* Disabled, or a level-triggered one comes back at once, for ever. */
+		gic_disable_spi(irq);
 		write_sysreg(irq, icc_dir_el1);
+		if (console_ratelimit(&cpu->cell->msg_rl))
+			printk("Cellvisor: interrupt %u reached CPU %u of cell '%s', which does "
+			       "not own it; disabled\n", irq, cpu->id, cpu->cell->config->name);
 		return;
 	}
 	if (cpu->arch.hwq_len == GIC_HWQ_SIZE) {	/* cannot happen: each is active once */

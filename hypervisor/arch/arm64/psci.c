@@ -5,6 +5,7 @@
  * CPU_OFF parks the CPU in the hypervisor; CPU_ON wakes a parked CPU of the caller's own
  * cell at the given entry, at EL1 with the MMU off and the context id in x0.
  */
+#include <asm/context.h>
 #include <asm/sysregs.h>
 #include <asm/traps.h>
 #include <cv/cell.h>
@@ -26,6 +27,9 @@
 #define PSCI_FEATURES		0x8400000aU
 #define SMCCC_VERSION		0x80000000U
 #define SMCCC_ARCH_FEATURES	0x80000001U
+#define SMCCC_ARCH_WORKAROUND_1	0x80008000U
+#define SMCCC_ARCH_WORKAROUND_2	0x80007fffU
+#define SMCCC_ARCH_WORKAROUND_3	0x80003fffU
 
 #define PSCI_SUCCESS		0
 #define PSCI_NOT_SUPPORTED	-1
@@ -42,13 +46,21 @@
 
 static spinlock_t psci_lock;
 
-static u64 firmware_smc(u64 fid)
+static u64 firmware_smc(u64 fid, u64 arg)
 {
 	register u64 x0 asm("x0") = fid;
+	register u64 x1 asm("x1") = arg;
 
-	asm volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8",
+	asm volatile("smc #0" : "+r"(x0), "+r"(x1) : : "x2", "x3", "x4", "x5", "x6", "x7", "x8",
 		     "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
 	return x0;
+}
+
+/* The firmware's Spectre/SSB mitigations (SMCCC 1.1): the root keeps what it had. */
+static bool arch_workaround(u32 fid)
+{
+	return fid == SMCCC_ARCH_WORKAROUND_1 || fid == SMCCC_ARCH_WORKAROUND_2 ||
+	       fid == SMCCC_ARCH_WORKAROUND_3;
 }
 
 /* The CPU a cell names by MPIDR, if it is one of the cell's own. */
@@ -72,7 +84,9 @@ static long cpu_on(struct per_cpu *cpu, u64 mpidr, u64 entry, u64 context)
 	if (!cell_ram_to_phys(cpu->cell, entry, 4, false))
 		return PSCI_INVALID_ADDRESS;
 	spin_lock(&psci_lock);
-	if (t->state != CV_CPU_PARKED) {
+	if (t->cell != cpu->cell) {		/* given to another cell since */
+		ret = PSCI_INVALID_PARAMETERS;
+	} else if (t->state != CV_CPU_PARKED) {
 		ret = PSCI_ALREADY_ON;
 	} else if (t->wake) {
 		ret = PSCI_ON_PENDING;
@@ -85,6 +99,18 @@ static long cpu_on(struct per_cpu *cpu, u64 mpidr, u64 entry, u64 context)
 	if (ret == PSCI_SUCCESS)
 		arch_cpu_kick(t);
 	return ret;
+}
+
+bool arch_cpu_move(struct per_cpu *cpu, struct cell *from, struct cell *to)
+{
+	bool ok;
+
+	spin_lock(&psci_lock);
+	ok = cpu->cell == from && cpu->state == CV_CPU_PARKED && !cpu->wake;
+	if (ok)
+		cpu->cell = to;
+	spin_unlock(&psci_lock);
+	return ok;
 }
 
 static long affinity_info(struct per_cpu *cpu, u64 mpidr, u64 level)
@@ -128,7 +154,7 @@ void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state)
 	f->x[0] = cpu->wake_context;
 	f->elr = cpu->wake_entry;
 	f->spsr = SPSR_EL1H_MASKED;
-	write_sysreg(SCTLR_EL1_RES1, sctlr_el1);
+	cpu_reset(cpu);
 	write_sysreg(cpu->cell->arch.vttbr, vttbr_el2);
 	isb();
 	asm volatile("tlbi vmalls12e1" : : : "memory");
@@ -182,9 +208,15 @@ long psci_handle(struct per_cpu *cpu, struct trap_frame *f)
 			return PSCI_DENIED;
 		printk("Cellvisor: the root cell asks for system %s\n",
 		       fid == PSCI_SYSTEM_OFF ? "off" : "reset");
-		return (long)firmware_smc(fid);
-	case SMCCC_ARCH_FEATURES:	/* no workaround is offered to the cells */
+		return (long)firmware_smc(fid, 0);
+	case SMCCC_ARCH_FEATURES:
+		/* The root asks the firmware; no workaround is offered to the other cells. */
+		if (cpu->cell == &root_cell && arch_workaround((u32)a1))
+			return (long)firmware_smc(fid, a1);
+		return PSCI_NOT_SUPPORTED;
 	default:
+		if (cpu->cell == &root_cell && arch_workaround(fid))
+			return (long)firmware_smc(fid, f->x[1]);
 		return PSCI_NOT_SUPPORTED;
 	}
 }

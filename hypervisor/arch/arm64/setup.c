@@ -73,7 +73,7 @@ void arch_cpu_activate(struct per_cpu *cpu)
 	gic_cpu_activate(cpu);
 	write_sysreg(VTCR_EL2_VALUE, vtcr_el2);
 	write_sysreg(cpu->cell->arch.vttbr, vttbr_el2);
-	write_sysreg(HCR_VM | HCR_SWIO | HCR_TSC | HCR_AMO | HCR_RW | gic_hcr_bits(), hcr_el2);
+	write_sysreg(HCR_CELL | gic_hcr_bits(), hcr_el2);
 	isb();
 	/* Linux's own translations were made without stage 2: forget them. */
 	asm volatile("tlbi alle1" : : : "memory");

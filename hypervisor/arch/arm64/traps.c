@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Cellvisor arm64: exits from the cells: hypercalls, SMCs, data aborts, interrupts. */
+#include <asm/context.h>
 #include <asm/gic.h>
 #include <asm/sysregs.h>
 #include <asm/traps.h>
@@ -12,27 +13,63 @@
 #include <cv/mmio.h>
 #include <cv/percpu.h>
 
-/* Stop this CPU for good: it stays parked until the hypervisor is disabled. */
-static void stop_cpu(struct per_cpu *cpu)
+#define ESR_EC_SHIFT		26
+#define EC_UNKNOWN		0x00
+#define EC_IABT_CUR		0x21
+#define EC_DABT_CUR		0x25
+#define FSC_EXTERNAL		0x10	/* synchronous external abort */
+#define SPSR_MODE_MASK		0xfULL
+#define SPSR_EL1T		0x4ULL
+#define SPSR_EL1H		0x5ULL
+#define VECTOR_CURRENT_SPX	0x200
+#define VECTOR_LOWER_A64	0x400
+
+/*
+ * Take a synchronous exception at EL1 on the root's behalf, as if the hardware had: an
+ * external abort for an access to memory the root does not own (Linux makes it SIGBUS for
+ * a task, an oops for the kernel), an undefined instruction for the rest.
+ */
+static void inject_into_root(struct trap_frame *f, u64 esr, u64 far)
 {
-	cpu->state = CV_CPU_FAILED;
-	for (;;) {
-		if (hv_disabling())
-			arch_cpu_power_off(cpu);
-		arch_cpu_wait();
-	}
+	u64 mode = f->spsr & SPSR_MODE_MASK, ec = ESR_EC(esr), iss = FSC_EXTERNAL;
+	u64 vector = read_sysreg(vbar_el1);
+
+	if (ec == EC_DABT_LOW)
+		iss |= ESR_ISS(esr) & DABT_WNR;
+	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW)
+		ec += mode != 0;	/* from EL1 itself: the "current EL" classes */
+	else
+		ec = EC_UNKNOWN, iss = 0;
+	write_sysreg(ec << ESR_EC_SHIFT | ESR_IL | iss, esr_el1);
+	write_sysreg(far, far_el1);
+	write_sysreg(f->elr, elr_el1);
+	write_sysreg(f->spsr, spsr_el1);
+	if (mode == 0)
+		vector += VECTOR_LOWER_A64;
+	else if (mode == SPSR_EL1H)
+		vector += VECTOR_CURRENT_SPX;
+	f->elr = vector;
+	f->spsr = SPSR_EL1H_MASKED;
 }
 
+/*
+ * Something the CPU's cell may not do.  The root gets the exception injected (one console
+ * line, rate-limited) and carries on; any other cell fails as a whole.
+ */
 static void unhandled(struct per_cpu *cpu, struct trap_frame *f, u64 esr, const char *what,
 		      u64 addr)
 {
+	if (cpu->cell == &root_cell) {
+		if (console_ratelimit(&cpu->fault_rl))
+			printk("Cellvisor: the root cell accessed what it does not own: %s at "
+			       "0x%llx on CPU %u (ESR 0x%llx, PC 0x%llx); exception injected\n",
+			       what, addr, cpu->id, esr, f->elr);
+		inject_into_root(f, esr, read_sysreg(far_el2));
+		return;
+	}
 	printk("Cellvisor: cell '%s' CPU %u stopped: unhandled %s at 0x%llx (ESR 0x%llx, "
 	       "PC 0x%llx)\n", cpu->cell->config->name, cpu->id, what, addr, esr, f->elr);
-	if (cpu->cell == &root_cell)
-		stop_cpu(cpu);
-	/* Stopped before the lock: a management call may be waiting for it. */
-	atomic_set(&cpu->state, CV_CPU_FAILED);
-	cell_failed(cpu->cell);
+	cell_cpu_failed(cpu);
 	psci_park(cpu, f, CV_CPU_FAILED);
 }
 
@@ -53,7 +90,7 @@ static void handle_dabt(struct per_cpu *cpu, struct trap_frame *f, u64 esr)
 	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW) || (iss & BIT64(10)) ||
 	    mmio_dispatch(cpu->cell, &a) != MMIO_HANDLED) {
 		unhandled(cpu, f, esr, a.write ? "write" : "read", ipa);
-		return;		/* parked and woken up again: a fresh start */
+		return;		/* injected, or parked and woken up again: a fresh start */
 	}
 	if (!a.write) {
 		u64 v = a.value;
@@ -101,11 +138,8 @@ static void handle_sync(struct per_cpu *cpu, struct trap_frame *f)
 		handle_dabt(cpu, f, esr);
 		break;
 	case EC_SYSREG:
-		if ((ESR_ISS(esr) & (SYSREG_ISS_MASK | SYSREG_READ)) != ISS_ICC_SGI1R_EL1)
+		if (!cpu_emulate_sysreg(cpu, f, ESR_ISS(esr)))
 			unhandled(cpu, f, esr, "system register access", f->elr);
-		cpu_stat(cpu, CV_STAT_SGI);
-		gic_send_sgi(cpu, frame_reg(f, SYSREG_RT(ESR_ISS(esr))));
-		f->elr += 4;
 		break;
 	case EC_IABT_LOW:
 		unhandled(cpu, f, esr, "instruction fetch",

@@ -30,6 +30,7 @@ struct cell {
 	bool has_stage2;		/* arch_cell_init() succeeded */
 	struct cv_comm_region *comm;	/* the communication region page */
 	struct cell_console console;	/* CV_HC_DEBUG_CONSOLE_PUTC output */
+	struct ratelimit msg_rl;	/* hypervisor lines about what the cell does */
 };
 
 extern struct cell root_cell;
@@ -84,5 +85,17 @@ long cell_destroy(u64 id);
 u32 cell_state_of(const struct cell *c);
 /* A CPU of cell 'c' met something it may not do: the whole cell stops, state failed. */
 void cell_failed(struct cell *c);
+/*
+ * The same, from that CPU: a management call may hold the lock while it stops this very
+ * cell (then it has set cpu->stop, and the CPU returns without touching the cell, which may
+ * be gone by the time the lock is free).  The caller parks the CPU afterwards.
+ */
+struct per_cpu;
+void cell_cpu_failed(struct per_cpu *cpu);
+/*
+ * Hand a parked CPU from one cell to another, atomically against PSCI CPU_ON of the cell
+ * it leaves; false when it is not parked in 'from' with no wake-up pending.
+ */
+bool arch_cpu_move(struct per_cpu *cpu, struct cell *from, struct cell *to);
 
 #endif

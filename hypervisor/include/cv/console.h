@@ -43,6 +43,21 @@ void console_cell_putc(struct cell_console *cc, const char *name, char ch);
 size_t console_cell_read(const struct cell_console *cc, u64 *seq, u64 *lost, char *out,
 			 size_t size);
 
+/*
+ * Lines a cell can make the hypervisor print (a refused access, a fault of the root):
+ * at most CONSOLE_RATELIMIT_BURST a second for each source, so that no cell can flush the
+ * console ring.  The first line held back in a second is announced, the rest are dropped.
+ */
+#define CONSOLE_RATELIMIT_BURST	10
+
+struct ratelimit {
+	u64 window;			/* counter value at the start of the current second */
+	u32 count;			/* lines in it */
+};
+
+/* true: print the line. */
+bool console_ratelimit(struct ratelimit *rl);
+
 /* The hypervisor console. */
 extern struct console_ring cv_console;
 void console_set_mirror(void (*putc)(char c));

@@ -66,6 +66,8 @@ __attribute__((noreturn)) void arch_cpu_power_off(struct per_cpu *cpu);
 int arch_cell_init(struct cell *c);		/* stage 2 root and VMID */
 void arch_cell_destroy(struct cell *c);
 int arch_cell_devices(struct cell *c);		/* after the memory regions: emulated devices */
+/* The cell's SPIs change hands: disabled, not pending, routed to the first of 'cpus'. */
+void arch_cell_irqs(const struct cell *c, u64 cpus);
 int arch_map_guest(struct cell *c, u64 ipa, u64 pa, u64 size, unsigned int flags);
 int arch_unmap_guest(struct cell *c, u64 ipa, u64 size);
 /* Where the cell's stage 2 maps ipa as normal memory with PT_READ (and PT_WRITE), or 0. */

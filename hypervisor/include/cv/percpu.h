@@ -5,6 +5,7 @@
 
 #include <asm/percpu.h>
 #include <cellvisor/hypercall.h>
+#include <cv/console.h>
 #include <cv/types.h>
 
 struct cell;
@@ -21,6 +22,7 @@ struct per_cpu {
 	u64 wake_context;
 	/* Set by the cell's management: park at the next exit (the cell is being stopped). */
 	u32 stop;
+	struct ratelimit fault_rl;	/* the root's faults on this CPU (traps.c) */
 	struct arch_cpu arch;
 };
 

@@ -312,6 +312,29 @@ int arch_cell_devices(struct cell *c)
 	return 0;
 }
 
+/* The SPIs of the last cell that changed hands, and the CPUs they went to. */
+static const struct cell *irqs_moved;
+static u64 irqs_moved_to;
+
+void arch_cell_irqs(const struct cell *c, u64 cpus)
+{
+	irqs_moved = c;
+	irqs_moved_to = cpus;
+}
+
+/* A CPU whose wake-up PSCI CPU_ON set after check_cpus() is not taken (psci.c). */
+static int woken_by_cpu_on = -1;
+
+bool arch_cpu_move(struct per_cpu *cpu, struct cell *from, struct cell *to)
+{
+	if ((int)cpu->id == woken_by_cpu_on)
+		cpu->wake = 1;
+	if (cpu->cell != from || cpu->state != CV_CPU_PARKED || cpu->wake)
+		return false;
+	cpu->cell = to;
+	return true;
+}
+
 void arch_cell_comm(const struct cell *c, struct cv_comm_region *comm)
 {
 	comm->gicd_base = GICD;
@@ -1415,6 +1438,17 @@ static void test_isolation(void)
 	console_mark();
 	ok(cell_create(RAM_BASE + 5 * P, sizeof(b)) == -CV_EFAULT &&
 	   said("is not in the root's RAM"), "create does not take a blob from a cell's RAM");
+	ok(irqs_moved == cell_of(id) && irqs_moved_to == DEMO_CPUS,
+	   "create hands the cell's interrupts to the cell's CPUs (off, routed to them)");
+
+	/* A root CPU that PSCI CPU_ON woke between the checks and the hand-over stays. */
+	small_blob(&s, "woken", 3, 10);
+	woken_by_cpu_on = 3;
+	console_mark();
+	ok(create(&s) == -CV_EBUSY && said("CPU 3 was woken in the meantime") &&
+	   cpus[3].cell == &root_cell, "create does not take a CPU woken under it");
+	cpus[3].wake = 0;
+	woken_by_cpu_on = -1;
 
 	/* root_shared is the root's to share, not another cell's. */
 	small_blob(&s, "steal", 3, 10);
@@ -1464,7 +1498,8 @@ static void test_isolation(void)
 	console_mark();
 	ok(create(&s) == -CV_EINVAL && said("shutdown timeout 10001 ms is over"),
 	   "a shutdown timeout over %u ms is refused", CV_SHUTDOWN_TIMEOUT_MAX_MS);
-	cell_destroy(id);
+	ok(cell_destroy(id) == 0 && irqs_moved && irqs_moved_to == (root_cell.cpu_set & ~DEMO_CPUS),
+	   "destroy hands the cell's interrupts back to the root's CPUs");
 }
 
 int main(void)

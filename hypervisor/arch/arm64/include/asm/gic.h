@@ -20,6 +20,7 @@ int gic_init(void);
 int gic_cpu_init(struct per_cpu *cpu);
 void gic_cpu_activate(struct per_cpu *cpu);
 void gic_cpu_exit(struct per_cpu *cpu);
+void gic_cpu_reset(struct per_cpu *cpu);
 void gic_handle_irq(struct per_cpu *cpu);
 void gic_send_sgi(struct per_cpu *cpu, u64 sgi1r);
 void gic_kick(struct per_cpu *target);
@@ -31,5 +32,7 @@ int gic_cell_init(struct cell *c);
 void gic_rdist_kick_setup(struct per_cpu *cpu, bool on);
 u8 gic_irq_priority(struct per_cpu *cpu, u32 irq);
 void gic_set_pending(struct per_cpu *cpu, u32 irq);
+/* Disable an SPI in the distributor and forget its pending and active state. */
+void gic_disable_spi(u32 irq);
 
 #endif

@@ -19,7 +19,15 @@
 #define HCR_IMO			BIT64(4)
 #define HCR_AMO			BIT64(5)
 #define HCR_TSC			BIT64(19)
+#define HCR_TIDCP		BIT64(20)
+#define HCR_TACR		BIT64(21)
+#define HCR_TSW			BIT64(22)
 #define HCR_RW			BIT64(31)
+/* What every cell runs with (gic_hcr_bits() and context.c add their own). */
+#define HCR_CELL		(HCR_VM | HCR_SWIO | HCR_TSC | HCR_AMO | HCR_RW | HCR_TSW)
+
+/* CPTR_EL2 (non-VHE): the RES1 bits, no trap */
+#define CPTR_EL2_RES1		0x33ffULL
 #define HCR_STUB_VALUE		HCR_RW		/* what Linux's hyp stub runs with */
 
 /* SCTLR_EL2 (non-VHE) and SCTLR_EL1 */
