@@ -552,7 +552,7 @@ static void parse_cell(struct pctx *p, const cJSON *obj, const char *path, bool 
 	opt_u64(p, obj, path, "entry", true, UINT64_MAX, &v);
 	b->cfg.entry = v;
 	v = 1000;
-	opt_u64(p, obj, path, "shutdown_timeout_ms", false, UINT32_MAX, &v);
+	opt_u64(p, obj, path, "shutdown_timeout_ms", false, CV_SHUTDOWN_TIMEOUT_MAX_MS, &v);
 	b->cfg.shutdown_timeout_ms = v;
 	parse_images(p, obj, c);
 	parse_params(p, obj, c);

@@ -272,6 +272,13 @@ static void check_pci(const char *file, const char *prefix, const struct cell_vi
 				ERR(p, "copy the BAR from lspci -v", "BAR wraps around");
 				continue;
 			}
+			if (bar->size < 4096) {
+				ERR(p, "boot the root with pci=resource_alignment= so that the BAR "
+				    "gets a page of its own",
+				    "BAR of 0x%llx bytes is smaller than a 4 KiB page, which it would "
+				    "share with another function", X(bar->size));
+				continue;
+			}
 			for (uint32_t j = 0; j < v->num_mem; j++)
 				if (overlap(bar->address, bar->size, v->mem[j].virt_start,
 					    v->mem[j].size))

@@ -31,24 +31,32 @@
 #define PMCR_P			BIT64(1)	/* reset the event counters */
 #define PMCR_C			BIT64(2)	/* reset the cycle counter */
 
-#define DBG_CASE(n) case n: \
-	write_sysreg(0, dbgbcr##n##_el1); write_sysreg(0, dbgbvr##n##_el1); \
+#define BP_CASE(n) case n: \
+	write_sysreg(0, dbgbcr##n##_el1); write_sysreg(0, dbgbvr##n##_el1); break
+#define WP_CASE(n) case n: \
 	write_sysreg(0, dbgwcr##n##_el1); write_sysreg(0, dbgwvr##n##_el1); break
 
+/* Breakpoints and watchpoints off: only those ID_AA64DFR0_EL1 says exist (up to 16). */
 static void reset_debug(void)
 {
 	u64 dfr0 = read_sysreg(id_aa64dfr0_el1);
 	unsigned int n, brps = ((dfr0 >> 12) & 0xf) + 1, wrps = ((dfr0 >> 20) & 0xf) + 1;
 
 	write_sysreg(0, mdscr_el1);
-	/* Breakpoints and watchpoints both: the bigger count covers both (unused: UNDEFINED
-	 * only beyond 16, which the ID register cannot name). */
-	for (n = 0; n < (brps > wrps ? brps : wrps); n++) {
+	for (n = 0; n < brps; n++) {
 		switch (n) {
-		DBG_CASE(0); DBG_CASE(1); DBG_CASE(2); DBG_CASE(3);
-		DBG_CASE(4); DBG_CASE(5); DBG_CASE(6); DBG_CASE(7);
-		DBG_CASE(8); DBG_CASE(9); DBG_CASE(10); DBG_CASE(11);
-		DBG_CASE(12); DBG_CASE(13); DBG_CASE(14); DBG_CASE(15);
+		BP_CASE(0); BP_CASE(1); BP_CASE(2); BP_CASE(3);
+		BP_CASE(4); BP_CASE(5); BP_CASE(6); BP_CASE(7);
+		BP_CASE(8); BP_CASE(9); BP_CASE(10); BP_CASE(11);
+		BP_CASE(12); BP_CASE(13); BP_CASE(14); BP_CASE(15);
+		}
+	}
+	for (n = 0; n < wrps; n++) {
+		switch (n) {
+		WP_CASE(0); WP_CASE(1); WP_CASE(2); WP_CASE(3);
+		WP_CASE(4); WP_CASE(5); WP_CASE(6); WP_CASE(7);
+		WP_CASE(8); WP_CASE(9); WP_CASE(10); WP_CASE(11);
+		WP_CASE(12); WP_CASE(13); WP_CASE(14); WP_CASE(15);
 		}
 	}
 }
