@@ -9,6 +9,17 @@
 
 struct cell root_cell;
 static struct cell *cells[CV_MAX_CELLS];
+static spinlock_t registry_lock;	/* cells[] against cell_add()/cell_remove() */
+
+void cells_lock(void)
+{
+	spin_lock(&registry_lock);
+}
+
+void cells_unlock(void)
+{
+	spin_unlock(&registry_lock);
+}
 static bool root_told;		/* the notification is pending; the root has not looked yet */
 
 void cell_notify_root(void)
@@ -46,25 +57,30 @@ unsigned int cell_count(void)
 int cell_add(struct cell *c)
 {
 	unsigned int i;
+	int err = -CV_ENOMEM;
 
+	spin_lock(&registry_lock);
 	if (cell_find(c->id))
-		return -CV_EEXIST;
-	for (i = 0; i < CV_MAX_CELLS; i++) {
+		err = -CV_EEXIST;
+	for (i = 0; i < CV_MAX_CELLS && err == -CV_ENOMEM; i++) {
 		if (!cells[i]) {
 			cells[i] = c;
-			return 0;
+			err = 0;
 		}
 	}
-	return -CV_ENOMEM;
+	spin_unlock(&registry_lock);
+	return err;
 }
 
 void cell_remove(struct cell *c)
 {
 	unsigned int i;
 
+	spin_lock(&registry_lock);
 	for (i = 0; i < CV_MAX_CELLS; i++)
 		if (cells[i] == c)
 			cells[i] = NULL;
+	spin_unlock(&registry_lock);
 }
 
 bool cell_owns_irq(const struct cell *c, u32 irq)

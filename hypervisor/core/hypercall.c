@@ -45,9 +45,14 @@ static long cpu_info(u64 id, u64 what)
 
 static long cell_state(u64 id)
 {
-	struct cell *c = id < CV_MAX_CELLS ? cell_find((unsigned int)id) : NULL;
+	struct cell *c;
+	long ret;
 
-	return c ? (long)cell_state_of(c) : -CV_ENOENT;
+	cells_lock();
+	c = id < CV_MAX_CELLS ? cell_find((unsigned int)id) : NULL;
+	ret = c ? (long)cell_state_of(c) : -CV_ENOENT;
+	cells_unlock();
+	return ret;
 }
 
 /* Console bytes of the hypervisor (cell_id 0) or of a cell. */
@@ -57,8 +62,11 @@ static size_t read_console(const struct cell *from, u64 *seq, u64 *lost, char *o
 		      console_read(seq, lost, out, n);
 }
 
-/* Copy new console bytes into the caller's buffer (struct cv_console_read). */
-static long console_read_to(struct cell *c, u64 buf, u64 size, u64 cell_id)
+/*
+ * Copy new console bytes into the caller's buffer (struct cv_console_read), with the
+ * registry lock held: the cell read from cannot go away meanwhile.
+ */
+static long console_read_locked(struct cell *c, u64 buf, u64 size, u64 cell_id)
 {
 	const struct cell *from = NULL;
 	struct cv_console_read hdr;
@@ -91,6 +99,16 @@ static long console_read_to(struct cell *c, u64 buf, u64 size, u64 cell_id)
 	if (cell_copy_to(c, buf, &hdr, sizeof(hdr)))
 		return -CV_EFAULT;
 	return (long)done;
+}
+
+static long console_read_to(struct cell *c, u64 buf, u64 size, u64 cell_id)
+{
+	long ret;
+
+	cells_lock();
+	ret = console_read_locked(c, buf, size, cell_id);
+	cells_unlock();
+	return ret;
 }
 
 /* Bytes for the console of cell 'c': the hypervisor's for the root, else the cell's own. */

@@ -51,15 +51,18 @@ static bool pci_visible(const struct cell *c, const struct cv_pci_device *d)
 {
 	unsigned int id;
 
+	bool visible = true;
+
 	if (c != &root_cell)
 		return pci_listed(c->config, d);
-	for (id = 1; id < CV_MAX_CELLS; id++) {
+	cells_lock();
+	for (id = 1; id < CV_MAX_CELLS && visible; id++) {
 		const struct cell *o = cell_find(id);
 
-		if (o && pci_listed(o->config, d))
-			return false;
+		visible = !o || !pci_listed(o->config, d);
 	}
-	return true;
+	cells_unlock();
+	return visible;
 }
 
 static bool bar_register(u64 reg)
@@ -134,14 +137,17 @@ static const struct cell *bar_clash(u64 start, u64 size)
 /* Is the root's BAR at start+size over another cell's BAR?  Says so on the console. */
 static bool root_bar_clashes(u64 fn, u64 start, u64 size)
 {
-	const struct cell *o = bar_clash(start, size);
+	const struct cell *o;
 
+	cells_lock();
+	o = bar_clash(start, size);
 	if (o)
 		printk("Cellvisor: PCI %02x:%02x.%u of the root cell: a BAR at 0x%llx+0x%llx "
 		       "overlaps a BAR of cell '%s'; its memory decoding stays off\n",
 		       hv.config->platform.pci_bus_start + (unsigned int)(fn >> 20),
 		       (unsigned int)(fn >> 15) & 0x1f,
 		       (unsigned int)(fn >> 12) & 7, start, size, o->config->name);
+	cells_unlock();
 	return o;
 }
 

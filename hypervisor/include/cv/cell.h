@@ -35,8 +35,14 @@ struct cell {
 
 extern struct cell root_cell;
 
-/* The cell with this id, or NULL. */
+/*
+ * The cell with this id, or NULL.  Outside the control lock (core/control.c), hold the
+ * registry lock while using what it returns: a cell may be destroyed and freed at any time
+ * once the lock is released.
+ */
 struct cell *cell_find(unsigned int id);
+void cells_lock(void);
+void cells_unlock(void);
 unsigned int cell_count(void);
 int cell_add(struct cell *c);
 void cell_remove(struct cell *c);
