@@ -136,47 +136,69 @@ static long console_write_from(struct cell *c, u64 buf, u64 len)
 	return (long)len;
 }
 
+/* The calls, each with what it needs: the handlers take (cpu, x1, x2, x3). */
+#define ARGS struct per_cpu *cpu, u64 a1, u64 a2, u64 a3
+#define UNUSED (void)cpu, (void)a1, (void)a2, (void)a3
+
+static long hc_disable(ARGS) { UNUSED; return hv_disable(cpu); }
+static long hc_create(ARGS) { UNUSED; return cell_create(a1, a2); }
+static long hc_start(ARGS) { UNUSED; return cell_start(a1); }
+static long hc_set_loadable(ARGS) { UNUSED; return cell_set_loadable(a1); }
+static long hc_destroy(ARGS) { UNUSED; return cell_destroy(a1); }
+static long hc_shutdown(ARGS) { UNUSED; return cell_shutdown(a1); }
+static long hc_get_info(ARGS) { UNUSED; return get_info(a1); }
+static long hc_cell_state(ARGS) { UNUSED; return cell_state(a1); }
+static long hc_cpu_info(ARGS) { UNUSED; return cpu_info(a1, a2); }
+
+static long hc_putc(ARGS)
+{
+	char ch = (char)a1;
+
+	UNUSED;
+	if (a1 > 0xff)
+		return -CV_EINVAL;
+	console_put(cpu->cell, &ch, 1);
+	return 0;
+}
+
+static long hc_console_read(ARGS)
+{
+	UNUSED;
+	cell_root_looks();	/* before reading: what comes after raises again */
+	return console_read_to(cpu->cell, a1, a2, a3);
+}
+
+static long hc_console_write(ARGS) { UNUSED; return console_write_from(cpu->cell, a1, a2); }
+
+static const struct {
+	long (*fn)(ARGS);
+	bool root_only;		/* -CV_EPERM from any other cell */
+	bool management;	/* counted as CV_STAT_MANAGEMENT */
+} calls[] = {
+	[CV_HC_DISABLE]			= { hc_disable, true, true },
+	[CV_HC_CELL_CREATE]		= { hc_create, true, true },
+	[CV_HC_CELL_START]		= { hc_start, true, true },
+	[CV_HC_CELL_SET_LOADABLE]	= { hc_set_loadable, true, true },
+	[CV_HC_CELL_DESTROY]		= { hc_destroy, true, true },
+	[CV_HC_HYPERVISOR_GET_INFO]	= { hc_get_info, false, false },
+	[CV_HC_CELL_GET_STATE]		= { hc_cell_state, true, false },
+	[CV_HC_CPU_GET_INFO]		= { hc_cpu_info, true, false },
+	[CV_HC_DEBUG_CONSOLE_PUTC]	= { hc_putc, false, false },
+	[CV_HC_CONSOLE_READ]		= { hc_console_read, true, false },
+	[CV_HC_CELL_SHUTDOWN]		= { hc_shutdown, true, true },
+	[CV_HC_DEBUG_CONSOLE_WRITE]	= { hc_console_write, false, false },
+};
+
+bool hypercall_is_management(u64 code)
+{
+	return code < ARRAY_SIZE(calls) && calls[code].management;
+}
+
 long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3)
 {
-	bool root = cpu->cell == &root_cell;
-	char ch;
-
-	switch (code) {
-	case CV_HC_HYPERVISOR_GET_INFO:
-		return get_info(arg1);
-	case CV_HC_DEBUG_CONSOLE_PUTC:
-		if (arg1 > 0xff)
-			return -CV_EINVAL;
-		ch = (char)arg1;
-		console_put(cpu->cell, &ch, 1);
-		return 0;
-	case CV_HC_DEBUG_CONSOLE_WRITE:
-		return console_write_from(cpu->cell, arg1, arg2);
-	}
-	if (code > CV_HC_CELL_SHUTDOWN)
+	if (code >= ARRAY_SIZE(calls) || !calls[code].fn)
 		return -CV_ENOSYS;
-	if (!root)
+	if (calls[code].root_only && cpu->cell != &root_cell)
 		return -CV_EPERM;
-	switch (code) {
-	case CV_HC_DISABLE:
-		return hv_disable(cpu);
-	case CV_HC_CELL_GET_STATE:
-		return cell_state(arg1);
-	case CV_HC_CPU_GET_INFO:
-		return cpu_info(arg1, arg2);
-	case CV_HC_CONSOLE_READ:
-		cell_root_looks();	/* before reading: what comes after raises again */
-		return console_read_to(cpu->cell, arg1, arg2, arg3);
-	case CV_HC_CELL_CREATE:
-		return cell_create(arg1, arg2);
-	case CV_HC_CELL_SET_LOADABLE:
-		return cell_set_loadable(arg1);
-	case CV_HC_CELL_START:
-		return cell_start(arg1);
-	case CV_HC_CELL_SHUTDOWN:
-		return cell_shutdown(arg1);
-	case CV_HC_CELL_DESTROY:
-		return cell_destroy(arg1);
-	}
-	return -CV_ENOSYS;
+	return calls[code].fn(cpu, arg1, arg2, arg3);
 }

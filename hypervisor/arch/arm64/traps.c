@@ -116,8 +116,7 @@ static void handle_hvc(struct per_cpu *cpu, struct trap_frame *f, u64 esr)
 		return;
 	}
 	cpu_stat(cpu, CV_STAT_HYPERCALL);
-	if (code == CV_HC_DISABLE || (code >= CV_HC_CELL_CREATE && code <= CV_HC_CELL_DESTROY) ||
-	    code == CV_HC_CELL_SHUTDOWN)
+	if (hypercall_is_management(code))
 		cpu_stat(cpu, CV_STAT_MANAGEMENT);
 	f->x[0] = (u64)hypercall(cpu, code, f->x[1], f->x[2], f->x[3]);
 }

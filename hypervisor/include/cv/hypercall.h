@@ -9,5 +9,7 @@ struct per_cpu;
 
 /* Handle one hypercall of the cell running on 'cpu': a value >= 0 or a negative errno. */
 long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3);
+/* Is it a cell management call (for the exit statistics)? */
+bool hypercall_is_management(u64 code);
 
 #endif
