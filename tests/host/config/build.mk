@@ -33,10 +33,11 @@ $(CONFIG_TEST_CELLCTL): tests/host/config/test-cellctl.sh $(CELLCTL_HOST)
 	$(Q)printf '#!/bin/sh\nexec %s %s %s %s\n' $(CURDIR)/$< $(CELLCTL_HOST) \
 		$(CURDIR)/configs/arm64 $(CURDIR) >$@ && chmod +x $@
 
-$(CONFIG_FUZZ_BRIEF): tests/host/config/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_SEEDS)
+CONFIG_FUZZ_DESC := the config parser and validator
+$(CONFIG_FUZZ_BRIEF): tests/host/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_SEEDS)
 	@mkdir -p $(@D)
-	$(Q)printf '#!/bin/sh\nexec %s %s %s 20 %s\n' $(CURDIR)/$< $(CONFIG_FUZZER) \
-		$(CONFIG_FUZZ_CORPUS) "$(abspath $(CONFIG_SEEDS))" >$@ && chmod +x $@
+	$(Q)printf '#!/bin/sh\nexec %s %s %s 20 "%s" %s\n' $(CURDIR)/$< $(CONFIG_FUZZER) \
+		$(CONFIG_FUZZ_CORPUS) "$(CONFIG_FUZZ_DESC)" "$(abspath $(CONFIG_SEEDS))" >$@ && chmod +x $@
 
 # The same unit tests without sanitizers, under valgrind.
 CONFIG_TEST_PLAIN := $(CONFIG_TESTS_OUT)/test-config-plain
@@ -55,5 +56,5 @@ HOST_TESTS += $(CONFIG_TEST) $(CONFIG_TEST_VALGRIND) $(CONFIG_TEST_CELLCTL) $(CO
 .PHONY: fuzz-config
 fuzz: fuzz-config
 fuzz-config: $(CONFIG_FUZZER) $(CONFIG_SEEDS)
-	$(Q)tests/host/config/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_FUZZ_CORPUS) $(FUZZ_SECONDS) \
-		$(abspath $(CONFIG_SEEDS))
+	$(Q)tests/host/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_FUZZ_CORPUS) $(FUZZ_SECONDS) \
+		"$(CONFIG_FUZZ_DESC)" $(abspath $(CONFIG_SEEDS))
