@@ -23,6 +23,7 @@
 #define ICC_SRE_SRE		BIT64(0)
 #define ICH_HCR_EN		BIT64(0)
 #define ICH_HCR_UIE		BIT64(1)
+#define GIC_IRQS_PER_EXIT	64
 #define LR_STATE_PENDING	BIT64(62)
 #define LR_STATE_ACTIVE		BIT64(63)
 #define LR_STATE_MASK		(3ULL << 62)
@@ -277,18 +278,27 @@ static void take_irq(struct per_cpu *cpu, u32 irq)
 	cpu->arch.hwq[cpu->arch.hwq_len++] = irq;
 }
 
-/* A physical IRQ exit: take everything pending, then refill the list registers. */
+/*
+ * A physical IRQ exit: take what is pending, then refill the list registers.  The
+ * maintenance interrupt is level: its underflow condition holds until flush_pending() has
+ * run, so it is switched off first, or it would come back at once, for ever (a cell that
+ * ends its vSGIs while more wait could hold its CPU here, deaf to the hypervisor's stop).
+ * The loop is bounded for the same reason: whatever a cell makes pending, the CPU returns
+ * to arch_handle_exit(), where a stop is seen.
+ */
 void gic_handle_irq(struct per_cpu *cpu)
 {
-	u32 maint = hv.config->platform.maintenance_irq, irq;
+	u32 maint = hv.config->platform.maintenance_irq, irq, n;
 
-	for (;;) {
+	for (n = 0; n < GIC_IRQS_PER_EXIT; n++) {
 		irq = read_sysreg(icc_iar1_el1) & 0xffffff;
 		if (irq >= SPURIOUS && irq <= 1023)
 			break;
 		write_sysreg(irq, icc_eoir1_el1);	/* priority drop only (EOImode 1) */
 		if (irq == maint) {
 			cpu_stat(cpu, CV_STAT_MAINTENANCE);
+			write_sysreg(ICH_HCR_EN, ich_hcr_el2);
+			isb();
 			write_sysreg(irq, icc_dir_el1);
 		} else if (irq < 16) {
 			cpu_stat(cpu, CV_STAT_SGI);	/* a kick: the work is in vsgi_pending */
