@@ -9,7 +9,8 @@ CELLCTL_ARM64 := $(O)/arm64/cellctl/cellctl
 # set here because make reads this fragment first of all under cellmgrd/ (fragments are read
 # in sorted order, and prerequisites are expanded when read).
 CELLCONF_SRCS := $(wildcard cellmgrd/lib/*.c)
-CELLCONF_CFLAGS := -Icellmgrd/lib
+# hv-*.c compile the hypervisor's own config checks into the library (hv-rules.c).
+CELLCONF_CFLAGS := -Icellmgrd/lib -Ihypervisor/include
 CELLCONF_HOST_LIB := $(O)/host/cellconf/libcellconf.a
 CELLCONF_ARM64_LIB := $(O)/arm64/cellconf/libcellconf.a
 CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson)

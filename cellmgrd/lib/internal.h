@@ -33,6 +33,13 @@ void cc_cell_view(const struct cv_cell_config *cfg, struct cell_view *v);
 /* Structural checks of an untrusted blob: header, arrays, reserved fields, flags, name. */
 bool cc_check_structure(const char *file, const void *blob, size_t len, struct cc_diags *d);
 
+/*
+ * The hypervisor's checks of the blob (hv-rules.c), against SYS's platform for a cell
+ * (skipped without it): reports one error with the hypervisor's reason if it would refuse.
+ */
+void cc_check_hypervisor_rules(const struct cc_config *c, const struct cv_system_config *sys,
+			       struct cc_diags *d);
+
 /* xmalloc-style helpers: abort on out-of-memory, which is not an input error. */
 void *cc_xzalloc(size_t size);
 char *cc_xstrdup(const char *s);

@@ -555,6 +555,8 @@ bool cc_validate(const struct cc_config *c, const struct cc_config *system, unsi
 
 	if (cc_system(c)) {
 		check_system(file, cc_system(c), d);
+		if (d->errors == errors)
+			cc_check_hypervisor_rules(c, NULL, d);
 		return d->errors == errors;
 	}
 	if (sys)
@@ -566,6 +568,9 @@ bool cc_validate(const struct cc_config *c, const struct cc_config *system, unsi
 	cc_cell_view(c->blob, &v);
 	check_cell(file, "", &v, false, sys, sys ? &rv : NULL, d);
 	check_loads(c, &v, flags, d);
+	/* Whatever the rules above let through, the hypervisor's own checks do not. */
+	if (d->errors == errors)
+		cc_check_hypervisor_rules(c, sys, d);
 	return d->errors == errors;
 }
 

@@ -404,6 +404,14 @@ static const struct rule rules[] = {
 	{ "system flags are not a key", "system.json", { ".flags", "[]" }, {},
 	  "t.json: .flags: unknown key" },
 
+	/* Rules only the hypervisor's own checks (hypervisor/core/config.c) state. */
+	{ "two BARs of a cell overlap", "pci-demo.json", { ".pci_devices[0].bars[+]",
+	  "{\"address\": \"0x10000000\", \"size\": \"1 MiB\"}" }, {},
+	  "t.json: .: the hypervisor refuses it: PCI device 0 BAR 1 overlaps PCI device 0 BAR 0" },
+	{ "debug console not page aligned", "system.json", { ".debug_console.address",
+	  "\"0x9000800\"" }, {}, "t.json: .: the hypervisor refuses it: debug console: PL011 "
+	  "address 0x9000800 is not a page-aligned MMIO address" },
+
 	/* Valid variants. */
 	{ "passive cell without communication region is valid", "gic-demo.json",
 	  { ".memory_regions[1]", NULL, ".flags", "[\"passive_comm_region\"]" }, {}, NULL },
