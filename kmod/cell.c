@@ -408,7 +408,8 @@ void cv_cell_remove(struct cv_cell *cell)
 	kobject_put(&cell->kobj);
 }
 
-static int cv_check_cell_config(struct device *dev, const struct cv_cell_config *c, u32 size)
+static int cv_check_cell_config(struct device *dev, const struct cv_cell_config *c, u32 size,
+				struct cv_ioctl_refusal *why)
 {
 	const struct cv_mem_region *mem;
 	u32 i;
@@ -421,7 +422,7 @@ static int cv_check_cell_config(struct device *dev, const struct cv_cell_config 
 	if (c->hdr.revision != CV_CONFIG_REVISION) {
 		dev_err(dev, "create: the cell configuration has revision %u, this module reads revision %u\n",
 			c->hdr.revision, CV_CONFIG_REVISION);
-		return -EPROTO;
+		return cv_refuse(why, -EPROTO, CV_REASON_VERSION_MISMATCH, c->hdr.revision);
 	}
 	if (c->hdr.total_size != size || c->hdr.reserved0 || c->hdr.reserved1) {
 		dev_err(dev, "create: the cell configuration's header is inconsistent (total_size %u, %u bytes passed, or reserved fields set)\n",
@@ -455,7 +456,7 @@ static int cv_check_cell_config(struct device *dev, const struct cv_cell_config 
 		    cv_is_system_ram(mem->phys_start, mem->size)) {
 			dev_err_ratelimited(dev, "create: cell '%s': memory region %u (%#llx+%#llx) is System RAM of the root Linux; give a cell only memory reserved with mem=\n",
 					    c->name, i, mem->phys_start, mem->size);
-			return -EINVAL;
+			return cv_refuse(why, -EINVAL, CV_REASON_MEM_LINUX_RAM, i);
 		}
 	}
 	if (!cv_array_ok(&c->pci_devices, sizeof(struct cv_pci_device), size)) {
@@ -520,6 +521,20 @@ static int cv_linux_cpu(unsigned int id)
 	return id < CV_MAX_CPUS && cv.aff0_to_cpu[id] >= 0 ? cv.aff0_to_cpu[id] : -ENXIO;
 }
 
+/* The id of the cell that holds CPU 'id' of the configuration (0: none but the root). */
+static u32 cv_cpu_holder(u64 id)
+{
+	struct cv_cell *cell;
+	u32 holder = 0;
+
+	mutex_lock(&cv.cells_lock);
+	list_for_each_entry(cell, &cv.cells, list)
+		if (cell->id && (cell->cpu_set & BIT_ULL(id)))
+			holder = cell->id;
+	mutex_unlock(&cv.cells_lock);
+	return holder;
+}
+
 static void cv_cpus_online(struct device *dev, u64 set, const char *what)
 {
 	unsigned long bits[BITS_TO_LONGS(CV_MAX_CPUS)];
@@ -577,7 +592,8 @@ static void cv_cell_create_undo(struct device *dev, const struct cv_cell_config 
 	cv_pci_rescan(config);
 }
 
-int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
+int cv_cell_create(const void __user *uconfig, u32 size, u32 *id,
+		   struct cv_ioctl_refusal *why)
 {
 	struct device *dev = cv.misc_dev;
 	struct cv_cell_config *config, *copy = NULL;
@@ -588,7 +604,7 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 	if (size < sizeof(*config) || size > CV_CONFIG_MAX_SIZE) {
 		dev_err(dev, "create: a cell configuration of %u bytes is impossible (%zu to %u)\n",
 			size, sizeof(*config), CV_CONFIG_MAX_SIZE);
-		return -EINVAL;
+		return cv_refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, size);
 	}
 	/* Physically contiguous: the hypervisor reads it by its physical address. */
 	config = alloc_pages_exact(size, GFP_KERNEL);
@@ -598,9 +614,11 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 		ret = -EFAULT;
 		goto out_free;
 	}
-	ret = cv_check_cell_config(dev, config, size);
+	cv_refuse(why, 0, CV_REASON_CONFIG_INVALID, 0);	/* unless it says more */
+	ret = cv_check_cell_config(dev, config, size, why);
 	if (ret)
 		goto out_free;
+	cv_refuse(why, 0, CV_REASON_NONE, 0);
 	/* The module's own copy, made before the cell exists: it cannot fail afterwards. */
 	copy = kmemdup(config, size, GFP_KERNEL);
 	if (!copy) {
@@ -616,7 +634,7 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 		goto out_mgmt;
 	if (!cv.enabled) {
 		dev_err(dev, "create: cell '%s': the hypervisor is not enabled\n", config->name);
-		ret = -ENODEV;
+		ret = cv_refuse(why, -ENODEV, CV_REASON_NOT_ENABLED, 0);
 		goto out_unlock;
 	}
 
@@ -625,29 +643,29 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id)
 	if (config->cpu_set & ~free_cpus) {
 		dev_err(dev, "create: cell '%s': CPUs %#llx are not the root cell's to give (it holds %#llx)\n",
 			config->name, config->cpu_set & ~free_cpus, free_cpus);
-		ret = -EBUSY;
+		ret = cv_refuse(why, -EBUSY, CV_REASON_CPU_BUSY,
+				__ffs64(config->cpu_set & ~free_cpus));
+		if (why)
+			why->holder = cv_cpu_holder(why->object);
 		goto out_unlock;
 	}
 	if (!(free_cpus & ~config->cpu_set)) {
 		dev_err(dev, "create: cell '%s' would take every CPU of the root cell\n",
 			config->name);
-		ret = -EBUSY;
+		ret = cv_refuse(why, -EBUSY, CV_REASON_CPUS_EMPTY_OR_ALL, config->cpu_set);
 		goto out_unlock;
 	}
 	ret = cv_cpus_offline(dev, config->name, config->cpu_set);
-	if (ret)
+	if (ret) {
+		cv_refuse(why, ret, CV_REASON_CPU_ONLINE, 0);
 		goto out_unlock;
+	}
 	cv_pci_remove(dev, config);
 
-	ret = cv_hypercall(CV_HC_CELL_CREATE, virt_to_phys(config), size, 0);
+	ret = cv_hypercall_why(why, CV_HC_CELL_CREATE, virt_to_phys(config), size, 0);
 	if (ret <= 0) {
-		if (ret == CV_HC_NOT_IMPLEMENTED) {
-			dev_err(dev, "create: cell '%s': the hypervisor does not implement cell creation yet\n",
-				config->name);
-		} else {
-			dev_err(dev, "create: cell '%s': the hypervisor refused it (%ld); its console says why\n",
-				config->name, ret);
-		}
+		dev_err(dev, "create: cell '%s': the hypervisor refused it (%ld, reason %u); its console says why\n",
+			config->name, ret, why->reason);
 		cv_cpus_online(dev, config->cpu_set, "create");
 		cv_pci_rescan(config);
 		if (!ret)
@@ -676,7 +694,8 @@ out_free:
 }
 
 /* Looks up a non-root cell for a management call; holds mgmt_lock and state_sem on 0. */
-static int cv_cell_get(const char *what, u32 id, struct cv_cell **cellp)
+static int cv_cell_get(const char *what, u32 id, struct cv_cell **cellp,
+		       struct cv_ioctl_refusal *why)
 {
 	struct device *dev = cv.misc_dev;
 	int ret;
@@ -689,19 +708,19 @@ static int cv_cell_get(const char *what, u32 id, struct cv_cell **cellp)
 		goto out_mgmt;
 	if (!cv.enabled) {
 		dev_err(dev, "%s: cell %u: the hypervisor is not enabled\n", what, id);
-		ret = -ENODEV;
+		ret = cv_refuse(why, -ENODEV, CV_REASON_NOT_ENABLED, 0);
 		goto out_unlock;
 	}
 	if (!id) {
 		dev_err(dev, "%s: cell 0 is the root cell (Linux), which cannot be the target\n",
 			what);
-		ret = -EINVAL;
+		ret = cv_refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, 0);
 		goto out_unlock;
 	}
 	*cellp = cv_cell_find(id);
 	if (!*cellp) {
 		dev_err(dev, "%s: there is no cell %u\n", what, id);
-		ret = -ENOENT;
+		ret = cv_refuse(why, -ENOENT, CV_REASON_NO_SUCH_CELL, id);
 		goto out_unlock;
 	}
 	return 0;
@@ -725,11 +744,6 @@ static int cv_hc_error(const char *what, struct cv_cell *cell, long ret)
 
 	if (ret >= 0)
 		return 0;
-	if (ret == CV_HC_NOT_IMPLEMENTED) {
-		dev_err(dev, "%s: cell '%s': the hypervisor does not implement this call yet\n",
-			what, cell->name);
-		return ret;
-	}
 	if (ret == -EPERM)
 		dev_err(dev, "%s: cell '%s': the hypervisor refused (-EPERM): a cell holds the lock, or the cell denied the request\n",
 			what, cell->name);
@@ -791,7 +805,8 @@ static int cv_copy_image(struct device *dev, struct cv_cell *cell,
 	return ret;
 }
 
-int cv_cell_load(u32 id, const void __user *uimages, u32 num_images)
+int cv_cell_load(u32 id, const void __user *uimages, u32 num_images,
+		 struct cv_ioctl_refusal *why)
 {
 	struct device *dev = cv.misc_dev;
 	const struct cv_mem_region **regions = NULL;
@@ -803,7 +818,7 @@ int cv_cell_load(u32 id, const void __user *uimages, u32 num_images)
 	if (!num_images || num_images > CV_LOAD_MAX_IMAGES) {
 		dev_err(dev, "load: cell %u: %u images; 1 to %u are possible\n",
 			id, num_images, CV_LOAD_MAX_IMAGES);
-		return -EINVAL;
+		return cv_refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, num_images);
 	}
 	images = memdup_user(uimages, num_images * sizeof(*images));
 	if (IS_ERR(images))
@@ -813,7 +828,7 @@ int cv_cell_load(u32 id, const void __user *uimages, u32 num_images)
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	ret = cv_cell_get("load", id, &cell);
+	ret = cv_cell_get("load", id, &cell, why);
 	if (ret)
 		goto out_free;
 	if (!cell->config) {
@@ -826,24 +841,24 @@ int cv_cell_load(u32 id, const void __user *uimages, u32 num_images)
 		if (images[i].flags) {
 			dev_err(dev, "load: cell '%s': image %u has unknown flags %#llx\n",
 				cell->name, i, images[i].flags);
-			ret = -EINVAL;
+			ret = cv_refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, i);
 			goto out_put;
 		}
 		if (!images[i].size) {
 			dev_err(dev, "load: cell '%s': image %u is empty\n", cell->name, i);
-			ret = -EINVAL;
+			ret = cv_refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, i);
 			goto out_put;
 		}
 		regions[i] = cv_loadable_region(cell, images[i].target, images[i].size);
 		if (!regions[i]) {
 			dev_err(dev, "load: cell '%s': image %u (%#llx bytes at %#llx) does not fit inside one of the cell's loadable memory regions\n",
 				cell->name, i, images[i].size, images[i].target);
-			ret = -ERANGE;
+			ret = cv_refuse(why, -ERANGE, CV_REASON_IMAGE_OUTSIDE, i);
 			goto out_put;
 		}
 	}
 	ret = cv_hc_error("load", cell,
-			  cv_hypercall(CV_HC_CELL_SET_LOADABLE, id, 0, 0));
+			  cv_hypercall_why(why, CV_HC_CELL_SET_LOADABLE, id, 0, 0));
 	if (ret)
 		goto out_put;
 	cv_cell_update_state(cell);
@@ -858,27 +873,28 @@ out_free:
 }
 
 /* A management call that is one hypercall on an existing cell. */
-static int cv_cell_call(const char *what, u32 id, unsigned long code)
+static int cv_cell_call(const char *what, u32 id, unsigned long code,
+			struct cv_ioctl_refusal *why)
 {
 	struct cv_cell *cell;
 	int ret;
 
-	ret = cv_cell_get(what, id, &cell);
+	ret = cv_cell_get(what, id, &cell, why);
 	if (ret)
 		return ret;
-	ret = cv_hc_error(what, cell, cv_hypercall(code, id, 0, 0));
+	ret = cv_hc_error(what, cell, cv_hypercall_why(why, code, id, 0, 0));
 	cv_cell_put(cell);
 	return ret;
 }
 
-int cv_cell_start(u32 id)
+int cv_cell_start(u32 id, struct cv_ioctl_refusal *why)
 {
-	return cv_cell_call("start", id, CV_HC_CELL_START);
+	return cv_cell_call("start", id, CV_HC_CELL_START, why);
 }
 
-int cv_cell_shutdown(u32 id)
+int cv_cell_shutdown(u32 id, struct cv_ioctl_refusal *why)
 {
-	return cv_cell_call("shutdown", id, CV_HC_CELL_SHUTDOWN);
+	return cv_cell_call("shutdown", id, CV_HC_CELL_SHUTDOWN, why);
 }
 
 /*
@@ -886,7 +902,7 @@ int cv_cell_shutdown(u32 id)
  * cv_cell_remove() before it drops mgmt_lock: the hypervisor gives the next cell the
  * lowest free id, so cells/<id> must be gone before another create can run.
  */
-static int cv_cell_destroy_locked(struct cv_cell *cell)
+static int cv_cell_destroy_locked(struct cv_cell *cell, struct cv_ioctl_refusal *why)
 {
 	struct device *dev = cv.misc_dev;
 	long hc;
@@ -895,7 +911,7 @@ static int cv_cell_destroy_locked(struct cv_cell *cell)
 	cv_console_fetch(cell->console);	/* its last words */
 	/* Off the list as it goes: the poll work must not ask for a cell that is gone. */
 	mutex_lock(&cv.cells_lock);
-	hc = cv_hypercall(CV_HC_CELL_DESTROY, cell->id, 0, 0);
+	hc = cv_hypercall_why(why, CV_HC_CELL_DESTROY, cell->id, 0, 0);
 	if (hc >= 0)
 		list_del_init(&cell->list);
 	mutex_unlock(&cv.cells_lock);
@@ -908,15 +924,15 @@ static int cv_cell_destroy_locked(struct cv_cell *cell)
 	return 0;
 }
 
-int cv_cell_destroy(u32 id)
+int cv_cell_destroy(u32 id, struct cv_ioctl_refusal *why)
 {
 	struct cv_cell *cell;
 	int ret;
 
-	ret = cv_cell_get("destroy", id, &cell);
+	ret = cv_cell_get("destroy", id, &cell, why);
 	if (ret)
 		return ret;
-	ret = cv_cell_destroy_locked(cell);
+	ret = cv_cell_destroy_locked(cell, why);
 	if (ret) {
 		cv_cell_put(cell);
 		return ret;
@@ -949,7 +965,7 @@ void cv_cells_destroy_all(void)
 		mutex_unlock(&cv.cells_lock);
 		if (found) {
 			next = found->id + 1;
-			if (cv_cell_destroy_locked(found))
+			if (cv_cell_destroy_locked(found, NULL))
 				found = ERR_PTR(-EBUSY);
 		}
 		up_read(&cv.state_sem);

@@ -29,6 +29,7 @@
 
 #include <cellvisor/config.h>
 #include <cellvisor/hypercall.h>
+#include <cellvisor/ioctl.h>
 
 struct device;
 
@@ -97,12 +98,6 @@ struct cv_state {
 
 extern struct cv_state cv;
 
-/*
- * What the hypervisor answers to a call it does not implement yet (Linux's number for
- * "function not implemented"); passed on to userspace unchanged, as cellvisor(4) says.
- */
-#define CV_HC_NOT_IMPLEMENTED	(-38L)
-
 /* Does an array of 'count' elements of 'elem' bytes at 'offset' lie inside the blob? */
 static inline bool cv_array_ok(const struct cv_array *a, size_t elem, u32 total)
 {
@@ -113,23 +108,39 @@ static inline bool cv_array_ok(const struct cv_array *a, size_t elem, u32 total)
 	return (u64)a->count * elem <= total - a->offset;
 }
 
-/* arch/<arch>/: the only architecture-specific code. */
+/* Note why a management call is refused, for its caller (reason.h); returns 'err'. */
+static inline int cv_refuse(struct cv_ioctl_refusal *why, int err, u32 reason, u64 object)
+{
+	if (why) {
+		why->reason = reason;
+		why->object = object;
+		why->holder = 0;
+	}
+	return err;
+}
+
+/*
+ * arch/<arch>/: the only architecture-specific code.  A hypercall returns x0 and, in 'why'
+ * when not NULL, the reason of a refusal (x1..x3).
+ */
 long cv_arch_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
-		       unsigned long arg3);
+		       unsigned long arg3, struct cv_ioctl_refusal *why);
 int cv_arch_check_el2(struct device *dev);
-int cv_arch_enter(phys_addr_t entry, phys_addr_t base);
+int cv_arch_enter(phys_addr_t entry, phys_addr_t base, struct cv_ioctl_refusal *why);
 void cv_arch_clean_dcache(void *addr, size_t size);
 void cv_arch_sync_icache(void);
 int cv_arch_cpu_id(void);	/* the running CPU's number as configs count them, or -1 */
 
 /* hypervisor.c */
-int cv_enable(const void __user *uconfig, u32 size);
-int cv_disable(void);
+int cv_enable(const void __user *uconfig, u32 size, struct cv_ioctl_refusal *why);
+int cv_disable(struct cv_ioctl_refusal *why);
 void cv_refresh_pools(void);
 bool cv_is_system_ram(u64 phys, u64 size);
 u64 cv_get_info(unsigned int what);
 long cv_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
 		  unsigned long arg3);
+long cv_hypercall_why(struct cv_ioctl_refusal *why, unsigned long code, unsigned long arg1,
+		      unsigned long arg2, unsigned long arg3);
 
 /* cell.c */
 int cv_cells_init(void);
@@ -143,11 +154,13 @@ u64 cv_cell_cpus_assigned(struct cv_cell *cell);
 u64 cv_cell_cpus_failed(struct cv_cell *cell);
 void cv_cell_update_state(struct cv_cell *cell);
 const char *cv_cell_state_name(u32 state);
-int cv_cell_create(const void __user *uconfig, u32 size, u32 *id);
-int cv_cell_load(u32 id, const void __user *uimages, u32 num_images);
-int cv_cell_start(u32 id);
-int cv_cell_shutdown(u32 id);
-int cv_cell_destroy(u32 id);
+int cv_cell_create(const void __user *uconfig, u32 size, u32 *id,
+		   struct cv_ioctl_refusal *why);
+int cv_cell_load(u32 id, const void __user *uimages, u32 num_images,
+		 struct cv_ioctl_refusal *why);
+int cv_cell_start(u32 id, struct cv_ioctl_refusal *why);
+int cv_cell_shutdown(u32 id, struct cv_ioctl_refusal *why);
+int cv_cell_destroy(u32 id, struct cv_ioctl_refusal *why);
 void cv_cells_destroy_all(void);
 
 /* console.c */

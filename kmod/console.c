@@ -167,8 +167,8 @@ void cv_console_fetch(struct cv_conbuf *con)
 				dev_warn(cv.misc_dev, "console of cell %u cannot be read (%ld); it is no longer followed\n",
 					 con->cell_id, n);
 			else
-				dev_warn(cv.misc_dev, "the hypervisor console cannot be read (%ld%s); it is not followed until the next enable\n",
-					 n, n == CV_HC_NOT_IMPLEMENTED ? ": not implemented" : "");
+				dev_warn(cv.misc_dev, "the hypervisor console cannot be read (%ld); it is not followed until the next enable\n",
+					 n);
 			break;
 		}
 		con->hv_seq = hdr->seq;

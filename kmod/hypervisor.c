@@ -32,6 +32,7 @@ struct cv_cpu_call {
 	phys_addr_t entry;
 	phys_addr_t base;
 	int result[NR_CPUS];
+	struct cv_ioctl_refusal why[NR_CPUS];	/* each CPU's reason of its result */
 };
 
 long cv_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
@@ -40,7 +41,17 @@ long cv_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
 	lockdep_assert_held(&cv.state_sem);
 	if (WARN_ON_ONCE(!cv.enabled))
 		return -ENODEV;
-	return cv_arch_hypercall(code, arg1, arg2, arg3);
+	return cv_arch_hypercall(code, arg1, arg2, arg3, NULL);
+}
+
+/* A management call: the hypervisor's reason of a refusal lands in 'why'. */
+long cv_hypercall_why(struct cv_ioctl_refusal *why, unsigned long code, unsigned long arg1,
+		      unsigned long arg2, unsigned long arg3)
+{
+	lockdep_assert_held(&cv.state_sem);
+	if (WARN_ON_ONCE(!cv.enabled))
+		return cv_refuse(why, -ENODEV, CV_REASON_NOT_ENABLED, 0);
+	return cv_arch_hypercall(code, arg1, arg2, arg3, why);
 }
 
 u64 cv_get_info(unsigned int what)
@@ -259,7 +270,7 @@ static int cv_enter_cpu(void *data)
 		return -EAGAIN;
 	}
 	asm volatile("ic iallu\n\tdsb nsh\n\tisb" : : : "memory");
-	call->result[cpu] = cv_arch_enter(call->entry, call->base);
+	call->result[cpu] = cv_arch_enter(call->entry, call->base, &call->why[cpu]);
 	return call->result[cpu];
 }
 
@@ -268,28 +279,36 @@ static int cv_disable_cpu(void *data)
 	struct cv_cpu_call *call = data;
 	int cpu = smp_processor_id();
 
-	call->result[cpu] = cv_arch_hypercall(CV_HC_DISABLE, 0, 0, 0);
+	call->result[cpu] = cv_arch_hypercall(CV_HC_DISABLE, 0, 0, 0, &call->why[cpu]);
 	return call->result[cpu];
 }
 
-/* The first CPU's non-zero result, with a line for every CPU that disagrees. */
-static int cv_cpu_results(struct device *dev, struct cv_cpu_call *call, const char *what)
+/*
+ * The first CPU's non-zero result, with a line for every CPU that disagrees; its reason
+ * goes to 'why'.
+ */
+static int cv_cpu_results(struct device *dev, struct cv_cpu_call *call, const char *what,
+			  struct cv_ioctl_refusal *why)
 {
 	int cpu, ret = 0;
 
 	for_each_cpu(cpu, &call->online) {
 		if (!call->result[cpu])
 			continue;
-		if (!ret)
+		if (!ret) {
 			ret = call->result[cpu];
-		else if (call->result[cpu] != ret)
+			if (why)
+				*why = call->why[cpu];
+		} else if (call->result[cpu] != ret) {
 			dev_warn(dev, "%s: CPU %d returned %d\n", what, cpu, call->result[cpu]);
+		}
 	}
 	return ret;
 }
 
 static int cv_load_and_enter(struct device *dev, const struct cv_system_config *sys,
-			     u32 size, u64 online_set, struct cv_cpu_call *call)
+			     u32 size, u64 online_set, struct cv_cpu_call *call,
+			     struct cv_ioctl_refusal *why)
 {
 	const struct firmware *fw;
 	struct cv_image_header *h;
@@ -301,11 +320,16 @@ static int cv_load_and_enter(struct device *dev, const struct cv_system_config *
 	if (ret) {
 		dev_err(dev, "enable: cannot load /lib/firmware/%s (%d); install the hypervisor image\n",
 			CV_FIRMWARE, ret);
-		return ret;
+		return cv_refuse(why, ret, CV_REASON_NO_FIRMWARE, 0);
 	}
 	ret = cv_check_image(dev, fw, sys, size, cpus);
-	if (ret)
+	if (ret) {
+		cv_refuse(why, ret, ret == -EPROTO ? CV_REASON_VERSION_MISMATCH :
+				    ret == -ENXIO ? CV_REASON_ROOT_CPUS :
+				    ret == -EFBIG ? CV_REASON_HV_MEM_TOO_SMALL :
+				    CV_REASON_BAD_FIRMWARE, 0);
 		goto out_fw;
+	}
 
 	hv = memremap(sys->hv_mem_phys, sys->hv_mem_size, MEMREMAP_WB);
 	if (!hv) {
@@ -332,11 +356,14 @@ static int cv_load_and_enter(struct device *dev, const struct cv_system_config *
 	cv_arch_sync_icache();
 
 	ret = stop_machine(cv_enter_cpu, call, &call->online);
-	ret = cv_cpu_results(dev, call, "enable") ?: ret;
+	ret = cv_cpu_results(dev, call, "enable", why) ?: ret;
 
 	if (ret == -EAGAIN) {
 		dev_err(dev, "enable: a CPU went online or offline while the hypervisor was being entered; try again\n");
+		cv_refuse(why, ret, CV_REASON_CPU_HOTPLUG, 0);
 	} else if (ret) {
+		if (!why->reason)
+			cv_refuse(why, ret, CV_REASON_SYSTEM_REJECTED, -ret);
 		/* It is gone, but what it said is still in its memory. */
 		cv_console_salvage(dev, hv + h->console_offset, h->console_size);
 		dev_err(dev, "enable: the hypervisor failed to start (%d) and handed every CPU back; its console says why (above, and in /sys/devices/cellvisor/console)\n",
@@ -349,7 +376,7 @@ out_fw:
 	return ret;
 }
 
-int cv_enable(const void __user *uconfig, u32 size)
+int cv_enable(const void __user *uconfig, u32 size, struct cv_ioctl_refusal *why)
 {
 	struct device *dev = cv.misc_dev;
 	const struct cv_cell_config *root;
@@ -363,7 +390,7 @@ int cv_enable(const void __user *uconfig, u32 size)
 	if (size < sizeof(*sys) || size > CV_CONFIG_MAX_SIZE) {
 		dev_err(dev, "enable: a system configuration of %u bytes is impossible (%zu to %u)\n",
 			size, sizeof(*sys), CV_CONFIG_MAX_SIZE);
-		return -EINVAL;
+		return cv_refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, size);
 	}
 	/* Not before a disable that raced with us has removed the old cells/0. */
 	ret = mutex_lock_killable(&cv.mgmt_lock);
@@ -374,7 +401,7 @@ int cv_enable(const void __user *uconfig, u32 size)
 		goto out_mgmt;
 	if (cv.enabled) {
 		dev_err(dev, "enable: the hypervisor is already enabled; disable it first\n");
-		ret = -EBUSY;
+		ret = cv_refuse(why, -EBUSY, CV_REASON_ALREADY_ENABLED, 0);
 		goto out_unlock;
 	}
 	sys = memdup_user(uconfig, size);
@@ -389,31 +416,38 @@ int cv_enable(const void __user *uconfig, u32 size)
 	}
 
 	ret = cv_check_system_config(dev, sys, size);
-	if (ret)
+	if (ret) {
+		cv_refuse(why, ret, ret == -EPROTO ? CV_REASON_VERSION_MISMATCH :
+				    CV_REASON_CONFIG_INVALID, 0);
 		goto out_free;
+	}
 	root = (const void *)sys + sys->root_cell.offset;
 	ret = cv_check_cpus(dev, root->cpu_set, &online_set, &call->online);
-	if (ret)
+	if (ret) {
+		cv_refuse(why, ret, ret == -ENXIO ? CV_REASON_ROOT_CPUS : CV_REASON_NONE, 0);
 		goto out_free;
+	}
 	ret = cv_arch_check_el2(dev);
-	if (ret)
+	if (ret) {
+		cv_refuse(why, ret, CV_REASON_NO_EL2, 0);
 		goto out_free;
+	}
 
 	if (cv_is_system_ram(sys->hv_mem_phys, sys->hv_mem_size)) {
 		dev_err(dev, "enable: the hypervisor memory %#llx+%#llx overlaps Linux's System RAM; reserve it (e.g. mem=) or move it\n",
 			sys->hv_mem_phys, sys->hv_mem_size);
-		ret = -EADDRINUSE;
+		ret = cv_refuse(why, -EADDRINUSE, CV_REASON_HV_MEM_IN_USE, 0);
 		goto out_free;
 	}
 	res = request_mem_region(sys->hv_mem_phys, sys->hv_mem_size, "Cellvisor hypervisor");
 	if (!res) {
 		dev_err(dev, "enable: the hypervisor memory %#llx+%#llx is claimed by another driver (see /proc/iomem)\n",
 			sys->hv_mem_phys, sys->hv_mem_size);
-		ret = -EADDRINUSE;
+		ret = cv_refuse(why, -EADDRINUSE, CV_REASON_HV_MEM_IN_USE, 0);
 		goto out_free;
 	}
 
-	ret = cv_load_and_enter(dev, sys, size, online_set, call);
+	ret = cv_load_and_enter(dev, sys, size, online_set, call, why);
 	if (ret) {
 		release_mem_region(sys->hv_mem_phys, sys->hv_mem_size);
 		goto out_free;
@@ -455,11 +489,12 @@ out_mgmt:
 	return ret;
 }
 
-int cv_disable(void)
+int cv_disable(struct cv_ioctl_refusal *why)
 {
 	struct device *dev = cv.misc_dev;
 	struct cv_cpu_call *call;
 	struct cv_cell *cell, *root;
+	unsigned int others = 0;
 	int ret;
 
 	ret = mutex_lock_killable(&cv.mgmt_lock);
@@ -470,7 +505,7 @@ int cv_disable(void)
 		goto out_mgmt;
 	if (!cv.enabled) {
 		dev_err(dev, "disable: the hypervisor is not enabled\n");
-		ret = -EINVAL;
+		ret = cv_refuse(why, -EINVAL, CV_REASON_NOT_ENABLED, 0);
 		goto out_unlock;
 	}
 	mutex_lock(&cv.cells_lock);
@@ -481,10 +516,12 @@ int cv_disable(void)
 		} else {
 			dev_err(dev, "disable: cell %u ('%s') still exists; destroy every cell first\n",
 				cell->id, cell->name);
-			ret = -EBUSY;
+			others++;
 		}
 	}
 	mutex_unlock(&cv.cells_lock);
+	if (others)
+		ret = cv_refuse(why, -EBUSY, CV_REASON_CELLS_EXIST, others);
 	if (ret)
 		goto out_unlock;
 
@@ -501,7 +538,7 @@ int cv_disable(void)
 	cpumask_copy(&call->online, cpu_online_mask);
 	cpus_read_unlock();
 	ret = stop_machine(cv_disable_cpu, call, cpu_online_mask);
-	ret = cv_cpu_results(dev, call, "disable") ?: ret;
+	ret = cv_cpu_results(dev, call, "disable", why) ?: ret;
 	kfree(call);
 	if (ret) {
 		dev_err(dev, "disable: the hypervisor refused (%d) and stays enabled; see its console\n",

@@ -144,6 +144,17 @@ static long cv_ioctl_get_version(void __user *uarg)
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/*
+ * A management call's answer: its refusal (reason.h) goes back with the structure when it
+ * failed; a create that succeeded returns the new id in it.
+ */
+static long cv_answer(void __user *uarg, const void *a, size_t size, long ret, bool always)
+{
+	if ((ret || always) && copy_to_user(uarg, a, size))
+		return ret ?: -EFAULT;
+	return ret;
+}
+
 static long cv_ioctl_enable(void __user *uarg)
 {
 	struct cv_ioctl_enable a;
@@ -152,23 +163,36 @@ static long cv_ioctl_enable(void __user *uarg)
 		return -EFAULT;
 	if (a.flags || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
 		return cv_bad_args("CV_IOCTL_ENABLE");
-	return cv_enable(u64_to_user_ptr(a.config), a.config_size);
+	memset(&a.refusal, 0, sizeof(a.refusal));
+	return cv_answer(uarg, &a, sizeof(a),
+			 cv_enable(u64_to_user_ptr(a.config), a.config_size, &a.refusal), false);
+}
+
+static long cv_ioctl_disable(void __user *uarg)
+{
+	struct cv_ioctl_disable a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.reserved0 || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
+		return cv_bad_args("CV_IOCTL_DISABLE");
+	memset(&a.refusal, 0, sizeof(a.refusal));
+	return cv_answer(uarg, &a, sizeof(a), cv_disable(&a.refusal), false);
 }
 
 static long cv_ioctl_cell_create(void __user *uarg)
 {
 	struct cv_ioctl_cell_create a;
-	long ret;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.flags || a.reserved0 || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
 		return cv_bad_args("CV_IOCTL_CELL_CREATE");
-	ret = cv_cell_create(u64_to_user_ptr(a.config), a.config_size, &a.id);
-	if (ret)
-		return ret;
+	memset(&a.refusal, 0, sizeof(a.refusal));
 	/* The cell exists even if the caller cannot learn its id: it is in sysfs too. */
-	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+	return cv_answer(uarg, &a, sizeof(a),
+			 cv_cell_create(u64_to_user_ptr(a.config), a.config_size, &a.id,
+					&a.refusal), true);
 }
 
 static long cv_ioctl_cell_load(void __user *uarg)
@@ -179,12 +203,16 @@ static long cv_ioctl_cell_load(void __user *uarg)
 		return -EFAULT;
 	if (a.flags || a.reserved0 || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
 		return cv_bad_args("CV_IOCTL_CELL_LOAD");
-	return cv_cell_load(a.id, u64_to_user_ptr(a.images), a.num_images);
+	memset(&a.refusal, 0, sizeof(a.refusal));
+	return cv_answer(uarg, &a, sizeof(a),
+			 cv_cell_load(a.id, u64_to_user_ptr(a.images), a.num_images, &a.refusal),
+			 false);
 }
 
 static long cv_ioctl_cell_id(unsigned int cmd, void __user *uarg)
 {
 	struct cv_ioctl_cell_id a;
+	long ret;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
@@ -192,14 +220,19 @@ static long cv_ioctl_cell_id(unsigned int cmd, void __user *uarg)
 		return cv_bad_args(cmd == CV_IOCTL_CELL_START ? "CV_IOCTL_CELL_START" :
 				   cmd == CV_IOCTL_CELL_SHUTDOWN ? "CV_IOCTL_CELL_SHUTDOWN" :
 				   "CV_IOCTL_CELL_DESTROY");
+	memset(&a.refusal, 0, sizeof(a.refusal));
 	switch (cmd) {
 	case CV_IOCTL_CELL_START:
-		return cv_cell_start(a.id);
+		ret = cv_cell_start(a.id, &a.refusal);
+		break;
 	case CV_IOCTL_CELL_SHUTDOWN:
-		return cv_cell_shutdown(a.id);
+		ret = cv_cell_shutdown(a.id, &a.refusal);
+		break;
 	default:
-		return cv_cell_destroy(a.id);
+		ret = cv_cell_destroy(a.id, &a.refusal);
+		break;
 	}
+	return cv_answer(uarg, &a, sizeof(a), ret, false);
 }
 
 static long cv_ioctl_cell_get_info(void __user *uarg)
@@ -313,7 +346,7 @@ static long cv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = cv_ioctl_enable(uarg);
 		break;
 	case CV_IOCTL_DISABLE:
-		ret = arg ? cv_bad_args("CV_IOCTL_DISABLE") : cv_disable();
+		ret = cv_ioctl_disable(uarg);
 		break;
 	case CV_IOCTL_CELL_CREATE:
 		ret = cv_ioctl_cell_create(uarg);
@@ -355,7 +388,7 @@ static int cv_reboot(struct notifier_block *nb, unsigned long code, void *unused
 	if (!READ_ONCE(cv.enabled))
 		return NOTIFY_DONE;
 	cv_cells_destroy_all();
-	ret = cv_disable();
+	ret = cv_disable(NULL);
 	if (ret)
 		dev_err(cv.misc_dev, "reboot: could not disable the hypervisor (%d)\n", ret);
 	return NOTIFY_DONE;

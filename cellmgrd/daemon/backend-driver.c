@@ -325,28 +325,37 @@ static int xioctl(struct drv_backend *d, unsigned long req, void *arg)
 	return r < 0 ? -errno : r;
 }
 
-static int d_enable(struct backend *b, const void *blob, size_t size)
+/* A management ioctl of argument 'a': when it fails, the module's 'answer' in it goes to 'why'. */
+static int mgmt_ioctl(struct backend *b, unsigned long req, void *a,
+		      const struct cv_ioctl_refusal *answer, struct cv_ioctl_refusal *why)
+{
+	int r = xioctl(DB(b), req, a);
+
+	if (r < 0)
+		*why = *answer;
+	return r;
+}
+
+static int d_enable(struct backend *b, const void *blob, size_t size,
+		    struct cv_ioctl_refusal *why)
 {
 	struct cv_ioctl_enable a = { .config = (uintptr_t)blob, .config_size = size };
 
-	return xioctl(DB(b), CV_IOCTL_ENABLE, &a);
+	return mgmt_ioctl(b, CV_IOCTL_ENABLE, &a, &a.refusal, why);
 }
 
-static int d_disable(struct backend *b)
+static int d_disable(struct backend *b, struct cv_ioctl_refusal *why)
 {
-	struct drv_backend *d = DB(b);
-	int r;
+	struct cv_ioctl_disable a = { 0 };
 
-	do
-		r = ioctl(d->fd, CV_IOCTL_DISABLE, 0);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : 0;
+	return mgmt_ioctl(b, CV_IOCTL_DISABLE, &a, &a.refusal, why);
 }
 
-static int d_cell_create(struct backend *b, const void *blob, size_t size, uint32_t *id)
+static int d_cell_create(struct backend *b, const void *blob, size_t size, uint32_t *id,
+			 struct cv_ioctl_refusal *why)
 {
 	struct cv_ioctl_cell_create a = { .config = (uintptr_t)blob, .config_size = size };
-	int r = xioctl(DB(b), CV_IOCTL_CELL_CREATE, &a);
+	int r = mgmt_ioctl(b, CV_IOCTL_CELL_CREATE, &a, &a.refusal, why);
 
 	if (r < 0)
 		return r;
@@ -354,7 +363,8 @@ static int d_cell_create(struct backend *b, const void *blob, size_t size, uint3
 	return 0;
 }
 
-static int d_cell_load(struct backend *b, uint32_t id, const struct be_image *images, size_t n)
+static int d_cell_load(struct backend *b, uint32_t id, const struct be_image *images, size_t n,
+		       struct cv_ioctl_refusal *why)
 {
 	struct cv_ioctl_image *im = calloc(n ? n : 1, sizeof(*im));
 	struct cv_ioctl_cell_load a = { .id = id, .num_images = n, .images = (uintptr_t)im };
@@ -367,31 +377,32 @@ static int d_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 		im[i].size = images[i].size;
 		im[i].target = images[i].address;
 	}
-	r = xioctl(DB(b), CV_IOCTL_CELL_LOAD, &a);
+	r = mgmt_ioctl(b, CV_IOCTL_CELL_LOAD, &a, &a.refusal, why);
 	free(im);
 	return r;
 }
 
-static int cell_call(struct backend *b, unsigned long req, uint32_t id)
+static int cell_call(struct backend *b, unsigned long req, uint32_t id,
+		     struct cv_ioctl_refusal *why)
 {
 	struct cv_ioctl_cell_id a = { .id = id };
 
-	return xioctl(DB(b), req, &a);
+	return mgmt_ioctl(b, req, &a, &a.refusal, why);
 }
 
-static int d_cell_start(struct backend *b, uint32_t id)
+static int d_cell_start(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why)
 {
-	return cell_call(b, CV_IOCTL_CELL_START, id);
+	return cell_call(b, CV_IOCTL_CELL_START, id, why);
 }
 
-static int d_cell_shutdown(struct backend *b, uint32_t id)
+static int d_cell_shutdown(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why)
 {
-	return cell_call(b, CV_IOCTL_CELL_SHUTDOWN, id);
+	return cell_call(b, CV_IOCTL_CELL_SHUTDOWN, id, why);
 }
 
-static int d_cell_destroy(struct backend *b, uint32_t id)
+static int d_cell_destroy(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why)
 {
-	return cell_call(b, CV_IOCTL_CELL_DESTROY, id);
+	return cell_call(b, CV_IOCTL_CELL_DESTROY, id, why);
 }
 
 static ssize_t d_console_read(struct backend *b, uint32_t id, void *buf, size_t len,

@@ -274,6 +274,16 @@ static void say_locked(struct test_backend *t, const char *what, const char *nam
 	       "reconfiguration; shut it down first", what, name, locker(t, id)->name);
 }
 
+/* Note why a call is refused, as the module's struct cv_ioctl_refusal says; returns 'err'. */
+static int refuse(struct cv_ioctl_refusal *why, int err, uint32_t reason, uint64_t object,
+		  uint64_t holder)
+{
+	why->reason = reason;
+	why->object = object;
+	why->holder = holder;
+	return err;
+}
+
 static bool running(const struct model_cell *c)
 {
 	return c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED;
@@ -284,15 +294,16 @@ static bool running(const struct model_cell *c)
  * the hypervisor is enabled, the cell is not the root cell, and it exists.  *c is the cell
  * (NULL if there is none).
  */
-static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c)
+static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c,
+		      struct cv_ioctl_refusal *why)
 {
 	*c = find(t, id);
 	if (!t->enabled)
-		return -ENODEV;
+		return refuse(why, -ENODEV, CV_REASON_NOT_ENABLED, 0, 0);
 	if (id == 0)
-		return -EINVAL;
+		return refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, 0, 0);
 	if (!*c)
-		return -ENOENT;
+		return refuse(why, -ENOENT, CV_REASON_NO_SUCH_CELL, id, 0);
 	return 0;
 }
 
@@ -301,12 +312,13 @@ static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c
  * destroy of a cell are refused with -EPERM while another cell holds the hypervisor locked;
  * it says so for call 'hv_call' (its name there).  Shutdown and disable do not check it.
  */
-static int check_lock(struct test_backend *t, const struct model_cell *c, const char *hv_call)
+static int check_lock(struct test_backend *t, const struct model_cell *c, const char *hv_call,
+		      struct cv_ioctl_refusal *why)
 {
 	if (!locked_by_other(t, c->id))
 		return 0;
 	say_locked(t, hv_call, c->name, c->id);
-	return -EPERM;
+	return refuse(why, -EPERM, CV_REASON_LOCKED, 0, locker(t, c->id)->id);
 }
 
 static const struct cv_cell_config *cell_cfg(const struct model_cell *c)
@@ -399,7 +411,8 @@ static int t_get_stats(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STA
 	return r;
 }
 
-static int t_enable(struct backend *b, const void *blob, size_t size)
+static int t_enable(struct backend *b, const void *blob, size_t size,
+		    struct cv_ioctl_refusal *why)
 {
 	struct test_backend *t = TB(b);
 	const struct cv_system_config *sc = blob;
@@ -409,14 +422,14 @@ static int t_enable(struct backend *b, const void *blob, size_t size)
 
 	pthread_mutex_lock(&t->lock);
 	if (t->enabled) {
-		r = -EBUSY;
+		r = refuse(why, -EBUSY, CV_REASON_ALREADY_ENABLED, 0, 0);
 		goto out;
 	}
 	if (size < sizeof(*sc) || sc->hdr.magic != CV_SYSTEM_MAGIC ||
 	    sc->hdr.revision != CV_CONFIG_REVISION || sc->hdr.total_size != size ||
 	    sc->root_cell.count < sizeof(*root) ||
 	    (uint64_t)sc->root_cell.offset + sc->root_cell.count > size) {
-		r = -EINVAL;
+		r = refuse(why, -EINVAL, CV_REASON_CONFIG_INVALID, 0, 0);
 		goto out;
 	}
 	root = (const void *)((const char *)blob + sc->root_cell.offset);
@@ -426,7 +439,7 @@ static int t_enable(struct backend *b, const void *blob, size_t size)
 		       "(GICD_TYPER); correct platform.gic.num_irqs", sc->platform.num_irqs,
 		       t->gic_lines);
 		hv_say(t, "enable failed (error %d); Linux keeps the machine", -EINVAL);
-		r = -EINVAL;
+		r = refuse(why, -EINVAL, CV_REASON_GIC_TOO_SMALL, t->gic_lines, 0);
 		goto out;
 	}
 	memset(t->cells, 0, sizeof(t->cells));
@@ -454,22 +467,24 @@ out:
 	return r;
 }
 
-static int t_disable(struct backend *b)
+static int t_disable(struct backend *b, struct cv_ioctl_refusal *why)
 {
 	struct test_backend *t = TB(b);
+	unsigned int others = 0;
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
 	if (!t->enabled) {
-		r = -EINVAL;
+		r = refuse(why, -EINVAL, CV_REASON_NOT_ENABLED, 0, 0);
 		goto out;
 	}
 	/* The module refuses while any cell but the root exists (a locked one too). */
 	for (int i = 1; i < MODEL_MAX_CELLS; i++)
-		if (t->cells[i].used) {
-			r = -EBUSY;
-			goto out;
-		}
+		others += t->cells[i].used;
+	if (others) {
+		r = refuse(why, -EBUSY, CV_REASON_CELLS_EXIST, others, 0);
+		goto out;
+	}
 	free(t->cells[0].blob);
 	memset(t->cells, 0, sizeof(t->cells));
 	t->enabled = false;
@@ -503,7 +518,8 @@ static const struct cv_mem_region *overlaps(const struct cv_cell_config *a, size
 	return NULL;
 }
 
-static int t_cell_create(struct backend *b, const void *blob, size_t size, uint32_t *id)
+static int t_cell_create(struct backend *b, const void *blob, size_t size, uint32_t *id,
+			 struct cv_ioctl_refusal *why)
 {
 	struct test_backend *t = TB(b);
 	const struct cv_cell_config *cc = blob;
@@ -513,18 +529,18 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 
 	pthread_mutex_lock(&t->lock);
 	if (!t->enabled) {
-		r = -ENODEV;
+		r = refuse(why, -ENODEV, CV_REASON_NOT_ENABLED, 0, 0);
 		goto out;
 	}
 	if (size < sizeof(*cc) || cc->hdr.magic != CV_CELL_MAGIC ||
 	    cc->hdr.revision != CV_CONFIG_REVISION || cc->hdr.total_size != size ||
 	    !memchr(cc->name, 0, sizeof(cc->name)) || !cc->name[0] || !cc->cpu_set) {
-		r = -EINVAL;
+		r = refuse(why, -EINVAL, CV_REASON_CONFIG_INVALID, 0, 0);
 		goto out;
 	}
 	if (locked_by_other(t, UINT32_MAX)) {
 		say_locked(t, "create", cc->name, UINT32_MAX);
-		r = -EPERM;
+		r = refuse(why, -EPERM, CV_REASON_LOCKED, 0, locker(t, UINT32_MAX)->id);
 		goto out;
 	}
 	memcpy(name, cc->name, sizeof(name));
@@ -533,8 +549,17 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 		goto out;
 	}
 	/* CPUs must belong to the root cell, which keeps at least one (the module checks). */
-	if ((cc->cpu_set & ~t->cells[0].cpus) || !(t->cells[0].cpus & ~cc->cpu_set)) {
-		r = -EBUSY;
+	if (cc->cpu_set & ~t->cells[0].cpus) {
+		uint64_t cpu = __builtin_ctzll(cc->cpu_set & ~t->cells[0].cpus), holder = 0;
+
+		for (int i = 1; i < MODEL_MAX_CELLS; i++)
+			if (t->cells[i].used && (t->cells[i].cpus >> cpu & 1))
+				holder = t->cells[i].id;
+		r = refuse(why, -EBUSY, CV_REASON_CPU_BUSY, cpu, holder);
+		goto out;
+	}
+	if (!(t->cells[0].cpus & ~cc->cpu_set)) {
+		r = refuse(why, -EBUSY, CV_REASON_CPUS_EMPTY_OR_ALL, cc->cpu_set, 0);
 		goto out;
 	}
 	for (int i = 1; i < MODEL_MAX_CELLS; i++) {
@@ -548,7 +573,7 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 			hv_say(t, "create '%s': memory region %u (0x%" PRIx64 ", 0x%" PRIx64
 			       " bytes) belongs to cell '%s'", cc->name, k, (uint64_t)mr->phys_start,
 			       (uint64_t)mr->size, t->cells[i].name);
-			r = -EBUSY;
+			r = refuse(why, -EBUSY, CV_REASON_MEM_BUSY, k, t->cells[i].id);
 			goto out;
 		}
 	}
@@ -559,7 +584,7 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 		}
 	if (!c) {
 		hv_say(t, "create: already %d cells, no room for another", MODEL_MAX_CELLS - 1);
-		r = -ENOSPC;
+		r = refuse(why, -ENOMEM, CV_REASON_NO_CELL_SLOT, MODEL_MAX_CELLS - 1, 0);
 		goto out;
 	}
 	memset(c, 0, sizeof(*c));
@@ -586,7 +611,8 @@ out:
 	return r;
 }
 
-static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *images, size_t n)
+static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *images, size_t n,
+		       struct cv_ioctl_refusal *why)
 {
 	struct test_backend *t = TB(b);
 	struct model_cell *c;
@@ -594,9 +620,9 @@ static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 
 	/* In the module's order: the number of images, the cell, each image, then the call. */
 	if (!n || n > 64)
-		return -EINVAL;
+		return refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, n, 0);
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c);
+	r = check_cell(t, id, &c, why);
 	if (r)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -612,17 +638,18 @@ static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 			    images[i].address - mr[j].virt_start <= mr[j].size - images[i].size)
 				fits = true;
 		if (!images[i].size || !fits) {
-			r = images[i].size ? -ERANGE : -EINVAL;
+			r = images[i].size ? refuse(why, -ERANGE, CV_REASON_IMAGE_OUTSIDE, i, 0) :
+					     refuse(why, -EINVAL, CV_REASON_BAD_ARGUMENT, i, 0);
 			goto out;
 		}
 	}
 	/* The hypervisor's set-loadable: not while another cell holds the lock or this runs. */
-	r = check_lock(t, c, "set-loadable");
+	r = check_lock(t, c, "set-loadable", why);
 	if (r)
 		goto out;
 	if (running(c)) {
 		hv_say(t, "set-loadable: cell '%s' is running; shut it down first", c->name);
-		r = -EBUSY;
+		r = refuse(why, -EBUSY, CV_REASON_CELL_RUNNING, 0, 0);
 		goto out;
 	}
 	c->state = CELL_LOADABLE;
@@ -634,16 +661,16 @@ out:
 	return r;
 }
 
-static int t_cell_start(struct backend *b, uint32_t id)
+static int t_cell_start(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why)
 {
 	struct test_backend *t = TB(b);
 	struct model_cell *c;
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c);
+	r = check_cell(t, id, &c, why);
 	if (!r)
-		r = check_lock(t, c, "start");
+		r = check_lock(t, c, "start", why);
 	if (!r && c->state != CELL_LOADABLE) {
 		/*
 		 * Only a loaded cell starts: not a created or shut down one that was not loaded
@@ -652,7 +679,7 @@ static int t_cell_start(struct backend *b, uint32_t id)
 		 */
 		hv_say(t, "start: cell '%s' was not loaded (state %u); load it first", c->name,
 		       running(c) ? CV_CELL_STATE_RUNNING : (unsigned)c->state);
-		r = -EINVAL;
+		r = refuse(why, -EINVAL, CV_REASON_NOT_LOADED, c->state, 0);
 	}
 	if (r)
 		goto out;
@@ -689,7 +716,8 @@ static void sleep_ms(unsigned ms)
  * drops it while waiting, so the rest of the model stays usable (the real driver does the
  * same), and then looks the cell up again into *cp.
  */
-static int ask_shutdown(struct test_backend *t, uint32_t id, struct model_cell **cp)
+static int ask_shutdown(struct test_backend *t, uint32_t id, struct model_cell **cp,
+			struct cv_ioctl_refusal *why)
 {
 	struct model_cell *c = *cp;
 	unsigned delay;
@@ -704,10 +732,10 @@ static int ask_shutdown(struct test_backend *t, uint32_t id, struct model_cell *
 	pthread_mutex_lock(&t->lock);
 	*cp = c = find(t, id);
 	if (!c)
-		return -ENOENT;
+		return refuse(why, -ENOENT, CV_REASON_NO_SUCH_CELL, id, 0);
 	if (answer == ANSWER_DENY) {
 		hv_say(t, "cell '%s' refused to shut down", c->name);
-		return -EPERM;
+		return refuse(why, -EPERM, CV_REASON_SHUTDOWN_DENIED, 0, 0);
 	}
 	if (answer == ANSWER_SILENT) {
 		hv_say(t, "cell '%s' did not answer the shutdown request within %u ms: failed",
@@ -716,12 +744,12 @@ static int ask_shutdown(struct test_backend *t, uint32_t id, struct model_cell *
 		c->failed_cpus = c->cpus;
 		model_save(t);
 		kick(t, true, false);
-		return -ETIMEDOUT;
+		return refuse(why, -ETIMEDOUT, CV_REASON_SHUTDOWN_TIMEOUT, c->shutdown_timeout_ms, 0);
 	}
 	return 0;
 }
 
-static int t_cell_shutdown(struct backend *b, uint32_t id)
+static int t_cell_shutdown(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why)
 {
 	struct test_backend *t = TB(b);
 	struct model_cell *c;
@@ -732,10 +760,10 @@ static int t_cell_shutdown(struct backend *b, uint32_t id)
 	 * for any other it answers 0 and the state stays (created, loadable, shut down, failed).
 	 */
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c);
+	r = check_cell(t, id, &c, why);
 	if (r || !running(c))
 		goto out;
-	r = ask_shutdown(t, id, &c);
+	r = ask_shutdown(t, id, &c, why);
 	if (r)
 		goto out;
 	c->state = CELL_SHUT_DOWN;
@@ -746,16 +774,16 @@ out:
 	return r;
 }
 
-static int t_cell_destroy(struct backend *b, uint32_t id)
+static int t_cell_destroy(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why)
 {
 	struct test_backend *t = TB(b);
 	struct model_cell *c;
 	int r = 0;
 
 	pthread_mutex_lock(&t->lock);
-	r = check_cell(t, id, &c);
+	r = check_cell(t, id, &c, why);
 	if (!r)
-		r = check_lock(t, c, "destroy");
+		r = check_lock(t, c, "destroy", why);
 	if (r)
 		goto out;
 	/*
@@ -763,9 +791,11 @@ static int t_cell_destroy(struct backend *b, uint32_t id)
 	 * answer in time is marked failed by ask_shutdown() and destroyed all the same.
 	 */
 	if (running(c)) {
-		r = ask_shutdown(t, id, &c);
-		if (r == -ETIMEDOUT)
+		r = ask_shutdown(t, id, &c, why);
+		if (r == -ETIMEDOUT) {
 			r = 0;
+			*why = (struct cv_ioctl_refusal){ 0 };
+		}
 		if (r)
 			goto out;
 	}

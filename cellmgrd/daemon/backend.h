@@ -10,8 +10,9 @@
  * Threading: the mutating calls (enable .. cell_destroy) may block (a shutdown waits for the
  * cell's answer) and are made from worker threads, several at a time; everything else is
  * called from the main thread.  Implementations serialise internally.  Every call returns 0
- * or a negative errno; the errno of each call is documented in cellmgrd(8) next to the D-Bus
- * error it becomes.
+ * or a negative errno; a refused mutating call also fills in 'why' (the module's struct
+ * cv_ioctl_refusal: reason, object, holder of include/cellvisor/reason.h).  ops.c turns
+ * (call, errno, reason) into the D-Bus error documented in cellmgrd(8).
  */
 #ifndef CELLMGRD_BACKEND_H
 #define CELLMGRD_BACKEND_H
@@ -25,6 +26,7 @@
 
 #include <cellvisor/config.h>
 #include <cellvisor/hypercall.h>
+#include <cellvisor/ioctl.h>
 
 enum cell_state {
 	CELL_CREATED = CV_CELL_STATE_CREATED,
@@ -76,13 +78,16 @@ struct backend_ops {
 	/* Exit counters summed over the cell's CPUs, indexed by CV_STAT_*. */
 	int (*get_stats)(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STATS]);
 
-	int (*enable)(struct backend *b, const void *blob, size_t size);
-	int (*disable)(struct backend *b);
-	int (*cell_create)(struct backend *b, const void *blob, size_t size, uint32_t *id);
-	int (*cell_load)(struct backend *b, uint32_t id, const struct be_image *images, size_t n);
-	int (*cell_start)(struct backend *b, uint32_t id);
-	int (*cell_shutdown)(struct backend *b, uint32_t id);
-	int (*cell_destroy)(struct backend *b, uint32_t id);
+	int (*enable)(struct backend *b, const void *blob, size_t size,
+		      struct cv_ioctl_refusal *why);
+	int (*disable)(struct backend *b, struct cv_ioctl_refusal *why);
+	int (*cell_create)(struct backend *b, const void *blob, size_t size, uint32_t *id,
+			   struct cv_ioctl_refusal *why);
+	int (*cell_load)(struct backend *b, uint32_t id, const struct be_image *images, size_t n,
+			 struct cv_ioctl_refusal *why);
+	int (*cell_start)(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why);
+	int (*cell_shutdown)(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why);
+	int (*cell_destroy)(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why);
 
 	/*
 	 * New console output of cell 'id' (0: the hypervisor's own console) since the last

@@ -104,7 +104,6 @@ void manager_schedule_refresh(struct manager *m);
 struct cell *manager_find_cell(struct manager *m, const char *name);
 struct cell *manager_find_cell_id(struct manager *m, uint32_t id);
 void manager_update_status(struct manager *m);
-bool manager_locked_by(struct manager *m, uint32_t except_id, const char **who);
 int method_get_console(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int method_open_console(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 
@@ -136,11 +135,6 @@ void console_append(struct console *con, const char *data, size_t n);
 void console_lost(struct console *con, uint64_t lost);
 /* The buffered output (malloc'ed). */
 size_t console_snapshot(struct console *con, char **out);
-/*
- * What was appended from position 'pos' (a value of con->written) on, as far as the ring still
- * holds it (malloc'ed, NUL-terminated); *clipped when the ring lost the start of it.
- */
-size_t console_since(struct console *con, uint64_t pos, char **out, bool *clipped);
 /* A new reader: returns the fd to hand to the caller. */
 int console_open(struct console *con, bool follow);
 void manager_read_consoles(struct manager *m);

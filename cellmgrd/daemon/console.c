@@ -168,15 +168,12 @@ void console_lost(struct console *con, uint64_t lost)
 	console_append(con, msg, n);
 }
 
-size_t console_since(struct console *con, uint64_t pos, char **out, bool *clipped)
+size_t console_snapshot(struct console *con, char **out)
 {
-	uint64_t oldest = con->written > CONSOLE_RING_SIZE ? con->written - CONSOLE_RING_SIZE : 0;
+	uint64_t pos = con->written > CONSOLE_RING_SIZE ? con->written - CONSOLE_RING_SIZE : 0;
 	size_t n;
 
 	*out = NULL;
-	*clipped = pos < oldest;
-	if (pos < oldest)
-		pos = oldest;
 	if (!con->buf || pos >= con->written)
 		return 0;
 	n = con->written - pos;
@@ -187,13 +184,6 @@ size_t console_since(struct console *con, uint64_t pos, char **out, bool *clippe
 		(*out)[i] = con->buf[(pos + i) % CONSOLE_RING_SIZE];
 	(*out)[n] = 0;
 	return n;
-}
-
-size_t console_snapshot(struct console *con, char **out)
-{
-	bool clipped;
-
-	return console_since(con, 0, out, &clipped);
 }
 
 int console_open(struct console *con, bool follow)

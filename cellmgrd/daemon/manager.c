@@ -36,16 +36,6 @@ struct cell *manager_find_cell_id(struct manager *m, uint32_t id)
 	return NULL;
 }
 
-bool manager_locked_by(struct manager *m, uint32_t except_id, const char **who)
-{
-	for (struct cell *c = m->cells; c; c = c->next)
-		if (c->id != except_id && c->state == CELL_RUNNING_LOCKED) {
-			*who = c->name;
-			return true;
-		}
-	return false;
-}
-
 void manager_update_status(struct manager *m)
 {
 	char *s = NULL;

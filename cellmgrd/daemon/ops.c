@@ -9,12 +9,11 @@
  *   3. preparation in the main thread (reading and validating configuration files, reading
  *      images);
  *   4. the driver call in a worker thread of its own (a shutdown may take as long as the
- *      cell's timeout), which hands the job back through a pipe; just before, the main thread
- *      drains the consoles and notes where the hypervisor console stands;
+ *      cell's timeout), which hands the job back through a pipe;
  *   5. in the main thread again: state refreshed from the driver (PropertiesChanged,
- *      CellNew ...), then exactly one reply, success or a named error.  When the call failed,
- *      the error's message ends with the hypervisor's own reason if it printed one since
- *      step 4 (the driver has it in the hypervisor console when the ioctl returns).
+ *      CellNew ...), then exactly one reply, success or a named error.  A refused call
+ *      comes back with an errno and a reason value (include/cellvisor/reason.h, from the
+ *      hypervisor or the module); refusals[] below turns them into the D-Bus error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,8 +55,7 @@ struct job {
 	/* result */
 	int r;
 	uint32_t new_id;
-	uint64_t hv_mark;		/* m->hv_console.written when the driver call began */
-	char *hv_reason;		/* on failure: what the hypervisor said, or NULL */
+	struct cv_ioctl_refusal why;	/* on failure: the reason (include/cellvisor/reason.h) */
 };
 
 static void auth_unlink(struct job *j)
@@ -81,7 +79,6 @@ static void job_free(struct job *j)
 	sd_bus_slot_unref(j->polkit_slot);
 	sd_bus_message_unref(j->msg);
 	free(j->arg);
-	free(j->hv_reason);
 	for (size_t i = 0; i < j->n_specs; i++)
 		free(j->specs[i].path);
 	free(j->specs);
@@ -101,7 +98,7 @@ static const char *who(struct job *j, char *buf, size_t len)
 static int reply_error(struct job *j, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Send the named error and log it; the hypervisor's reason, if there is one, ends it. */
+/* Send the named error and log it. */
 static int reply_error(struct job *j, const char *name, const char *fmt, ...)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -113,14 +110,6 @@ static int reply_error(struct job *j, const char *name, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (msg && j->hv_reason) {
-		char *full = NULL;
-
-		if (asprintf(&full, "%s: the hypervisor says \"%s\"", msg, j->hv_reason) >= 0) {
-			free(msg);
-			msg = full;
-		}
-	}
 	log_full(LOG_WARNING, MID_OP_FAILED, j->cell_name[0] ? j->cell_name : NULL,
 		 "%s by %s failed: %s: %s", op_names[j->op], who(j, w, sizeof(w)), name,
 		 msg ? msg : "(out of memory)");
@@ -156,104 +145,6 @@ static char *diags_text(const struct cc_diags *d, const char *fallback)
 	return s;
 }
 
-/* ---- the hypervisor's reason for a refusal ---- */
-
-#define HV_PREFIX	"Cellvisor: "
-#define HV_REASON_MAX	300		/* bytes of the quoted reason, at most */
-
-static bool cell_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '.' || c == '-';
-}
-
-/* Whether a line names, the way the hypervisor quotes names ('NAME'), a cell other than 'name'. */
-static bool names_other_cell(const char *line, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (const char *p = strchr(line, '\''); p; p = strchr(p + 1, '\'')) {
-		const char *q = p + 1;
-
-		while (cell_name_char(*q))
-			q++;
-		if (*q != '\'' || q == p + 1)
-			continue;	/* an apostrophe ("the root cell's"), not a name */
-		if ((size_t)(q - p - 1) != len || memcmp(p + 1, name, len))
-			return true;
-		p = q;
-	}
-	return false;
-}
-
-/*
- * Called in the main thread when the driver call failed: drain the consoles and pick, among
- * the hypervisor's lines printed since the call began, the one that says why.  That is the
- * first "Cellvisor: " line that is not the summary of a failed enable and, for a job about a
- * cell, that does not name only other cells (those are other jobs' lines, printed meanwhile).
- * Returns it without the prefix, printable ASCII, at most HV_REASON_MAX bytes (malloc'ed), or
- * NULL when the hypervisor said nothing.
- */
-static char *hypervisor_reason(struct job *j)
-{
-	struct manager *m = j->m;
-	const char *name = j->cell_name[0] ? j->cell_name : NULL;
-	char quoted[CV_CELL_NAME_LEN + 3], *text, *line, *end, *next, *pick = NULL, *out = NULL;
-	bool clipped, cut;
-	size_t n, k;
-
-	manager_read_consoles(m);
-	n = console_since(&m->hv_console, j->hv_mark, &text, &clipped);
-	if (!n)
-		return NULL;
-	if (name)
-		snprintf(quoted, sizeof(quoted), "'%s'", name);
-	end = text + n;
-	line = text;
-	if (clipped) {
-		/* The ring overtook the mark: the first line is a fragment. */
-		line = memchr(text, '\n', n);
-		line = line ? line + 1 : end;
-	}
-	for (; line < end && !pick; line = next) {
-		char *nl = memchr(line, '\n', end - line);
-
-		/* text[n] is a NUL: a last line without its newline ends there. */
-		next = nl ? nl + 1 : end;
-		if (!nl)
-			nl = end;
-		*nl = 0;
-		while (nl > line && nl[-1] == '\r')
-			*--nl = 0;
-		if (strncmp(line, HV_PREFIX, strlen(HV_PREFIX)))
-			continue;
-		line += strlen(HV_PREFIX);
-		if (!*line || !strncmp(line, "enable failed (error ", 21))
-			continue;
-		if (!name || strstr(line, quoted) || !names_other_cell(line, name))
-			pick = line;
-	}
-	k = pick ? strlen(pick) : 0;
-	while (k && pick[k - 1] == ' ')
-		k--;
-	cut = k > HV_REASON_MAX;
-	if (cut)
-		k = HV_REASON_MAX - 3;
-	if (k)
-		out = malloc(HV_REASON_MAX + 1);
-	if (out) {
-		/* One line of printable ASCII (valid UTF-8 on the bus): anything else is '?'. */
-		for (size_t i = 0; i < k; i++) {
-			unsigned char ch = pick[i];
-
-			out[i] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
-		}
-		strcpy(out + k, cut ? "..." : "");
-	}
-	free(text);
-	return out;
-}
-
 /* ---- the worker threads ---- */
 
 static void *job_thread(void *arg)
@@ -263,25 +154,26 @@ static void *job_thread(void *arg)
 
 	switch (j->op) {
 	case OP_ENABLE:
-		j->r = b->ops->enable(b, j->cfg->blob, j->cfg->blob_size);
+		j->r = b->ops->enable(b, j->cfg->blob, j->cfg->blob_size, &j->why);
 		break;
 	case OP_DISABLE:
-		j->r = b->ops->disable(b);
+		j->r = b->ops->disable(b, &j->why);
 		break;
 	case OP_CREATE:
-		j->r = b->ops->cell_create(b, j->cfg->blob, j->cfg->blob_size, &j->new_id);
+		j->r = b->ops->cell_create(b, j->cfg->blob, j->cfg->blob_size, &j->new_id,
+					   &j->why);
 		break;
 	case OP_LOAD:
-		j->r = b->ops->cell_load(b, j->cell_id, j->images, j->n_images);
+		j->r = b->ops->cell_load(b, j->cell_id, j->images, j->n_images, &j->why);
 		break;
 	case OP_START:
-		j->r = b->ops->cell_start(b, j->cell_id);
+		j->r = b->ops->cell_start(b, j->cell_id, &j->why);
 		break;
 	case OP_SHUTDOWN:
-		j->r = b->ops->cell_shutdown(b, j->cell_id);
+		j->r = b->ops->cell_shutdown(b, j->cell_id, &j->why);
 		break;
 	case OP_DESTROY:
-		j->r = b->ops->cell_destroy(b, j->cell_id);
+		j->r = b->ops->cell_destroy(b, j->cell_id, &j->why);
 		break;
 	}
 	/* A pointer is smaller than PIPE_BUF: the write is atomic. */
@@ -307,237 +199,223 @@ static int job_submit(struct job *j)
 	return 0;
 }
 
-/* ---- errors of the driver calls, by operation (see cellmgrd(8), ERRORS) ---- */
+/* ---- refusals: (call, errno, reason) to a named D-Bus error, in one table ---- */
 
-static void cpu_list(uint64_t set, char *buf, size_t len)
-{
-	size_t k = 0;
-
-	buf[0] = 0;
-	for (int i = 0; i < 64 && k + 4 < len; i++)
-		if (set >> i & 1)
-			k += snprintf(buf + k, len - k, "%s%d", k ? "," : "", i);
-}
-
-static bool regions_overlap(const void *a, size_t as, const void *b, size_t bs)
-{
-	const struct cv_cell_config *ca = a, *cb = b;
-	const struct cv_mem_region *ra, *rb;
-
-	if (as < sizeof(*ca) || bs < sizeof(*cb) ||
-	    (uint64_t)ca->mem_regions.offset + (uint64_t)ca->mem_regions.count * sizeof(*ra) > as ||
-	    (uint64_t)cb->mem_regions.offset + (uint64_t)cb->mem_regions.count * sizeof(*rb) > bs)
-		return false;
-	ra = (const void *)((const char *)a + ca->mem_regions.offset);
-	rb = (const void *)((const char *)b + cb->mem_regions.offset);
-	for (uint32_t i = 0; i < ca->mem_regions.count; i++)
-		for (uint32_t k = 0; k < cb->mem_regions.count; k++) {
-			if ((ra[i].flags | rb[k].flags) & (CV_MEM_COMM_REGION | CV_MEM_ROOTSHARED))
-				continue;
-			if (ra[i].phys_start < rb[k].phys_start + rb[k].size &&
-			    rb[k].phys_start < ra[i].phys_start + ra[i].size)
-				return true;
-		}
-	return false;
-}
+#define ANY_OP	(-1)
 
 /*
- * The driver says EBUSY for any resource the root cannot give away: tell which kind from
- * what we know of the other cells.
+ * What a refused driver call answers on the bus.  The first entry that matches the call
+ * ('op', or ANY_OP) and the refusal reason of include/cellvisor/reason.h wins; a refusal
+ * without a reason (CV_REASON_NONE) is matched on its errno.  In 'text', {cell} is the cell
+ * of the call, {config} the configuration file given, {call} the method, {object} the
+ * reason's object as a number, {bdf} and {dev}/{bar} the object as a PCI function or as a
+ * device index and BAR, {holder} the name of the cell that holds the object and {errno}
+ * the errno's text.  cellmgrd(8) documents the result, ERRORS.
  */
-static void reply_busy(struct job *j)
-{
-	const struct cv_cell_config *cc = cc_cell(j->cfg);
-	struct manager *m = j->m;
-	struct cell *root = manager_find_cell_id(m, 0);
-	char want[200];
+static const struct refusal_text {
+	int op;
+	uint32_t reason;
+	int err;		/* for CV_REASON_NONE */
+	const char *error;	/* after "org.cellvisor.cell1.Error." */
+	const char *text;
+} refusals[] = {
+	{ ANY_OP, CV_REASON_LOCKED, 0, "HypervisorLocked",
+	  "{call} refused: cell \"{holder}\" holds the hypervisor locked (state "
+	  "\"running/locked\"); it must unlock first, or be shut down" },
+	{ ANY_OP, CV_REASON_NO_SUCH_CELL, 0, "NoSuchCell", "cell \"{cell}\" does not exist any more" },
+	{ ANY_OP, CV_REASON_NOT_ENABLED, 0, "NotEnabled", "the hypervisor is not enabled" },
+	/* Enable */
+	{ ANY_OP, CV_REASON_ALREADY_ENABLED, 0, "AlreadyEnabled", "the hypervisor is already enabled" },
+	{ OP_ENABLE, CV_REASON_CONFIG_INVALID, 0, "InvalidConfiguration",
+	  "{config}: the driver rejected the system configuration; the kernel log "
+	  "(journalctl -k) says why" },
+	{ OP_ENABLE, CV_REASON_VERSION_MISMATCH, 0, "DriverError",
+	  "/lib/firmware/cellvisor.bin, cellvisor.ko and the configuration are not of the same "
+	  "version; reinstall them together" },
+	{ ANY_OP, CV_REASON_ROOT_CPUS, 0, "InvalidConfiguration",
+	  "{config}: the root cell's CPUs are not exactly the CPUs Linux has online; bring CPUs "
+	  "online or fix \"cpus\" of the root cell" },
+	{ ANY_OP, CV_REASON_HV_MEM_IN_USE, 0, "InvalidConfiguration",
+	  "{config}: the hypervisor memory overlaps Linux RAM or another driver's region; reserve "
+	  "it (mem= on the kernel command line) or move \"hypervisor_memory\"" },
+	{ ANY_OP, CV_REASON_HV_MEM_TOO_SMALL, 0, "InvalidConfiguration",
+	  "{config}: cellvisor.bin, the configuration and the per-CPU data do not fit in the "
+	  "hypervisor memory; make it larger" },
+	{ ANY_OP, CV_REASON_NO_FIRMWARE, 0, "DriverError",
+	  "cellvisor.bin is missing: install it in /lib/firmware" },
+	{ ANY_OP, CV_REASON_BAD_FIRMWARE, 0, "DriverError",
+	  "/lib/firmware/cellvisor.bin is malformed or of another version than cellvisor.ko; "
+	  "reinstall both" },
+	{ ANY_OP, CV_REASON_NO_EL2, 0, "DriverError",
+	  "the CPUs cannot be entered at EL2 (no hyp stub): boot Linux at EL2 with "
+	  "kvm-arm.mode=none" },
+	{ ANY_OP, CV_REASON_CPU_HOTPLUG, 0, "DriverError",
+	  "a CPU went online or offline during enable; try again" },
+	{ ANY_OP, CV_REASON_GIC_TOO_SMALL, 0, "InvalidConfiguration",
+	  "{config}: the GIC implements {object} interrupts (GICD_TYPER), fewer than "
+	  "\"platform.gic.num_irqs\" says; correct it" },
+	{ ANY_OP, CV_REASON_SYSTEM_REJECTED, 0, "InvalidConfiguration",
+	  "{config}: the hypervisor refused the system configuration when it started "
+	  "({errno}); its console says why (cellctl console, or journalctl -k)" },
+	/* Disable */
+	{ ANY_OP, CV_REASON_CELLS_EXIST, 0, "CellsRemaining",
+	  "cannot disable the hypervisor while {object} cells other than the root cell exist; "
+	  "stop their units (systemctl stop cells.target) or destroy them first" },
+	/* CreateCell */
+	{ OP_CREATE, CV_REASON_CONFIG_INVALID, 0, "InvalidConfiguration",
+	  "{config}: the driver rejected the cell configuration; the kernel log (journalctl -k) "
+	  "says why" },
+	{ OP_CREATE, CV_REASON_VERSION_MISMATCH, 0, "InvalidConfiguration",
+	  "{config}: the cell configuration's revision is not the driver's; compile it with "
+	  "this version's cellctl" },
+	{ OP_CREATE, CV_REASON_BAD_ARGUMENT, 0, "InvalidConfiguration",
+	  "{config}: a cell configuration of {object} bytes is impossible" },
+	{ ANY_OP, CV_REASON_CPU_BUSY, 0, "CPUBusy",
+	  "cell \"{cell}\" wants CPU {object}, but cell \"{holder}\" holds it; destroy that cell "
+	  "first or change \"cpus\" in {config}" },
+	{ ANY_OP, CV_REASON_CPUS_EMPTY_OR_ALL, 0, "CPUBusy",
+	  "cell \"{cell}\" would take every CPU of the root cell, which keeps at least one; "
+	  "change \"cpus\" in {config}" },
+	{ ANY_OP, CV_REASON_CPU_ONLINE, 0, "CPUBusy",
+	  "Linux could not give up a CPU for cell \"{cell}\" (a CPU that is offline or in use "
+	  "cannot move); change \"cpus\" in {config}" },
+	{ ANY_OP, CV_REASON_CPU_WOKEN, 0, "CPUBusy",
+	  "CPU {object} was brought up in Linux while cell \"{cell}\" was being created; try again" },
+	{ ANY_OP, CV_REASON_MEM_BUSY, 0, "MemoryBusy",
+	  "memory region {object} of cell \"{cell}\" belongs to cell \"{holder}\"; destroy that "
+	  "cell first or change \"memory_regions\" in {config}" },
+	{ ANY_OP, CV_REASON_MEM_NOT_ROOT_RAM, 0, "InvalidConfiguration",
+	  "{config}: memory region {object} is not RAM of the root cell" },
+	{ ANY_OP, CV_REASON_MEM_RESERVED, 0, "InvalidConfiguration",
+	  "{config}: device region {object} covers RAM, the hypervisor or the interrupt "
+	  "controller" },
+	{ ANY_OP, CV_REASON_MEM_LINUX_RAM, 0, "InvalidConfiguration",
+	  "{config}: memory region {object} is System RAM of the root Linux; give a cell only "
+	  "memory reserved with mem=" },
+	{ ANY_OP, CV_REASON_IRQ_BUSY, 0, "DeviceBusy",
+	  "interrupt {object} of cell \"{cell}\" belongs to cell \"{holder}\"; destroy that cell "
+	  "first or change \"irqs\" in {config}" },
+	{ ANY_OP, CV_REASON_PCI_BUSY, 0, "DeviceBusy",
+	  "PCI function {bdf} of cell \"{cell}\" belongs to cell \"{holder}\"; destroy that cell "
+	  "first or change \"pci_devices\" in {config}" },
+	{ ANY_OP, CV_REASON_BAR_BUSY, 0, "DeviceBusy",
+	  "BAR {bar} of PCI device {dev} of cell \"{cell}\" overlaps what cell \"{holder}\" "
+	  "holds; destroy that cell first or change {config}" },
+	{ ANY_OP, CV_REASON_BAR_RESERVED, 0, "InvalidConfiguration",
+	  "{config}: BAR {bar} of PCI device {dev} covers RAM, the hypervisor or the interrupt "
+	  "controller" },
+	{ ANY_OP, CV_REASON_NO_CELL_SLOT, 0, "NoResources",
+	  "the hypervisor has no room for cell \"{cell}\": it holds {object} cells at most" },
+	{ ANY_OP, CV_REASON_NO_MEMORY, 0, "NoResources",
+	  "the hypervisor's memory pool has no room for cell \"{cell}\"; destroy a cell or make "
+	  "\"hypervisor_memory\" larger" },
+	{ ANY_OP, CV_REASON_BUILD_FAILED, 0, "DriverError",
+	  "the hypervisor could not build cell \"{cell}\" (error {object})" },
+	/* Load, Start, Shutdown, Destroy */
+	{ ANY_OP, CV_REASON_CELL_RUNNING, 0, "InvalidState",
+	  "cell \"{cell}\" is running; shut it down before loading images" },
+	{ ANY_OP, CV_REASON_IMAGE_OUTSIDE, 0, "InvalidImage",
+	  "image {object} for cell \"{cell}\" does not lie inside one loadable memory region of "
+	  "the cell" },
+	{ OP_LOAD, CV_REASON_BAD_ARGUMENT, 0, "InvalidImage",
+	  "the driver refused the images for cell \"{cell}\": each must be non-empty, 1 to 64 of "
+	  "them" },
+	{ ANY_OP, CV_REASON_NOT_LOADED, 0, "InvalidState",
+	  "cell \"{cell}\" cannot be started: it was not loaded since it was created, shut down "
+	  "or failed; load it first" },
+	{ ANY_OP, CV_REASON_SHUTDOWN_DENIED, 0, "ShutdownRefused",
+	  "cell \"{cell}\" refused to shut down; it keeps running" },
+	{ ANY_OP, CV_REASON_SHUTDOWN_TIMEOUT, 0, "ShutdownTimeout",
+	  "cell \"{cell}\" did not answer the shutdown request in {object} ms and was marked "
+	  "failed; destroy it to get its resources back" },
+	{ ANY_OP, CV_REASON_CPUS_DO_NOT_STOP, 0, "DriverError",
+	  "the CPUs of cell \"{cell}\" did not stop; it is marked failed" },
+	/* Errnos that came without a reason. */
+	{ OP_CREATE, CV_REASON_NONE, EEXIST, "CellExists", "a cell named \"{cell}\" already exists" },
+	{ ANY_OP, CV_REASON_NONE, ENOMEM, "NoResources", "{call}: out of memory ({errno})" },
+	{ ANY_OP, CV_REASON_NONE, ENOSYS, "NotSupported",
+	  "{call}: the hypervisor does not implement this call" },
+	{ ANY_OP, CV_REASON_NONE, ENODEV, "NotEnabled", "the hypervisor is not enabled" },
+	{ ANY_OP, CV_REASON_NONE, ENOENT, "NoSuchCell", "cell \"{cell}\" does not exist any more" },
+};
 
-	cpu_list(cc->cpu_set, want, sizeof(want));
-	for (struct cell *c = m->cells; c; c = c->next)
-		if (c->id && (c->cpus & cc->cpu_set)) {
-			reply_error(j, ERR "CPUBusy",
-				    "cell \"%s\" wants CPUs %s, but cell \"%s\" holds some of them; "
-				    "destroy that cell first or change \"cpus\" in %s",
-				    j->cell_name, want, c->name, j->arg);
-			return;
-		}
-	if (root && (cc->cpu_set & ~root->cpus || !(root->cpus & ~cc->cpu_set))) {
-		reply_error(j, ERR "CPUBusy",
-			    "cell \"%s\" wants CPUs %s, which the root cell cannot give away "
-			    "(it must keep at least one, and CPUs that are offline cannot move); "
-			    "change \"cpus\" in %s", j->cell_name, want, j->arg);
-		return;
+/* The table's entry for the job's refusal, or NULL: a DriverError naming the errno. */
+static const struct refusal_text *refusal_text(const struct job *j)
+{
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		const struct refusal_text *t = &refusals[i];
+
+		if ((t->op == ANY_OP || t->op == (int)j->op) && t->reason == j->why.reason &&
+		    (t->reason != CV_REASON_NONE || t->err == -j->r))
+			return t;
 	}
-	for (struct cell *c = m->cells; c; c = c->next)
-		if (c->id && c->blob &&
-		    regions_overlap(j->cfg->blob, j->cfg->blob_size, c->blob, c->blob_size)) {
-			reply_error(j, ERR "MemoryBusy",
-				    "a memory region of cell \"%s\" overlaps memory of cell \"%s\"; "
-				    "destroy that cell first or change \"memory_regions\" in %s",
-				    j->cell_name, c->name, j->arg);
-			return;
+	return NULL;
+}
+
+/* Expand the placeholders of a refusal_text (see there) for job j into a new string. */
+static char *refusal_message(const struct job *j, const char *text)
+{
+	const struct cell *holder = manager_find_cell_id(j->m, (uint32_t)j->why.holder);
+	uint64_t o = j->why.object;
+	char *out = NULL, num[32];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (const char *p = text; *p; p++) {
+		const char *v = NULL, *close = *p == '{' ? strchr(p, '}') : NULL;
+		size_t k = close ? (size_t)(close - p + 1) : 0;
+
+		num[0] = 0;
+		if (k == 6 && !strncmp(p, "{cell}", k))
+			v = j->cell_name;
+		else if (k == 8 && !strncmp(p, "{config}", k))
+			v = j->arg ? j->arg : "the configuration";
+		else if (k == 6 && !strncmp(p, "{call}", k))
+			v = op_names[j->op];
+		else if (k == 8 && !strncmp(p, "{holder}", k))
+			v = j->why.holder == 0 ? "root" : holder ? holder->name : "?";
+		else if (k == 7 && !strncmp(p, "{errno}", k))
+			v = strerror(-j->r);
+		else if (k == 8 && !strncmp(p, "{object}", k))
+			snprintf(num, sizeof(num), "%" PRIu64, o);
+		else if (k == 5 && !strncmp(p, "{bdf}", k))
+			snprintf(num, sizeof(num), "%02x:%02x.%x", (unsigned)(o >> 8 & 0xff),
+				 (unsigned)(o >> 3 & 0x1f), (unsigned)(o & 7));
+		else if (k == 5 && !strncmp(p, "{dev}", k))
+			snprintf(num, sizeof(num), "%" PRIu64, o >> 8);
+		else if (k == 5 && !strncmp(p, "{bar}", k))
+			snprintf(num, sizeof(num), "%" PRIu64, o & 0xff);
+		if (!v && !num[0]) {
+			fputc(*p, f);
+			continue;
 		}
-	reply_error(j, ERR "DeviceBusy",
-		    "the hypervisor cannot give cell \"%s\" one of its resources (memory, "
-		    "interrupt or PCI device: another cell has it); the kernel log "
-		    "(journalctl -k) and the hypervisor console say which", j->cell_name);
+		fputs(v ? v : num, f);
+		p += k - 1;
+	}
+	if (fclose(f)) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 static void reply_backend_error(struct job *j)
 {
-	struct manager *m = j->m;
-	const char *locker = NULL, *op = op_names[j->op];
-	const char *cell = j->cell_name;
-	int e = -j->r;
+	const struct refusal_text *t = refusal_text(j);
+	char *msg = t ? refusal_message(j, t->text) : NULL;
+	char name[96];
 
-	/* The hypervisor checks the lock for all but shutdown: there EPERM is the cell's no. */
-	if (e == EPERM && j->op != OP_SHUTDOWN && manager_locked_by(m, j->cell_id, &locker)) {
-		reply_error(j, ERR "HypervisorLocked",
-			    "%s of %s%s%s refused: cell \"%s\" holds the hypervisor locked "
-			    "(state \"running/locked\"); it must unlock first, or be shut down",
-			    op, cell[0] ? "cell \"" : "the hypervisor", cell, cell[0] ? "\"" : "",
-			    locker);
+	if (!t) {
+		reply_error(j, ERR "DriverError", "%s%s%s failed in the driver: %s (reason %u)",
+			    op_names[j->op], j->cell_name[0] ? " of cell " : "", j->cell_name,
+			    strerror(-j->r), (unsigned)j->why.reason);
 		return;
 	}
-	switch (j->op) {
-	case OP_ENABLE:
-		switch (e) {
-		case EBUSY:
-			reply_error(j, ERR "AlreadyEnabled", "the hypervisor is already enabled");
-			return;
-		case EINVAL:
-		case EPROTO:
-			reply_error(j, ERR "InvalidConfiguration",
-				    "%s: the driver rejected the system configuration (%s); "
-				    "the kernel log (journalctl -k) says why", j->arg, strerror(e));
-			return;
-		case ENXIO:
-			reply_error(j, ERR "InvalidConfiguration",
-				    "%s: the root cell's CPUs are not exactly the CPUs Linux has "
-				    "online; bring CPUs online or fix \"cpus\" of the root cell",
-				    j->arg);
-			return;
-		case EADDRINUSE:
-			reply_error(j, ERR "InvalidConfiguration",
-				    "%s: the hypervisor memory overlaps Linux RAM or another "
-				    "driver's region; reserve it (mem= on the kernel command line) "
-				    "or move \"hypervisor_memory\"", j->arg);
-			return;
-		case EFBIG:
-			reply_error(j, ERR "InvalidConfiguration",
-				    "%s: cellvisor.bin, the configuration and the per-CPU data do "
-				    "not fit in the hypervisor memory; make it larger", j->arg);
-			return;
-		case ENOENT:
-			reply_error(j, ERR "DriverError",
-				    "cellvisor.bin is missing: install it in /lib/firmware");
-			return;
-		case ENOEXEC:
-			reply_error(j, ERR "DriverError",
-				    "/lib/firmware/cellvisor.bin is malformed or of another "
-				    "version than cellvisor.ko; reinstall both");
-			return;
-		case ENODEV:
-			reply_error(j, ERR "DriverError",
-				    "the CPUs cannot be entered at EL2 (no hyp stub): boot Linux at "
-				    "EL2 with kvm-arm.mode=none");
-			return;
-		case EAGAIN:
-			reply_error(j, ERR "DriverError",
-				    "a CPU went online or offline during enable; try again");
-			return;
-		}
-		break;
-	case OP_DISABLE:
-		if (e == EINVAL || e == ENODEV) {
-			reply_error(j, ERR "NotEnabled", "the hypervisor is not enabled");
-			return;
-		}
-		if (e == EBUSY) {
-			reply_error(j, ERR "CellsRemaining",
-				    "cannot disable the hypervisor while cells other than the root "
-				    "cell exist; stop their units (systemctl stop cells.target) or "
-				    "destroy them first");
-			return;
-		}
-		break;
-	case OP_CREATE:
-		if (e == EBUSY) {
-			reply_busy(j);
-			return;
-		}
-		if (e == EEXIST) {
-			reply_error(j, ERR "CellExists", "a cell named \"%s\" already exists", cell);
-			return;
-		}
-		if (e == EINVAL || e == EPROTO) {
-			reply_error(j, ERR "InvalidConfiguration",
-				    "%s: the driver rejected the cell configuration (%s); the "
-				    "kernel log (journalctl -k) says why", j->arg, strerror(e));
-			return;
-		}
-		if (e == ENOSPC || e == ENOMEM) {
-			reply_error(j, ERR "NoResources",
-				    "the hypervisor has no room for cell \"%s\" (%s)", cell,
-				    strerror(e));
-			return;
-		}
-		break;
-	case OP_LOAD:
-		if (e == EBUSY) {
-			/* The hypervisor's set-loadable: the cell runs (it started meanwhile). */
-			reply_error(j, ERR "InvalidState",
-				    "cell \"%s\" is running; shut it down before loading images",
-				    cell);
-			return;
-		}
-		if (e == ERANGE || e == EINVAL) {
-			reply_error(j, ERR "InvalidImage",
-				    "the driver refused the images for cell \"%s\" (%s): each must "
-				    "be non-empty and lie inside one loadable memory region of the cell",
-				    cell, strerror(e));
-			return;
-		}
-		break;
-	case OP_START:
-		if (e == EINVAL) {
-			/* The hypervisor starts only a loadable cell. */
-			reply_error(j, ERR "InvalidState",
-				    "cell \"%s\" cannot be started: it was not loaded since it was "
-				    "created, shut down or failed; load it first", cell);
-			return;
-		}
-		break;
-	case OP_SHUTDOWN:
-	case OP_DESTROY:
-		if (e == EPERM) {
-			reply_error(j, ERR "ShutdownRefused",
-				    "cell \"%s\" refused to shut down; it keeps running", cell);
-			return;
-		}
-		if (e == ETIMEDOUT) {
-			reply_error(j, ERR "ShutdownTimeout",
-				    "cell \"%s\" did not answer the shutdown request in time and "
-				    "was marked failed; destroy it to get its resources back", cell);
-			return;
-		}
-		break;
-	}
-	if (e == ENOSYS) {
-		reply_error(j, ERR "NotSupported",
-			    "%s: the hypervisor does not implement this call yet", op);
-		return;
-	}
-	if (e == ENODEV) {
-		reply_error(j, ERR "NotEnabled", "the hypervisor is not enabled");
-		return;
-	}
-	if (e == ENOENT) {
-		reply_error(j, ERR "NoSuchCell", "cell \"%s\" does not exist any more", cell);
-		return;
-	}
-	reply_error(j, ERR "DriverError", "%s%s%s failed in the driver: %s", op,
-		    cell[0] ? " of cell " : "", cell, strerror(e));
+	snprintf(name, sizeof(name), ERR "%s", t->error);
+	reply_error(j, name, "%s", msg ? msg : "out of memory");
+	free(msg);
 }
 
 /* ---- completion, in the main thread ---- */
@@ -556,7 +434,6 @@ static void job_finish(struct job *j)
 		c->busy = NULL;
 
 	if (j->r < 0) {
-		j->hv_reason = hypervisor_reason(j);
 		manager_refresh(m);
 		reply_backend_error(j);
 		return;
@@ -814,9 +691,6 @@ static int job_authorized(struct job *j)
 		c->busy = op_names[j->op];
 	else if (j->op != OP_CREATE)
 		m->busy = op_names[j->op];
-	/* What the hypervisor prints from here on may explain a refusal: hypervisor_reason(). */
-	manager_read_consoles(m);
-	j->hv_mark = m->hv_console.written;
 	r = job_submit(j);
 	if (r >= 0 && j->op == OP_CREATE)
 		m->creating++;

@@ -27,6 +27,7 @@
 #include <cv/console.h>
 #include <cv/errno.h>
 #include <cv/hv.h>
+#include <cv/hypercall.h>
 #include <cv/lib.h>
 #include <cv/percpu.h>
 #include <cv/spinlock.h>
@@ -68,6 +69,7 @@ static struct cell *lookup(const char *what, u64 id)
 {
 	if (id == 0 || id >= CV_MAX_CELLS || !slots[id].config) {
 		printk("Cellvisor: %s: there is no cell %llu\n", what, id);
+		refuse(-CV_ENOENT, CV_REASON_NO_SUCH_CELL, id, 0);
 		return NULL;
 	}
 	return &slots[id];
@@ -86,7 +88,7 @@ static int check_lock(const char *what, const char *name, const struct cell *tar
 			printk("Cellvisor: %s of cell '%s' refused: cell '%s' is running locked "
 			       "and forbids reconfiguration; shut it down first\n", what, name,
 			       name_of(c));
-			return -CV_EPERM;
+			return refuse(-CV_EPERM, CV_REASON_LOCKED, 0, c->id);
 		}
 	}
 	return 0;
@@ -216,7 +218,7 @@ static int check_bars(const struct cv_cell_config *cfg)
 				       "(0x%llx, 0x%llx bytes) covers RAM, the hypervisor or the "
 				       "interrupt controller\n", cfg->name, b, d[i].bus,
 				       d[i].devfn >> 3, d[i].devfn & 7, addr, size);
-				return -CV_EINVAL;
+				return refuse(-CV_EINVAL, CV_REASON_BAR_RESERVED, i << 8 | b, 0);
 			}
 			owner = memory_owner(addr, size);
 			if (owner) {
@@ -224,7 +226,7 @@ static int check_bars(const struct cv_cell_config *cfg)
 				       "(0x%llx, 0x%llx bytes) belongs to cell '%s'\n", cfg->name, b,
 				       d[i].bus, d[i].devfn >> 3, d[i].devfn & 7, addr, size,
 				       name_of(owner));
-				return -CV_EBUSY;
+				return refuse(-CV_EBUSY, CV_REASON_BAR_BUSY, i << 8 | b, owner->id);
 			}
 		}
 	}
@@ -243,14 +245,14 @@ static int check_memory(const struct cv_cell_config *cfg)
 		if (is_ram(&r[i]) && !root_ram(r[i].phys_start, r[i].size, true)) {
 			printk("Cellvisor: create '%s': memory region %u (0x%llx, 0x%llx bytes) is "
 			       "not RAM of the root cell\n", cfg->name, i, r[i].phys_start, r[i].size);
-			return -CV_EINVAL;
+			return refuse(-CV_EINVAL, CV_REASON_MEM_NOT_ROOT_RAM, i, 0);
 		}
 		if (!is_ram(&r[i]) && (root_ram(r[i].phys_start, r[i].size, false) ||
 				       overlaps_reserved(r[i].phys_start, r[i].size))) {
 			printk("Cellvisor: create '%s': device region %u (0x%llx, 0x%llx bytes) "
 			       "covers RAM, the hypervisor or the interrupt controller\n", cfg->name,
 			       i, r[i].phys_start, r[i].size);
-			return -CV_EINVAL;
+			return refuse(-CV_EINVAL, CV_REASON_MEM_RESERVED, i, 0);
 		}
 		/* Shared with the root, but the root's to share: not another cell's. */
 		owner = memory_owner(r[i].phys_start, r[i].size);
@@ -258,7 +260,7 @@ static int check_memory(const struct cv_cell_config *cfg)
 			printk("Cellvisor: create '%s': memory region %u (0x%llx, 0x%llx bytes) "
 			       "belongs to cell '%s'\n", cfg->name, i, r[i].phys_start, r[i].size,
 			       name_of(owner));
-			return -CV_EBUSY;
+			return refuse(-CV_EBUSY, CV_REASON_MEM_BUSY, i, owner->id);
 		}
 	}
 	return 0;
@@ -272,19 +274,19 @@ static int check_cpus(const struct cv_cell_config *cfg)
 	if (!cfg->cpu_set || !(root_cell.cpu_set & ~cfg->cpu_set)) {
 		printk("Cellvisor: create '%s': CPU set 0x%llx is empty or every CPU of the root "
 		       "cell\n", cfg->name, cfg->cpu_set);
-		return -CV_EBUSY;
+		return refuse(-CV_EBUSY, CV_REASON_CPUS_EMPTY_OR_ALL, cfg->cpu_set, 0);
 	}
 	for_each_cpu_of(id, cfg->cpu_set) {
 		cpu = per_cpu(id);
 		if (!cpu || cpu->cell != &root_cell) {
 			printk("Cellvisor: create '%s': CPU %llu is not the root cell's to give\n",
 			       cfg->name, id);
-			return -CV_EBUSY;
+			return refuse(-CV_EBUSY, CV_REASON_CPU_BUSY, id, cpu ? cpu->cell->id : 0);
 		}
 		if (atomic_read(&cpu->state) != CV_CPU_PARKED || atomic_read(&cpu->wake)) {
 			printk("Cellvisor: create '%s': CPU %llu still runs in the root cell; take "
 			       "it offline in Linux first\n", cfg->name, id);
-			return -CV_EBUSY;
+			return refuse(-CV_EBUSY, CV_REASON_CPU_ONLINE, id, 0);
 		}
 	}
 	return 0;
@@ -308,7 +310,7 @@ static int check_devices(const struct cv_cell_config *cfg)
 				if (config_has_irq(o, irq)) {
 					printk("Cellvisor: create '%s': interrupt %u belongs to cell "
 					       "'%s'\n", cfg->name, irq, o->name);
-					return -CV_EBUSY;
+					return refuse(-CV_EBUSY, CV_REASON_IRQ_BUSY, irq, n);
 				}
 			}
 		}
@@ -317,7 +319,8 @@ static int check_devices(const struct cv_cell_config *cfg)
 				printk("Cellvisor: create '%s': PCI device %04x:%02x:%02x.%u belongs "
 				       "to cell '%s'\n", cfg->name, d[i].domain, d[i].bus,
 				       d[i].devfn >> 3, d[i].devfn & 7, o->name);
-				return -CV_EBUSY;
+				return refuse(-CV_EBUSY, CV_REASON_PCI_BUSY,
+					      (u64)d[i].bus << 8 | d[i].devfn, n);
 			}
 		}
 	}
@@ -399,7 +402,7 @@ static int stop_cpus(struct cell *c, bool wait)
 		if (now_ms() - start > STOP_TIMEOUT_MS) {
 			printk("Cellvisor: cell '%s': its CPUs (0x%llx) do not stop\n", name_of(c),
 			       c->cpu_set);
-			return -CV_EBUSY;
+			return refuse(-CV_EBUSY, CV_REASON_CPUS_DO_NOT_STOP, c->cpu_set, 0);
 		}
 		cpu_relax();
 	}
@@ -460,7 +463,7 @@ static int move_cpus(struct cell *c, struct cell *from, struct cell *to)
 			       name_of(c), id);
 			for_each_cpu_of(id, moved)
 				arch_cpu_move(per_cpu(id), to, from);
-			return -CV_EBUSY;
+			return refuse(-CV_EBUSY, CV_REASON_CPU_WOKEN, id, 0);
 		}
 		moved |= 1ULL << id;
 	}
@@ -524,7 +527,7 @@ static long create(u64 blob_ipa, u64 size)
 
 	if (size < sizeof(struct cv_cell_config) || size > BLOB_MAX_PAGES * PAGE_SIZE) {
 		printk("Cellvisor: create: a cell blob of %llu bytes is impossible\n", size);
-		return -CV_EINVAL;
+		return refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, size, 0);
 	}
 	for (i = 1; i < CV_MAX_CELLS && !c; i++)
 		if (!slots[i].config)
@@ -532,21 +535,23 @@ static long create(u64 blob_ipa, u64 size)
 	if (!c) {
 		printk("Cellvisor: create: already %u cells, no room for another\n",
 		       CV_MAX_CELLS - 1);
-		return -CV_ENOMEM;
+		return refuse(-CV_ENOMEM, CV_REASON_NO_CELL_SLOT, CV_MAX_CELLS - 1, 0);
 	}
 	pages = pow2_pages(size);
 	blob = page_alloc(pages);
 	if (!blob) {
 		printk("Cellvisor: create: no room for a %llu-byte cell blob in the memory pool\n",
 		       size);
-		return -CV_ENOMEM;
+		return refuse(-CV_ENOMEM, CV_REASON_NO_MEMORY, 0, 0);
 	}
 	err = cell_copy_from(&root_cell, blob, blob_ipa, size);
-	if (err)
+	if (err) {
 		printk("Cellvisor: create: the blob at 0x%llx is not in the root's RAM\n", blob_ipa);
+		err = refuse(err, CV_REASON_NOT_CALLERS_RAM, blob_ipa, 0);
+	}
 	if (!err && config_check_cell(blob, size, &hv.config->platform, why, sizeof(why))) {
 		printk("Cellvisor: create: cell configuration rejected: %s\n", why);
-		err = -CV_EINVAL;
+		err = refuse(-CV_EINVAL, CV_REASON_CONFIG_INVALID, 0, 0);
 	}
 	if (!err)
 		err = check_lock("create", ((const struct cv_cell_config *)blob)->name, NULL);
@@ -572,7 +577,9 @@ static long create(u64 blob_ipa, u64 size)
 		printk("Cellvisor: create '%s': cannot build the cell (error %d)\n", name_of(c),
 		       err);
 		free_cell(c);
-		return err;
+		/* move_cpus() said why; anything else is the hypervisor's own trouble. */
+		return this_cpu()->refusal.reason ? err :
+		       refuse(err, CV_REASON_BUILD_FAILED, (u64)-err, 0);
 	}
 	printk("Cellvisor: cell '%s' created: id %u, CPUs 0x%llx\n", name_of(c), c->id,
 	       c->cpu_set);
@@ -598,7 +605,7 @@ static long set_loadable(struct cell *c)
 	if (c->state == CV_CELL_STATE_RUNNING || !cpus_stopped(c)) {
 		printk("Cellvisor: set-loadable: cell '%s' is running; shut it down first\n",
 		       name_of(c));
-		return -CV_EBUSY;
+		return refuse(-CV_EBUSY, CV_REASON_CELL_RUNNING, 0, 0);
 	}
 	if (c->state == CV_CELL_STATE_LOADABLE)
 		return 0;
@@ -638,7 +645,7 @@ static long start(struct cell *c)
 	if (c->state != CV_CELL_STATE_LOADABLE) {
 		printk("Cellvisor: start: cell '%s' was not loaded (state %u); load it first\n",
 		       name_of(c), c->state);
-		return -CV_EINVAL;
+		return refuse(-CV_EINVAL, CV_REASON_NOT_LOADED, c->state, 0);
 	}
 	err = root_regions(c, CV_MEM_LOADABLE, false);
 	if (!err)
@@ -685,7 +692,7 @@ static long ask_shutdown(struct cell *c)
 	if (reply == CV_REPLY_DENIED) {
 		comm->msg_to_cell = CV_MSG_NONE;
 		printk("Cellvisor: cell '%s' refused to shut down\n", name_of(c));
-		return -CV_EPERM;
+		return refuse(-CV_EPERM, CV_REASON_SHUTDOWN_DENIED, 0, 0);
 	}
 	if (reply == CV_REPLY_APPROVED) {
 		while (!cpus_stopped(c) && now_ms() - begin <= c->config->shutdown_timeout_ms)
@@ -701,7 +708,7 @@ static long ask_shutdown(struct cell *c)
 	       "failed\n", name_of(c), c->config->shutdown_timeout_ms);
 	stop_cpus(c, true);
 	c->state = CV_CELL_STATE_FAILED;
-	return -CV_ETIMEDOUT;
+	return refuse(-CV_ETIMEDOUT, CV_REASON_SHUTDOWN_TIMEOUT, c->config->shutdown_timeout_ms, 0);
 }
 
 static long shutdown(struct cell *c)

@@ -7,6 +7,7 @@
 #include <cv/errno.h>
 #include <cv/hv.h>
 #include <cv/hypercall.h>
+#include <cv/lib.h>
 #include <cv/percpu.h>
 
 static long get_info(u64 what)
@@ -196,9 +197,10 @@ bool hypercall_is_management(u64 code)
 
 long hypercall(struct per_cpu *cpu, u64 code, u64 arg1, u64 arg2, u64 arg3)
 {
+	memset(&cpu->refusal, 0, sizeof(cpu->refusal));
 	if (code >= ARRAY_SIZE(calls) || !calls[code].fn)
-		return -CV_ENOSYS;
+		return refuse(-CV_ENOSYS, CV_REASON_UNKNOWN_CALL, code, 0);
 	if (calls[code].root_only && cpu->cell != &root_cell)
-		return -CV_EPERM;
+		return refuse(-CV_EPERM, CV_REASON_NOT_ROOT, code, 0);
 	return calls[code].fn(cpu, arg1, arg2, arg3);
 }

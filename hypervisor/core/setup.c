@@ -13,6 +13,7 @@
 #include <cv/console.h>
 #include <cv/errno.h>
 #include <cv/hv.h>
+#include <cv/hypercall.h>
 #include <cv/lib.h>
 #include <cv/paging.h>
 #include <cv/percpu.h>
@@ -28,8 +29,9 @@ static void set_error(int err)
 {
 	int none = 0;
 
-	__atomic_compare_exchange_n(&hv.error, &none, err, false, __ATOMIC_ACQ_REL,
-				    __ATOMIC_ACQUIRE);
+	if (__atomic_compare_exchange_n(&hv.error, &none, err, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		hv.refusal = this_cpu()->refusal;	/* the first error's reason, or none */
 }
 
 /* The root cell sees the hypervisor's memory as one read-only page of zeros, repeated. */
@@ -86,7 +88,7 @@ static int master_init(const void *config, u64 config_size, u64 pool_start)
 	hv.size = sys->hv_mem_size;
 	if (pool_start >= hv.phys + hv.size) {
 		printk("Cellvisor: no memory left for the page pool in 0x%llx bytes\n", hv.size);
-		return -CV_ENOMEM;
+		return refuse(-CV_ENOMEM, CV_REASON_HV_MEM_TOO_SMALL, 0, 0);
 	}
 	pages = MIN((hv.phys + hv.size - pool_start) / PAGE_SIZE, MEM_POOL_MAX_PAGES);
 	pool_init(&mem_pool, pool_start, pages, mem_bitmap);
@@ -97,12 +99,12 @@ static int master_init(const void *config, u64 config_size, u64 pool_start)
 	err = config_check_system(config, config_size, why, sizeof(why));
 	if (err) {
 		printk("Cellvisor: system configuration rejected: %s\n", why);
-		return err;
+		return refuse(err, CV_REASON_CONFIG_INVALID, 0, 0);
 	}
 	if (sys->hv_mem_phys != hv.phys) {
 		printk("Cellvisor: the configuration puts the hypervisor at 0x%llx, but it was "
 		       "loaded at 0x%llx\n", sys->hv_mem_phys, hv.phys);
-		return -CV_EINVAL;
+		return refuse(-CV_EINVAL, CV_REASON_CONFIG_INVALID, 0, 0);
 	}
 	hv.config = sys;
 	console_set_notify(cell_notify_root);
@@ -117,7 +119,7 @@ static int cpu_init(struct per_cpu *cpu)
 	if (!(hv.online_cpus >> cpu->id & 1)) {
 		printk("Cellvisor: CPU %u entered, but it is not in the online set 0x%llx\n",
 		       cpu->id, hv.online_cpus);
-		return -CV_ENODEV;
+		return refuse(-CV_ENODEV, CV_REASON_ROOT_CPUS, cpu->id, 0);
 	}
 	cpu->cell = &root_cell;
 	cpu->state = CV_CPU_RUNNING;
@@ -189,7 +191,7 @@ long hv_disable(struct per_cpu *cpu)
 	if (cell_count() > 1) {
 		printk("Cellvisor: disable refused: %u cells exist; destroy every cell first\n",
 		       cell_count() - 1);
-		return -CV_EBUSY;
+		return refuse(-CV_EBUSY, CV_REASON_CELLS_EXIST, cell_count() - 1, 0);
 	}
 	spin_lock(&hv.disable_lock);
 	if (++hv.disable_arrived == expected) {

@@ -18,7 +18,8 @@
  *     vectors), waits for all online_cpus to arrive, sets itself up and returns with eret to
  *     the instruction after the hvc, now at EL1 under stage-2 translation, with x0 = 0; or,
  *     if any CPU failed, every CPU restores the stub and returns a negative errno in x0,
- *     leaving the machine as it was.
+ *     leaving the machine as it was, and the reason of the first failure (reason.h) in x3,
+ *     its object in x4 (0 and 0: no reason given).
  *
  * The console ring at console_offset (in the bss) is a __u64 count of the bytes ever written
  * followed by console_size bytes of text; byte n of the output is at n % console_size.
@@ -34,7 +35,7 @@
 #include "types.h"
 
 #define CV_IMAGE_MAGIC		0x524f534956434c45ULL	/* "ELCVISOR" as little-endian bytes */
-#define CV_ABI_REVISION		1
+#define CV_ABI_REVISION		2
 
 struct cv_image_header {
 	/* Set at link time. */

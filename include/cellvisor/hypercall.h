@@ -3,8 +3,10 @@
  * Cellvisor hypercall ABI: how every cell, the root cell included, talks to the hypervisor.
  *
  * arm64: "hvc #CV_HVC_IMM" with the call code in x0 and arguments in x1..x3; the result
- * comes back in x0, a negative errno (Linux values: -EPERM, -EINVAL, ...) on failure.
- * All other general-purpose registers are preserved.  Addresses passed to the hypervisor are
+ * comes back in x0, a negative errno (Linux values: -EPERM, -EINVAL, ...) on failure, and
+ * x1, x2, x3 come back as the reason of a refusal, its object and the id of the cell that
+ * holds that object (reason.h; all 0 when the call succeeded or there is nothing more to
+ * say than the errno).  All other general-purpose registers are preserved.  Addresses passed to the hypervisor are
  * guest physical addresses of the calling cell and must lie in its own RAM.
  *
  * Calls marked (root) return -EPERM when made by any other cell.
@@ -12,6 +14,7 @@
 #ifndef _CELLVISOR_HYPERCALL_H
 #define _CELLVISOR_HYPERCALL_H
 
+#include "reason.h"
 #include "types.h"
 
 #define CV_HVC_IMM			0x4356	/* "CV" */

@@ -6,9 +6,10 @@
  * user pointers travel as __u64.  Every input structure carries 'flags' (unknown bits make
  * the call fail with EINVAL) and reserved fields that must be zero (EINVAL otherwise), so
  * that later API versions can give them a meaning.  CV_IOCTL_GET_VERSION tells which
- * version of this API the module speaks; a new version only ever adds ioctls, flags or
- * meanings of reserved fields, so a program built for version N works with any module of
- * version >= N.
+ * version of this API the module speaks; from version 2 on, a new version only ever adds
+ * ioctls, flags or meanings of reserved fields, so a program built for version N >= 2 works
+ * with any module of version >= N.  (Version 2 gave every management call an output
+ * struct cv_ioctl_refusal, which changed their numbers: version 1 programs get ENOTTY.)
  *
  * Besides the ioctls, read() on /dev/cellvisor streams a console (the hypervisor's, or a
  * cell's after CV_IOCTL_CONSOLE_ATTACH) and poll() reports POLLIN when new bytes arrived.
@@ -43,8 +44,9 @@
 #include <linux/ioctl.h>
 #include "types.h"
 #include "config.h"
+#include "reason.h"
 
-#define CV_API_VERSION		1
+#define CV_API_VERSION		2
 
 /* Not taken in Linux's Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define CV_IOCTL_MAGIC		0xC7
@@ -63,12 +65,33 @@ struct cv_ioctl_version {
 	__u64 reserved[2];	/* 0 */
 };
 
+/*
+ * Why a management call was refused, filled in whenever it fails (also when the errno
+ * says all there is: reason CV_REASON_NONE).  Output only: its input value is ignored.
+ * The kernel log and the hypervisor console say the same in words, for people.
+ */
+struct cv_ioctl_refusal {
+	__u32 reason;		/* CV_REASON_* (reason.h) */
+	__u32 reserved;		/* 0 */
+	__u64 object;		/* what the reason concerns: a CPU, region index, INTID, ... */
+	__u64 holder;		/* the id of the cell that holds it (0: the root cell) */
+};
+
 /* CV_IOCTL_ENABLE: load cellvisor.bin and make the calling Linux the root cell. */
 struct cv_ioctl_enable {
-	__u64 config;		/* user pointer to a system blob (struct cv_system_config) */
-	__u32 config_size;	/* its size in bytes, == its header's total_size */
-	__u32 flags;		/* none defined: 0 */
-	__u64 reserved[2];	/* 0 */
+	__u64 config;		/* in: user pointer to a system blob (struct cv_system_config) */
+	__u32 config_size;	/* in: its size in bytes, == its header's total_size */
+	__u32 flags;		/* in: none defined: 0 */
+	__u64 reserved[2];	/* in: 0 */
+	struct cv_ioctl_refusal refusal;	/* out */
+};
+
+/* CV_IOCTL_DISABLE: hand the machine back to Linux. */
+struct cv_ioctl_disable {
+	__u32 flags;		/* in: none defined: 0 */
+	__u32 reserved0;	/* in: 0 */
+	__u64 reserved[2];	/* in: 0 */
+	struct cv_ioctl_refusal refusal;	/* out */
 };
 
 /* CV_IOCTL_CELL_CREATE: create a cell from a cell blob; its CPUs leave Linux. */
@@ -79,6 +102,7 @@ struct cv_ioctl_cell_create {
 	__u32 id;		/* out: the new cell's id (> 0) */
 	__u32 reserved0;	/* in: 0 */
 	__u64 reserved[2];	/* in: 0 */
+	struct cv_ioctl_refusal refusal;	/* out */
 };
 
 /* One image for CV_IOCTL_CELL_LOAD. */
@@ -101,6 +125,7 @@ struct cv_ioctl_cell_load {
 	__u32 flags;		/* none defined: 0 */
 	__u32 reserved0;	/* 0 */
 	__u64 reserved[2];	/* 0 */
+	struct cv_ioctl_refusal refusal;	/* out */
 };
 
 /* CV_IOCTL_CELL_START, CV_IOCTL_CELL_SHUTDOWN, CV_IOCTL_CELL_DESTROY. */
@@ -108,6 +133,7 @@ struct cv_ioctl_cell_id {
 	__u32 id;		/* cell id */
 	__u32 flags;		/* none defined: 0 */
 	__u64 reserved[2];	/* 0 */
+	struct cv_ioctl_refusal refusal;	/* out */
 };
 
 /* CV_IOCTL_CELL_GET_INFO: what sysfs shows of one cell, in one consistent snapshot. */
@@ -140,13 +166,13 @@ struct cv_ioctl_console {
 };
 
 #define CV_IOCTL_GET_VERSION	_IOR(CV_IOCTL_MAGIC, 0x00, struct cv_ioctl_version)
-#define CV_IOCTL_ENABLE		_IOW(CV_IOCTL_MAGIC, 0x01, struct cv_ioctl_enable)
-#define CV_IOCTL_DISABLE	_IO(CV_IOCTL_MAGIC, 0x02)	/* argument must be 0 */
+#define CV_IOCTL_ENABLE		_IOWR(CV_IOCTL_MAGIC, 0x01, struct cv_ioctl_enable)
+#define CV_IOCTL_DISABLE	_IOWR(CV_IOCTL_MAGIC, 0x02, struct cv_ioctl_disable)
 #define CV_IOCTL_CELL_CREATE	_IOWR(CV_IOCTL_MAGIC, 0x03, struct cv_ioctl_cell_create)
-#define CV_IOCTL_CELL_LOAD	_IOW(CV_IOCTL_MAGIC, 0x04, struct cv_ioctl_cell_load)
-#define CV_IOCTL_CELL_START	_IOW(CV_IOCTL_MAGIC, 0x05, struct cv_ioctl_cell_id)
-#define CV_IOCTL_CELL_SHUTDOWN	_IOW(CV_IOCTL_MAGIC, 0x06, struct cv_ioctl_cell_id)
-#define CV_IOCTL_CELL_DESTROY	_IOW(CV_IOCTL_MAGIC, 0x07, struct cv_ioctl_cell_id)
+#define CV_IOCTL_CELL_LOAD	_IOWR(CV_IOCTL_MAGIC, 0x04, struct cv_ioctl_cell_load)
+#define CV_IOCTL_CELL_START	_IOWR(CV_IOCTL_MAGIC, 0x05, struct cv_ioctl_cell_id)
+#define CV_IOCTL_CELL_SHUTDOWN	_IOWR(CV_IOCTL_MAGIC, 0x06, struct cv_ioctl_cell_id)
+#define CV_IOCTL_CELL_DESTROY	_IOWR(CV_IOCTL_MAGIC, 0x07, struct cv_ioctl_cell_id)
 #define CV_IOCTL_CELL_GET_INFO	_IOWR(CV_IOCTL_MAGIC, 0x08, struct cv_ioctl_cell_info)
 #define CV_IOCTL_CONSOLE_ATTACH	_IOW(CV_IOCTL_MAGIC, 0x09, struct cv_ioctl_console)
 

@@ -112,7 +112,7 @@ int gic_dist_init(void)
 		printk("Cellvisor: the configuration says the GIC has %u interrupts, but it "
 		       "implements %u (GICD_TYPER); correct platform.gic.num_irqs\n",
 		       p->num_irqs, lines);
-		return -CV_EINVAL;
+		return refuse(-CV_EINVAL, CV_REASON_GIC_TOO_SMALL, lines, 0);
 	}
 	return 0;
 }

@@ -143,6 +143,8 @@ __attribute__((noreturn)) void arch_cpu_main(u64 id, u64 stub_vbar, u64 virt_off
 		cpu->present = false;
 		write_sysreg(stub_vbar, vbar_el2);
 		isb();
+		f->x[3] = hv.refusal.reason;	/* include/cellvisor/header.h */
+		f->x[4] = hv.refusal.object;
 		cv_leave(f, err, virt_offset);
 	}
 	arch_cpu_activate(cpu);

@@ -119,6 +119,9 @@ static void handle_hvc(struct per_cpu *cpu, struct trap_frame *f, u64 esr)
 	if (hypercall_is_management(code))
 		cpu_stat(cpu, CV_STAT_MANAGEMENT);
 	f->x[0] = (u64)hypercall(cpu, code, f->x[1], f->x[2], f->x[3]);
+	f->x[1] = cpu->refusal.reason;
+	f->x[2] = cpu->refusal.object;
+	f->x[3] = cpu->refusal.holder;
 }
 
 static void handle_sync(struct per_cpu *cpu, struct trap_frame *f)

@@ -4,6 +4,7 @@
 #define _CV_HV_H
 
 #include <cellvisor/config.h>
+#include <cv/hypercall.h>
 #include <cv/pool.h>
 #include <cv/types.h>
 
@@ -18,8 +19,9 @@ struct hypervisor {
 	u64 virt_offset;		/* virtual minus physical address of hypervisor memory */
 	u64 online_cpus;		/* the CPUs Linux had online at enable */
 	u32 num_online_cpus;
-	/* Enable: the first error any CPU met, and the rendezvous counters. */
+	/* Enable: the first error any CPU met and why, and the rendezvous counters. */
 	int error;
+	struct refusal refusal;
 	u32 master_done;
 	u32 arrived;
 	/* Disable. */

@@ -6,6 +6,7 @@
 #include <asm/percpu.h>
 #include <cellvisor/hypercall.h>
 #include <cv/console.h>
+#include <cv/hypercall.h>
 #include <cv/types.h>
 
 struct cell;
@@ -22,6 +23,7 @@ struct per_cpu {
 	u64 wake_context;
 	/* Set by the cell's management: park at the next exit (the cell is being stopped). */
 	u32 stop;
+	struct refusal refusal;		/* of the current hypercall, for x1..x3 */
 	struct ratelimit fault_rl;	/* the root's faults on this CPU (traps.c) */
 	struct arch_cpu arch;
 };
@@ -31,6 +33,20 @@ struct per_cpu {
 /* The CPU with MPIDR Aff0 'id' if it came up in the hypervisor, else NULL. */
 struct per_cpu *per_cpu(u64 id);
 struct per_cpu *this_cpu(void);
+
+/*
+ * Note why the current hypercall on this CPU is refused (x1..x3, include/cellvisor/reason.h)
+ * and return 'err', its negative errno.  The console line for people is printed apart.
+ */
+static inline long refuse(long err, u32 reason, u64 object, u64 holder)
+{
+	struct per_cpu *cpu = this_cpu();
+
+	cpu->refusal.reason = reason;
+	cpu->refusal.object = object;
+	cpu->refusal.holder = holder;
+	return err;
+}
 
 static inline void cpu_stat(struct per_cpu *cpu, unsigned int stat)
 {

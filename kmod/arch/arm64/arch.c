@@ -29,7 +29,7 @@
 #define CV_SMCCC_NOT_SUPPORTED	(-1L)
 
 long cv_arch_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
-		       unsigned long arg3)
+		       unsigned long arg3, struct cv_ioctl_refusal *why)
 {
 	register unsigned long x0 asm("x0");
 	register unsigned long x1 asm("x1");
@@ -44,6 +44,11 @@ long cv_arch_hypercall(unsigned long code, unsigned long arg1, unsigned long arg
 		     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3)
 		     :
 		     : "memory");
+	if (why) {
+		why->reason = x1;
+		why->object = x2;
+		why->holder = x3;
+	}
 	return (long)x0;
 }
 
@@ -75,7 +80,7 @@ int cv_arch_check_el2(struct device *dev)
 		dev_err(dev, "enable: Linux itself runs at EL2 (VHE); boot it with kvm-arm.mode=none so that EL2 stays with the hyp stub\n");
 		return -ENODEV;
 	}
-	ret = cv_arch_hypercall(CV_HC_HYPERVISOR_GET_INFO, CV_INFO_ABI_REVISION, 0, 0);
+	ret = cv_arch_hypercall(CV_HC_HYPERVISOR_GET_INFO, CV_INFO_ABI_REVISION, 0, 0, NULL);
 	if (ret == HVC_STUB_ERR)
 		return 0;
 	if (ret == CV_SMCCC_NOT_SUPPORTED) {
@@ -98,7 +103,7 @@ int cv_arch_check_el2(struct device *dev)
  * frame record is saved on the stack and every other register is declared clobbered, so
  * that nothing depends on what the hypervisor preserves.
  */
-int cv_arch_enter(phys_addr_t entry, phys_addr_t base)
+int cv_arch_enter(phys_addr_t entry, phys_addr_t base, struct cv_ioctl_refusal *why)
 {
 	register unsigned long x0 asm("x0");
 	register unsigned long x1 asm("x1");
@@ -119,6 +124,10 @@ int cv_arch_enter(phys_addr_t entry, phys_addr_t base)
 		     : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
 		       "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22",
 		       "x23", "x24", "x25", "x26", "x27", "x28", "cc", "memory");
+	/* A refused entry says why in x3 and x4 (include/cellvisor/header.h). */
+	why->reason = x0 ? x3 : 0;
+	why->object = x0 ? x4 : 0;
+	why->holder = 0;
 	return (int)(long)x0;
 }
 

@@ -7,7 +7,7 @@
  *
  *   cvtool version
  *   cvtool enable FILE [--flags N] [--reserved] [--size N]
- *   cvtool disable [--arg N]
+ *   cvtool disable [--flags N] [--reserved]
  *   cvtool create FILE                 prints the new cell's id
  *   cvtool load ID FILE@ADDR...        ADDR: guest physical, 0x... allowed
  *   cvtool start|shutdown|destroy ID
@@ -103,6 +103,21 @@ static int do_ioctl(int fd, unsigned long req, void *arg)
 	return 0;
 }
 
+/*
+ * A management ioctl: on failure, also print its refusal as
+ *	cvtool: CMD: refusal: reason=N object=0xX holder=N
+ * so that scenarios can check the reason value (include/cellvisor/reason.h).
+ */
+static int mgmt_ioctl(int fd, unsigned long req, void *arg, const struct cv_ioctl_refusal *r)
+{
+	int err = do_ioctl(fd, req, arg);
+
+	if (err)
+		fprintf(stderr, "cvtool: %s: refusal: reason=%u object=0x%llx holder=%llu\n", cmd,
+			r->reason, (unsigned long long)r->object, (unsigned long long)r->holder);
+	return err;
+}
+
 static int cmd_version(void)
 {
 	struct cv_ioctl_version v;
@@ -141,7 +156,7 @@ static int cmd_enable(int argc, char **argv)
 			return USAGE;
 	}
 	fd = open_dev(O_RDWR);
-	if (do_ioctl(fd, CV_IOCTL_ENABLE, &a))
+	if (mgmt_ioctl(fd, CV_IOCTL_ENABLE, &a, &a.refusal))
 		return errno;
 	printf("enabled\n");
 	return 0;
@@ -149,16 +164,20 @@ static int cmd_enable(int argc, char **argv)
 
 static int cmd_disable(int argc, char **argv)
 {
-	unsigned long arg = 0;
-	int fd;
+	struct cv_ioctl_disable a = { 0 };
+	int i, fd;
 
-	if (argc == 2 && !strcmp(argv[0], "--arg"))
-		arg = num(argv[1]);
-	else if (argc)
-		return USAGE;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--flags") && i + 1 < argc)
+			a.flags = num(argv[++i]);
+		else if (!strcmp(argv[i], "--reserved"))
+			a.reserved[1] = 1;
+		else
+			return USAGE;
+	}
 	fd = open_dev(O_RDWR);
-	if (ioctl(fd, CV_IOCTL_DISABLE, arg) < 0)
-		return fail(errno, NULL);
+	if (mgmt_ioctl(fd, CV_IOCTL_DISABLE, &a, &a.refusal))
+		return errno;
 	printf("disabled\n");
 	return 0;
 }
@@ -174,7 +193,7 @@ static int cmd_create(int argc, char **argv)
 	a.config = (uintptr_t)read_file(argv[0], &size);
 	a.config_size = size;
 	fd = open_dev(O_RDWR);
-	if (do_ioctl(fd, CV_IOCTL_CELL_CREATE, &a))
+	if (mgmt_ioctl(fd, CV_IOCTL_CELL_CREATE, &a, &a.refusal))
 		return errno;
 	printf("%u\n", a.id);
 	return 0;
@@ -204,7 +223,7 @@ static int cmd_load(int argc, char **argv)
 	a.num_images = argc - 1;
 	a.images = (uintptr_t)img;
 	fd = open_dev(O_RDWR);
-	if (do_ioctl(fd, CV_IOCTL_CELL_LOAD, &a))
+	if (mgmt_ioctl(fd, CV_IOCTL_CELL_LOAD, &a, &a.refusal))
 		return errno;
 	printf("loaded\n");
 	return 0;
@@ -219,7 +238,7 @@ static int cmd_cell(unsigned long req, int argc, char **argv)
 		return USAGE;
 	a.id = num(argv[0]);
 	fd = open_dev(O_RDWR);
-	if (do_ioctl(fd, req, &a))
+	if (mgmt_ioctl(fd, req, &a, &a.refusal))
 		return errno;
 	printf("%s\n", cmd);
 	return 0;

@@ -39,3 +39,21 @@ poke() {
 	# shellcheck disable=SC2059 # the octal escapes are the format on purpose
 	printf "$_p" | dd of="$1" bs="$3" seek=$(($2 / $3)) count=1 conv=notrunc 2>/dev/null
 }
+
+# errno NAME COMMAND...: the command fails and cvtool names errno NAME
+errno() {
+	want=$1; shift
+	out=$("$@" 2>&1); st=$?
+	echo "# $*: status $st: $out"
+	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
+}
+
+# reason NAME N COMMAND...: a management command of cvtool fails with errno NAME and the
+# refusal reason N of include/cellvisor/reason.h (cvtool prints "refusal: reason=N ...")
+reason() {
+	want=$1 why=$2; shift 2
+	out=$("$@" 2>&1); st=$?
+	echo "# $*: status $st: $out"
+	[ $st != 0 ] && echo "$out" | grep -q ": $want (" &&
+		echo "$out" | grep -q "refusal: reason=$why "
+}

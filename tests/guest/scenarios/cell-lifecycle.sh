@@ -8,12 +8,6 @@ cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 cfg=/usr/share/cellvisor/configs
 inm=/usr/share/cellvisor/inmates
-errno() { # errno ENAME COMMAND...: the command fails with that errno
-	want=$1; shift
-	out=$("$@" 2>&1); st=$?
-	echo "# $*: status $st: $out"
-	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
-}
 hvsaid() { # hvsaid TEXT: the hypervisor console has a line with TEXT
 	$cvtool console --nonblock 2>/dev/null | grep -qF -- "$1" ||
 		{ echo "# hypervisor console lacks: $1"; return 1; }
@@ -61,14 +55,14 @@ g=$(new gic-demo)
 t "create gic-demo" [ -n "$g" ]
 t "  ... state created" wait_cell $g created
 t "  ... CPU 3 left Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-2 ]
-t "start a cell that was not loaded -> EINVAL" errno EINVAL $cvtool start $g
+t "start a cell that was not loaded -> EINVAL" reason EINVAL 41 $cvtool start $g
 t "  ... the hypervisor says why" hvsaid "cell 'gic-demo' was not loaded"
 t "load gic-demo" $cvtool load $g $inm/gic-demo.bin@0x40000000
 t "  ... state loadable" wait_cell $g loadable
 t "start gic-demo" $cvtool start $g
 t "  ... state running" wait_cell $g running
 t "  ... ticks with jitter on its console" cell_says $g "gic-demo: tick 3 jitter"
-t "load into a running cell -> EBUSY" errno EBUSY $cvtool load $g $inm/gic-demo.bin@0x40000000
+t "load into a running cell -> EBUSY" reason EBUSY 40 $cvtool load $g $inm/gic-demo.bin@0x40000000
 t "  ... the hypervisor says why" hvsaid "cell 'gic-demo' is running; shut it down first"
 t "  ... gic-demo still running" wait_cell $g running
 # Its console takes a line per hypercall (CV_HC_DEBUG_CONSOLE_WRITE), not one a character.
@@ -83,13 +77,13 @@ t "  ... one console hypercall a line (at most 2 a tick)" \
 
 # What is already taken.
 variant uart-demo 's/0x71400000/0x71200000/'
-t "create with gic-demo's memory -> EBUSY" errno EBUSY $cvtool create /tmp/uart-demo-x.cvb
+t "create with gic-demo's memory -> EBUSY" reason EBUSY 26 $cvtool create /tmp/uart-demo-x.cvb
 t "  ... the hypervisor says why" hvsaid "belongs to cell 'gic-demo'"
 cp $cfg/lock.cvb /tmp/lock-x.cvb && set_phys /tmp/lock-x.cvb 0x10000000
-t "create with memory that is not root RAM -> EINVAL" errno EINVAL $cvtool create /tmp/lock-x.cvb
+t "create with memory that is not root RAM -> EINVAL" reason EINVAL 24 $cvtool create /tmp/lock-x.cvb
 t "  ... the hypervisor says why" hvsaid "is not RAM of the root cell"
 variant fault 's/"cpus": \[2\]/"cpus": [3]/'
-t "create with gic-demo's CPU -> EBUSY" errno EBUSY $cvtool create /tmp/fault-x.cvb
+t "create with gic-demo's CPU -> EBUSY" reason EBUSY 21 $cvtool create /tmp/fault-x.cvb
 t "no CPU went offline over the refusals" [ "$(cat /sys/devices/system/cpu/online)" = 0-2 ]
 
 # A faulting cell ends failed; root and gic-demo carry on.
@@ -108,9 +102,9 @@ t "  ... CPU 2 back online in Linux" [ "$(cat /sys/devices/system/cpu/online)" =
 l=$(up lock)
 t "lock cell started" [ -n "$l" ]
 t "  ... reports running/locked" wait_cell $l "running/locked"
-t "create another cell while locked -> EPERM" errno EPERM $cvtool create $cfg/uart-demo.cvb
+t "create another cell while locked -> EPERM" reason EPERM 4 $cvtool create $cfg/uart-demo.cvb
 t "  ... the hypervisor names the locking cell" hvsaid "cell 'lock' is running locked"
-t "destroy gic-demo while locked -> EPERM" errno EPERM $cvtool destroy $g
+t "destroy gic-demo while locked -> EPERM" reason EPERM 4 $cvtool destroy $g
 t "  ... gic-demo still running" wait_cell $g running
 t "shutdown the lock cell (it unlocks, approves)" $cvtool shutdown $l
 t "  ... state shut down" wait_cell $l "shut down"
@@ -121,7 +115,7 @@ d=$(up shutdown-deny)
 t "shutdown-deny started" [ -n "$d" ]
 t "  ... running" wait_cell $d running
 sleep 0.5
-t "first shutdown request denied -> EPERM" errno EPERM $cvtool shutdown $d
+t "first shutdown request denied -> EPERM" reason EPERM 42 $cvtool shutdown $d
 t "  ... the hypervisor says it refused" hvsaid "cell 'shutdown-deny' refused to shut down"
 t "  ... still running" wait_cell $d running
 t "second request approved" $cvtool shutdown $d
@@ -134,7 +128,7 @@ s=$(up silent)
 t "silent started" [ -n "$s" ]
 t "  ... running" wait_cell $s running
 t "  ... says it will not answer" cell_says $s "will not answer any shutdown request"
-t "shutdown of a cell that does not answer -> ETIMEDOUT" errno ETIMEDOUT $cvtool shutdown $s
+t "shutdown of a cell that does not answer -> ETIMEDOUT" reason ETIMEDOUT 43 $cvtool shutdown $s
 t "  ... the hypervisor says why, with the timeout" \
 	hvsaid "cell 'silent' did not answer the shutdown request within 500 ms: failed"
 t "  ... state failed" wait_cell $s failed

@@ -109,6 +109,7 @@ t "no oops, warning or stall in the kernel log" no_kernel_trouble
 t "cvtool info answers for both cells" sh -c "$cvtool info $g && $cvtool info $f"
 t "sysfs answers" sh -c "cat $sys/mem_pool_used $sys/cells/$f/state >/dev/null"
 t "destroy the fuzz cell" $cvtool destroy $f
+echo "# mem_pool_used: $pool0 at the start, $(cat $sys/mem_pool_used) after the fuzz cell"
 t "  ... CPU 2 back online in Linux" \
 	eventually sh -c "[ \"\$(cat /sys/devices/system/cpu/cpu2/online)\" = 1 ]"
 # Then the root, on CPU 2 (so that a hypercall that never returns leaves CPU 0 to the
@@ -150,6 +151,7 @@ echo "# root fuzz: $(cat $p/creates) creates, $(cat $p/created) created, $(cat $
 t "  ... every cell it created was destroyed" \
 	sh -c "[ $(cat $p/leaked) = 0 ] && [ $(cat $p/created) = $(cat $p/destroyed) ]"
 t "  ... unloads" rmmod cellvisor_fuzz
+echo "# mem_pool_used: $(cat $sys/mem_pool_used) after the root fuzzer"
 echo 1 > /sys/devices/system/cpu/cpu1/online
 t "CPU 1 back online in Linux" [ "$(cat /sys/devices/system/cpu/cpu1/online)" = 1 ]
 

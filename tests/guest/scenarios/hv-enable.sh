@@ -30,7 +30,7 @@ t "the hypervisor console announces the root cell on 4 CPUs" \
 
 probe
 t "the root cell runs at EL1" [ "$(param current_el)" = 1 ]
-t "Cellvisor answers the probe hypercall with its ABI revision" [ "$(param hvc_answer)" = 1 ]
+t "Cellvisor answers the probe hypercall with its ABI revision" [ "$(param hvc_answer)" = 2 ]
 t "the hypervisor memory reads as zeros from the root cell" [ "$(param scan_nonzero)" = 0 ]
 t "no image magic is visible in it" [ "$(param scan_magic)" = 0 ]
 

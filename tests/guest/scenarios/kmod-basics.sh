@@ -6,13 +6,6 @@
 . /usr/lib/cellvisor-test/tap.sh
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
-# errno NAME COMMAND...: the command fails and cvtool names errno NAME
-errno() {
-	want=$1; shift
-	out=$("$@" 2>&1); st=$?
-	echo "# $*: status $st: $out"
-	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
-}
 # logged TEXT: the kernel log's last lines contain TEXT
 logged() { dmesg | tail -n 20 | grep -qF -- "$1"; }
 
@@ -28,25 +21,26 @@ t "mem_pool_size reads 0 while disabled" [ "$(cat $sys/mem_pool_size)" = 0 ]
 t "cells/ exists and is empty" sh -c "[ -d $sys/cells ] && [ -z \"\$(ls $sys/cells)\" ]"
 
 v=$($cvtool version); echo "# version: $v"
-t "GET_VERSION: api 1, abi 1, no hypervisor, reserved zero" [ "$v" = "api=1 abi=1 hv_abi=0 enabled=0 reserved=0,0" ]
+t "GET_VERSION: api 2, abi 2, no hypervisor, reserved zero" [ "$v" = "api=2 abi=2 hv_abi=0 enabled=0 reserved=0,0" ]
 t "unknown ioctl number -> ENOTTY" errno ENOTTY $cvtool ioctl-raw 0x7f
-t "disable while disabled -> EINVAL" errno EINVAL $cvtool disable
+t "disable while disabled -> EINVAL" reason EINVAL 51 $cvtool disable
 t "  ... with one clear line in the log" logged "disable: the hypervisor is not enabled"
-t "DISABLE with a non-zero argument -> EINVAL" errno EINVAL $cvtool disable --arg 1
+t "DISABLE with unknown flags -> EINVAL" errno EINVAL $cvtool disable --flags 1
+t "DISABLE with a non-zero reserved field -> EINVAL" errno EINVAL $cvtool disable --reserved
 t "  ... and the log says why" logged "CV_IOCTL_DISABLE: unknown flags or a non-zero reserved field"
 blob=/usr/share/cellvisor/configs/system.cvb
 t "ENABLE with an unknown flag -> EINVAL" errno EINVAL $cvtool enable $blob --flags 0x80
 t "  ... and the log says why" logged "CV_IOCTL_ENABLE: unknown flags or a non-zero reserved field (this module speaks API 1"
 t "ENABLE with a reserved field set -> EINVAL" errno EINVAL $cvtool enable $blob --reserved
-t "ENABLE with a size of 8 bytes -> EINVAL" errno EINVAL $cvtool enable $blob --size 8
-t "ENABLE with a size of 1 GiB -> EINVAL" errno EINVAL $cvtool enable $blob --size 0x40000000
-t "start a cell while disabled -> ENODEV" errno ENODEV $cvtool start 1
-t "destroy a cell while disabled -> ENODEV" errno ENODEV $cvtool destroy 1
+t "ENABLE with a size of 8 bytes -> EINVAL" reason EINVAL 5 $cvtool enable $blob --size 8
+t "ENABLE with a size of 1 GiB -> EINVAL" reason EINVAL 5 $cvtool enable $blob --size 0x40000000
+t "start a cell while disabled -> ENODEV" reason ENODEV 51 $cvtool start 1
+t "destroy a cell while disabled -> ENODEV" reason ENODEV 51 $cvtool destroy 1
 t "cell info while disabled -> ENODEV" errno ENODEV $cvtool info 0
 cell=/usr/share/cellvisor/configs/uart-demo.cvb
-t "create a cell while disabled -> ENODEV" errno ENODEV $cvtool create $cell
+t "create a cell while disabled -> ENODEV" reason ENODEV 51 $cvtool create $cell
 t "  ... with one clear line in the log" logged "the hypervisor is not enabled"
-t "load a cell while disabled -> ENODEV" errno ENODEV $cvtool load 1 $cell@0
+t "load a cell while disabled -> ENODEV" reason ENODEV 51 $cvtool load 1 $cell@0
 t "console of a cell that does not exist -> ENOENT" errno ENOENT $cvtool console --cell 7 --nonblock
 t "an unprivileged user cannot open the device" sh -c "! su -s /bin/sh cvuser -c 'exec 3</dev/cellvisor' 2>/dev/null"
 out=$($cvtool console --nonblock); st=$?

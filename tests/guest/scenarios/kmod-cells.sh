@@ -10,12 +10,6 @@ cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 cfg=/usr/share/cellvisor/configs
 img=/usr/share/cellvisor/inmates/uart-demo.bin
-errno() {
-	want=$1; shift
-	out=$("$@" 2>&1); st=$?
-	echo "# $*: status $st: $out"
-	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
-}
 logged() { dmesg | tail -n 5 | grep -qF -- "$1"; }
 variant() { # variant OUT CELL SED-SCRIPT: /tmp/OUT.cvb, a changed copy of CELL's config
 	sed -e "$3" /etc/cellvisor/cells/$2.json > /tmp/$1.json &&
@@ -45,21 +39,21 @@ t "enable" $cvtool enable $cfg/system.cvb
 
 # What the module refuses by itself.
 for k in magic revision name allcpus cpu63; do $cvtool mutate-cell $cfg/uart-demo.cvb /tmp/bad-$k.cvb $k; done
-t "create: bad magic -> EINVAL" errno EINVAL $cvtool create /tmp/bad-magic.cvb
+t "create: bad magic -> EINVAL" reason EINVAL 10 $cvtool create /tmp/bad-magic.cvb
 t "  ... explained" logged "it is not a cell configuration blob"
-t "create: revision from the future -> EPROTO" errno EPROTO $cvtool create /tmp/bad-revision.cvb
-t "create: name without NUL -> EINVAL" errno EINVAL $cvtool create /tmp/bad-name.cvb
-t "create: every CPU of the root cell -> EBUSY" errno EBUSY $cvtool create /tmp/bad-allcpus.cvb
+t "create: revision from the future -> EPROTO" reason EPROTO 58 $cvtool create /tmp/bad-revision.cvb
+t "create: name without NUL -> EINVAL" reason EINVAL 10 $cvtool create /tmp/bad-name.cvb
+t "create: every CPU of the root cell -> EBUSY" reason EBUSY 20 $cvtool create /tmp/bad-allcpus.cvb
 t "  ... explained" logged "would take every CPU of the root cell"
-t "create: a CPU the root cell does not have -> EBUSY" errno EBUSY $cvtool create /tmp/bad-cpu63.cvb
+t "create: a CPU the root cell does not have -> EBUSY" reason EBUSY 21 $cvtool create /tmp/bad-cpu63.cvb
 t "  ... explained" logged "are not the root cell's to give"
 t "no CPU went offline over the refusals" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
-t "start the root cell -> EINVAL" errno EINVAL $cvtool start 0
-t "destroy the root cell -> EINVAL" errno EINVAL $cvtool destroy 0
+t "start the root cell -> EINVAL" reason EINVAL 5 $cvtool start 0
+t "destroy the root cell -> EINVAL" reason EINVAL 5 $cvtool destroy 0
 t "  ... explained" logged "cell 0 is the root cell"
-t "destroy an unknown cell -> ENOENT" errno ENOENT $cvtool destroy 42
-t "shutdown an unknown cell -> ENOENT" errno ENOENT $cvtool shutdown 42
-t "load an unknown cell -> ENOENT" errno ENOENT $cvtool load 42 $img@0x40000000
+t "destroy an unknown cell -> ENOENT" reason ENOENT 3 $cvtool destroy 42
+t "shutdown an unknown cell -> ENOENT" reason ENOENT 3 $cvtool shutdown 42
+t "load an unknown cell -> ENOENT" reason ENOENT 3 $cvtool load 42 $img@0x40000000
 t "info of an unknown cell -> ENOENT" errno ENOENT $cvtool info 42
 t "no cell but the root in sysfs" [ "$(ls $sys/cells)" = 0 ]
 
@@ -68,12 +62,12 @@ t "no cell but the root in sysfs" [ "$(ls $sys/cells)" = 0 ]
 t "0x6f000000 is System RAM of this Linux" system_ram 0x6f000000
 t "0x6f800000 is System RAM of this Linux" system_ram 0x6f800000
 variant ram uart-demo 's/"0x71400000"/"0x6f000000"/'
-t "create: a RAM region inside Linux's System RAM -> EINVAL" errno EINVAL $cvtool create /tmp/ram.cvb
+t "create: a RAM region inside Linux's System RAM -> EINVAL" reason EINVAL 31 $cvtool create /tmp/ram.cvb
 t "  ... explained, with cell, region and range" logged \
 	"create: cell 'uart-demo': memory region 0 (0x6f000000+0x400000) is System RAM of the root Linux; give a cell only memory reserved with mem="
 no_cells
 variant shared uart-demo '/"memory_regions": \[/a { "phys_start": "0x6f800000", "virt_start": "0x50000000", "size": "64 KiB", "flags": ["read", "root_shared"] },'
-t "create: a root-shared region inside System RAM -> EINVAL" errno EINVAL $cvtool create /tmp/shared.cvb
+t "create: a root-shared region inside System RAM -> EINVAL" reason EINVAL 31 $cvtool create /tmp/shared.cvb
 t "  ... explained" logged "memory region 0 (0x6f800000+0x10000) is System RAM of the root Linux"
 no_cells
 t "  ... no CPU left Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
@@ -100,17 +94,17 @@ t "  ... state created" wait_cell $id created
 t "  ... cpus_assigned 2" [ "$(cat $sys/cells/$id/cpus_assigned)" = 2 ]
 t "  ... the root cell gave CPU 2 up" [ "$(cat $sys/cells/0/cpus_assigned)" = 0-1,3 ]
 t "  ... CPU 2 is offline in Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-1,3 ]
-t "create it twice -> EBUSY (CPU 2 is taken)" errno EBUSY $cvtool create $cfg/uart-demo.cvb
-t "load below the loadable region -> ERANGE" errno ERANGE $cvtool load $id $img@0x3ffff000
+t "create it twice -> EBUSY (CPU 2 is taken)" reason EBUSY 21 $cvtool create $cfg/uart-demo.cvb
+t "load below the loadable region -> ERANGE" reason ERANGE 45 $cvtool load $id $img@0x3ffff000
 t "  ... explained" logged "does not fit inside one of the cell's loadable memory regions"
-t "load past its end -> ERANGE" errno ERANGE $cvtool load $id $img@0x403ff800
-t "load into the comm region (not loadable) -> ERANGE" errno ERANGE $cvtool load $id $img@0x80000000
+t "load past its end -> ERANGE" reason ERANGE 45 $cvtool load $id $img@0x403ff800
+t "load into the comm region (not loadable) -> ERANGE" reason ERANGE 45 $cvtool load $id $img@0x80000000
 head -c 4096 /dev/zero > /tmp/page.bin
 t "load uart-demo.bin at 0x40000000" $cvtool load $id $img@0x40000000
 t "  ... state loadable" wait_cell $id loadable
 t "start" $cvtool start $id
 t "  ... state running" wait_cell $id running
-t "disable with a cell -> EBUSY" errno EBUSY $cvtool disable
+t "disable with a cell -> EBUSY" reason EBUSY 52 $cvtool disable
 t "  ... explained" logged "destroy every cell first"
 t "info agrees with sysfs" sh -c "$cvtool info $id | grep -q '^name=uart-demo state=2 cpus=0x4 failed=0$'"
 t "shutdown" $cvtool shutdown $id
@@ -119,7 +113,7 @@ t "destroy" $cvtool destroy $id
 t "  ... cells/<id> is gone" test ! -e $sys/cells/$id
 t "  ... CPU 2 is back online in Linux" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
 t "  ... the root cell has CPU 2 again" [ "$(cat $sys/cells/0/cpus_assigned)" = 0-3 ]
-t "destroy it again -> ENOENT" errno ENOENT $cvtool destroy $id
+t "destroy it again -> ENOENT" reason ENOENT 3 $cvtool destroy $id
 
 # A CPU the administrator took offline already: remove_cpu() says 1 ("nothing to do"), which
 # create passed to userspace as the ioctl's result (no id, no cell).
@@ -141,7 +135,7 @@ set_region /tmp/comm.cvb 2 24 0x63	# read, write, loadable, comm_region
 c=$($cvtool create /tmp/comm.cvb 2>&1); st=$?
 echo "# create with a loadable comm region: status $st: $c"
 if [ $st = 0 ]; then
-	t "load into a loadable comm region -> ERANGE" errno ERANGE $cvtool load $c /tmp/page.bin@0x80000000
+	t "load into a loadable comm region -> ERANGE" reason ERANGE 45 $cvtool load $c /tmp/page.bin@0x80000000
 	t "  ... explained" logged "does not fit inside one of the cell's loadable memory regions"
 	t "  ... destroy it" $cvtool destroy $c
 else

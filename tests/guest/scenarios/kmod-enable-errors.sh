@@ -9,12 +9,6 @@ cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb
 fwpath=/sys/module/firmware_class/parameters/path
-errno() {
-	want=$1; shift
-	out=$("$@" 2>&1); st=$?
-	echo "# $*: status $st: $out"
-	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
-}
 # refused KIND ERRNO LOGTEXT: enable with a blob mutated by KIND fails as described
 refused() {
 	$cvtool mutate $blob /tmp/bad-$1.cvb $1 || return 1
@@ -45,7 +39,7 @@ t "Linux unchanged after the config errors" unchanged
 
 echo 0 > /sys/devices/system/cpu/cpu3/online
 dmesg -C
-t "a CPU of the config offline -> ENXIO" errno ENXIO $cvtool enable $blob
+t "a CPU of the config offline -> ENXIO" reason ENXIO 53 $cvtool enable $blob
 t "  ... explained" sh -c "dmesg | grep -qF 'are not online'"
 echo 1 > /sys/devices/system/cpu/cpu3/online
 t "CPU 3 back online" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
@@ -55,15 +49,15 @@ mkdir -p /tmp/fw
 echo -n /tmp/fw > $fwpath
 $cvtool fake-image /tmp/fw/cellvisor.bin --magic 0x1234
 dmesg -C
-t "image without the magic -> ENOEXEC" errno ENOEXEC $cvtool enable $blob
+t "image without the magic -> ENOEXEC" reason ENOEXEC 57 $cvtool enable $blob
 t "  ... explained" sh -c "dmesg | grep -qF 'is not a Cellvisor image'"
 $cvtool fake-image /tmp/fw/cellvisor.bin --abi 99
 dmesg -C
-t "image of another ABI revision -> EPROTO" errno EPROTO $cvtool enable $blob
-t "  ... explained" sh -c "dmesg | grep -qF 'has ABI revision 99 but this module speaks revision 1'"
+t "image of another ABI revision -> EPROTO" reason EPROTO 58 $cvtool enable $blob
+t "  ... explained" sh -c "dmesg | grep -qF 'has ABI revision 99 but this module speaks revision 2'"
 $cvtool fake-image /tmp/fw/cellvisor.bin
 dmesg -C
-t "image larger than the hypervisor memory -> EFBIG" errno EFBIG $cvtool enable $blob
+t "image larger than the hypervisor memory -> EFBIG" reason EFBIG 55 $cvtool enable $blob
 t "  ... explained" sh -c "dmesg | grep -qF 'but its memory is only 16384 KiB'"
 echo -n "" > $fwpath
 rm -rf /tmp/fw
@@ -72,7 +66,7 @@ if [ -e /lib/firmware/cellvisor.bin ]; then
 	mv /lib/firmware/cellvisor.bin /lib/firmware/cellvisor.bin.away
 fi
 dmesg -C
-t "no cellvisor.bin -> ENOENT" errno ENOENT $cvtool enable $blob
+t "no cellvisor.bin -> ENOENT" reason ENOENT 56 $cvtool enable $blob
 t "  ... explained" sh -c "dmesg | grep -qF 'cannot load /lib/firmware/cellvisor.bin'"
 [ -e /lib/firmware/cellvisor.bin.away ] && mv /lib/firmware/cellvisor.bin.away /lib/firmware/cellvisor.bin
 

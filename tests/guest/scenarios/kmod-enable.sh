@@ -12,12 +12,6 @@ sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb
 hv_phys=0x70000000
 hv_size=0x1000000
-errno() {
-	want=$1; shift
-	out=$("$@" 2>&1); st=$?
-	echo "# $*: status $st: $out"
-	[ $st != 0 ] && echo "$out" | grep -q ": $want ("
-}
 param() { cat /sys/module/cellvisor_test/parameters/$1; }
 probe() { # probe [ARGS]: load the test module once, report its line
 	rmmod cellvisor_test 2>/dev/null
@@ -47,7 +41,7 @@ t "enable succeeds" [ $st = 0 ]
 dmesg | grep cellvisor | tail -n 5 | sed 's/^/# log: /'
 t "enabled reads 1" [ "$(cat $sys/enabled)" = 1 ]
 v=$($cvtool version); echo "# version: $v"
-t "GET_VERSION reports the running hypervisor's ABI revision" [ "$v" = "api=1 abi=1 hv_abi=1 enabled=1 reserved=0,0" ]
+t "GET_VERSION reports the running hypervisor's ABI revision" [ "$v" = "api=2 abi=2 hv_abi=2 enabled=1 reserved=0,0" ]
 t "the root cell is cells/0, named root" [ "$(cat $sys/cells/0/name)" = root ]
 t "cells/0 state is running" [ "$(cat $sys/cells/0/state)" = running ]
 t "cells/0 cpus_assigned is 0-3" [ "$(cat $sys/cells/0/cpus_assigned)" = 0-3 ]
@@ -62,7 +56,7 @@ t "the hypervisor memory is claimed in /proc/iomem" grep -q "70000000-70ffffff :
 # Deprivileged.
 probe hv_phys=$hv_phys hv_size=$hv_size putc=kmod-enable-marker-42
 t "the root cell runs at EL1" [ "$(param current_el)" = 1 ]
-t "Cellvisor, not the hyp stub, answers the probe hvc (ABI revision 1)" [ "$(param hvc_answer)" = 1 ]
+t "Cellvisor, not the hyp stub, answers the probe hvc (ABI revision 2)" [ "$(param hvc_answer)" = 2 ]
 t "the root cell reads no byte of the hypervisor memory (nonzero=0)" [ "$(param scan_nonzero)" = 0 ]
 t "the root cell finds no image magic there" [ "$(param scan_magic)" = 0 ]
 h1=$(stat_of exits_hypercall); tot1=$(stat_of exits_total)
@@ -84,7 +78,7 @@ t "sysfs console shows the hypervisor console" [ -n "$(cat $sys/console)" ]
 t "the root cell's putc text reached the console stream" $cvtool console --timeout 5000 --expect kmod-enable-marker-42
 
 # Refusals while enabled.
-t "enable twice -> EBUSY" errno EBUSY $cvtool enable $blob
+t "enable twice -> EBUSY" reason EBUSY 50 $cvtool enable $blob
 t "rmmod cellvisor refused while enabled" sh -c '! rmmod cellvisor 2>/dev/null'
 t "module still loaded and enabled" [ "$(cat $sys/enabled)" = 1 ]
 

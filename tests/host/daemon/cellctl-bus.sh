@@ -8,7 +8,7 @@ st() { "$@" >"$dir/cc.out" 2>"$dir/cc.err"; echo $?; }
 ctl "" gic-lines 224 >/dev/null
 check "cellctl enable refused by the hypervisor: exit 1" test "$(st cc enable "$sys")" = 1
 sed 's/^/# /' "$dir/cc.err"
-check "... prints the daemon's message with the hypervisor's reason" grep -qF "cellctl: enable: $sys: the driver rejected the system configuration (Invalid argument); the kernel log (journalctl -k) says why: the hypervisor says \"the configuration says the GIC has 256 interrupts, but it implements 224 (GICD_TYPER); correct platform.gic.num_irqs\"" "$dir/cc.err"
+check "... prints the daemon's message" grep -qF "cellctl: enable: $sys: the GIC implements 224 interrupts (GICD_TYPER)" "$dir/cc.err"
 ctl "" gic-lines 0 >/dev/null
 check "cellctl enable: exit 0" test "$(st cc enable "$sys")" = 0
 check "cellctl enable again: exit 7, says already enabled" test "$(st cc enable "$sys")/$(grep -c "already enabled" "$dir/cc.err")" = 7/1
@@ -16,7 +16,7 @@ check "cellctl create prints the cell's object" test "$(cc create "$dir/alpha.js
 mkcell epsilon 2 0x71000000	# memory of alpha
 check "cellctl create refused by the hypervisor: exit 7" test "$(st cc create "$dir/epsilon.json")" = 7
 sed 's/^/# /' "$dir/cc.err"
-check "... prints the hypervisor's reason" grep -qF "the hypervisor says \"create 'epsilon': memory region 0 (0x71000000, 0x400000 bytes) belongs to cell 'alpha'\"" "$dir/cc.err"
+check "... prints the reason" grep -qF "memory region 0 of cell \"epsilon\" belongs to cell \"alpha\"" "$dir/cc.err"
 check "cellctl list: table with header, rows and legend" eval 'cc list >"$dir/list" && grep -q "^NAME  *ID STATE  *CPUS" "$dir/list" && grep -q "^alpha  *1 created  *1$" "$dir/list" && grep -q "^2 cells listed." "$dir/list"'
 check "cellctl list --no-legend: rows only" test "$(cc list --no-legend | wc -l)" = 2
 check "cellctl list --json" grep -q '"name":"alpha","id":1,"state":"created","object":"/org/cellvisor/cell1/cell/alpha","cpus":\[1\]' <<<"$(cc list --json)"

@@ -79,6 +79,21 @@ struct per_cpu *per_cpu(u64 id)
 	return id < NUM_CPUS && cpus[id].present ? &cpus[id] : NULL;
 }
 
+/* The management calls are the root's, made on its CPU 0. */
+struct per_cpu *this_cpu(void)
+{
+	return &cpus[0];
+}
+
+/* Is 'reason' what the last refusal returned (in x1), and was it said for that call only? */
+static bool why(u32 reason)
+{
+	bool same = cpus[0].refusal.reason == reason;
+
+	cpus[0].refusal.reason = CV_REASON_NONE;
+	return same;
+}
+
 /* ---- Time: the clock the hypervisor reads, and the rest of the machine moving with it ---- */
 
 /*
@@ -677,13 +692,15 @@ static void test_fixture(void)
 }
 
 /* A refused create prints why and changes nothing. */
-#define REFUSED(desc, call, err, text) do {						\
+#define REFUSED(desc, call, err, why, text) do {					\
 	struct snapshot before_ = snapshot();						\
 	long ret_;									\
 	console_mark();									\
+	this_cpu()->refusal.reason = CV_REASON_NONE;					\
 	ret_ = (call);									\
-	ok(ret_ == (err) && said(text) && unchanged(&before_),				\
-	   "create refused, %s: %ld \"%s\"", desc, ret_, last);				\
+	ok(ret_ == (err) && this_cpu()->refusal.reason == (why) && said(text) &&	\
+	   unchanged(&before_), "create refused, %s: %ld, reason %u (" #why "), \"%s\"",	\
+	   desc, ret_, this_cpu()->refusal.reason, last);				\
 } while (0)
 
 /* Refusals that need no other cell: the blob, the CPUs, the memory, the root's devices. */
@@ -694,86 +711,94 @@ static void test_create_refusals(void)
 	demo_blob(&b);
 	memcpy(ram + BLOB_PAGE * P, &b, sizeof(b));
 	REFUSED("a blob shorter than a cell config",
-		cell_create(BLOB_IPA, sizeof(struct cv_cell_config) - 1), -CV_EINVAL,
+		cell_create(BLOB_IPA, sizeof(struct cv_cell_config) - 1), -CV_EINVAL, CV_REASON_BAD_ARGUMENT,
 		"create: a cell blob of 119 bytes is impossible");
 	REFUSED("a blob over 64 KiB", cell_create(BLOB_IPA, 16 * P + 1), -CV_EINVAL,
+		CV_REASON_BAD_ARGUMENT,
 		"a cell blob of 65537 bytes is impossible");
 	REFUSED("a blob outside the root's RAM", cell_create(0x20000000, sizeof(b)), -CV_EFAULT,
+		CV_REASON_NOT_CALLERS_RAM,
 		"the blob at 0x20000000 is not in the root's RAM");
 	REFUSED("a blob running past the root's RAM",
-		cell_create(RAM_BASE + RAM_PAGES * P - 64, sizeof(b)), -CV_EFAULT,
+		cell_create(RAM_BASE + RAM_PAGES * P - 64, sizeof(b)), -CV_EFAULT, CV_REASON_NOT_CALLERS_RAM,
 		"is not in the root's RAM");
 
 	demo_blob(&b);
 	b.cfg.hdr.magic = CV_SYSTEM_MAGIC;
-	REFUSED("a bad magic", create(&b), -CV_EINVAL,
+	REFUSED("a bad magic", create(&b), -CV_EINVAL, CV_REASON_CONFIG_INVALID,
 		"cell configuration rejected: cell config: bad magic");
 	demo_blob(&b);
 	b.cfg.cpu_set = 1ULL << NUM_CPUS;
 	REFUSED("a CPU the platform does not have", create(&b), -CV_EINVAL,
+		CV_REASON_CONFIG_INVALID,
 		"cell configuration rejected: cell 'demo': CPU set 0x100000");
 
 	demo_blob(&b);
 	b.cfg.cpu_set = PRESENT_CPUS;
-	REFUSED("every CPU of the root", create(&b), -CV_EBUSY,
+	REFUSED("every CPU of the root", create(&b), -CV_EBUSY, CV_REASON_CPUS_EMPTY_OR_ALL,
 		"CPU set 0x7ffff is empty or every CPU of the root cell");
 	b.cfg.cpu_set = 0x3;
-	REFUSED("a CPU the root still runs on", create(&b), -CV_EBUSY,
+	REFUSED("a CPU the root still runs on", create(&b), -CV_EBUSY, CV_REASON_CPU_ONLINE,
 		"create 'demo': CPU 0 still runs in the root cell; take it offline");
 	b.cfg.cpu_set = DEMO_CPUS;
 	cpus[2].wake = 1;
-	REFUSED("a parked CPU with a wake-up pending", create(&b), -CV_EBUSY,
+	REFUSED("a parked CPU with a wake-up pending", create(&b), -CV_EBUSY, CV_REASON_CPU_ONLINE,
 		"CPU 2 still runs in the root cell");
 	cpus[2].wake = 0;
 	b.cfg.cpu_set = 1ULL << ABSENT_CPU;
-	REFUSED("a CPU that never came up", create(&b), -CV_EBUSY,
+	REFUSED("a CPU that never came up", create(&b), -CV_EBUSY, CV_REASON_CPU_BUSY,
 		"create 'demo': CPU 19 is not the root cell's to give");
 
 	demo_blob(&b);
 	b.pci[0].intx_irq = 42;
 	REFUSED("an INTx line that is not the cell's", create(&b), -CV_EINVAL,
+		CV_REASON_CONFIG_INVALID,
 		"PCI device 0: INTx interrupt 42 is not one of the cell's interrupts");
 
 	demo_blob(&b);
 	b.mem[1].phys_start = 0x50000000;
-	REFUSED("RAM that is not the root's", create(&b), -CV_EINVAL,
+	REFUSED("RAM that is not the root's", create(&b), -CV_EINVAL, CV_REASON_MEM_NOT_ROOT_RAM,
 		"memory region 1 (0x50000000, 0x4000 bytes) is not RAM of the root cell");
 	b.mem[1].phys_start = RAM_BASE + (RAM_PAGES - 1) * P;
-	REFUSED("RAM running past the root's", create(&b), -CV_EINVAL,
+	REFUSED("RAM running past the root's", create(&b), -CV_EINVAL, CV_REASON_MEM_NOT_ROOT_RAM,
 		"memory region 1 (0x4003f000, 0x4000 bytes) is not RAM of the root cell");
 	b.mem[1].phys_start = UART;
-	REFUSED("a device of the root as RAM", create(&b), -CV_EINVAL,
+	REFUSED("a device of the root as RAM", create(&b), -CV_EINVAL, CV_REASON_MEM_NOT_ROOT_RAM,
 		"memory region 1 (0x9000000, 0x4000 bytes) is not RAM of the root cell");
 	b.mem[1].phys_start = VIRTIO;
 	REFUSED("two regions of the cell over the same physical memory", create(&b), -CV_EINVAL,
+		CV_REASON_CONFIG_INVALID,
 		"memory regions 1 and 3 overlap in physical memory");
 
 	demo_blob(&b);
 	b.mem[3].phys_start = RAM_BASE + 60 * P;
-	REFUSED("a device region on root RAM", create(&b), -CV_EINVAL,
+	REFUSED("a device region on root RAM", create(&b), -CV_EINVAL, CV_REASON_MEM_RESERVED,
 		"device region 3 (0x4003c000, 0x1000 bytes) covers RAM, the hypervisor or the "
 		"interrupt controller");
 	b.mem[3].phys_start = HV_PHYS + HV_SIZE - P;
-	REFUSED("a device region on the hypervisor", create(&b), -CV_EINVAL,
+	REFUSED("a device region on the hypervisor", create(&b), -CV_EINVAL, CV_REASON_MEM_RESERVED,
 		"device region 3 (0x7c3ff000, 0x1000 bytes) covers");
 	b.mem[3].phys_start = GICD + 0x3000;
 	REFUSED("a device region on the GIC distributor", create(&b), -CV_EINVAL,
+		CV_REASON_MEM_RESERVED,
 		"device region 3 (0x8003000, 0x1000 bytes) covers");
 	b.mem[3].phys_start = GICR + 5 * GICR_STRIDE;
 	REFUSED("a device region on a GIC redistributor", create(&b), -CV_EINVAL,
+		CV_REASON_MEM_RESERVED,
 		"device region 3 (0x8140000, 0x1000 bytes) covers");
 	b.mem[3].phys_start = ECAM + 2 * P;
 	REFUSED("a device region on the PCI configuration space", create(&b), -CV_EINVAL,
+		CV_REASON_MEM_RESERVED,
 		"device region 3 (0x30002000, 0x1000 bytes) covers");
 
 	demo_blob(&b);
 	b.irqs[1] = (struct cv_irq_range){ ROOT_IRQ + 1, 1 };
 	b.cfg.irq_ranges.count = 2;
-	REFUSED("an interrupt of the root", create(&b), -CV_EBUSY,
+	REFUSED("an interrupt of the root", create(&b), -CV_EBUSY, CV_REASON_IRQ_BUSY,
 		"create 'demo': interrupt 34 belongs to cell 'root'");
 	demo_blob(&b);
 	b.pci[0].devfn = ROOT_DEVFN;
-	REFUSED("a PCI function of the root", create(&b), -CV_EBUSY,
+	REFUSED("a PCI function of the root", create(&b), -CV_EBUSY, CV_REASON_PCI_BUSY,
 		"create 'demo': PCI device 0000:00:01.0 belongs to cell 'root'");
 	ok(cell_find(1) == NULL && root_whole() && *pci_command(DEMO_DEVFN) == 0,
 	   "after all refusals: no cell, the root has everything, no PCI function touched");
@@ -789,9 +814,11 @@ static void test_create_pool_full(void)
 	while (n < POOL_PAGES && (pages[n] = page_alloc(1)))
 		n++;
 	demo_blob(&b);
-	REFUSED("no room in the pool for the blob", create(&b), -CV_ENOMEM, "");
+	REFUSED("no room in the pool for the blob", create(&b), -CV_ENOMEM,
+		CV_REASON_NO_MEMORY, "");
 	page_free(pages[--n], 1);
 	REFUSED("no room in the pool for the communication region", create(&b), -CV_ENOMEM,
+		CV_REASON_BUILD_FAILED,
 		"create 'demo': cannot build the cell (error -12)");
 	while (n)
 		page_free(pages[--n], 1);
@@ -807,10 +834,12 @@ static void test_create_rollback(void)
 	fail_what = FAIL_CELL_MAP;
 	fail_countdown = 3;
 	REFUSED("the cell's stage 2 cannot be built", create(&b), -CV_ENOMEM,
+		CV_REASON_BUILD_FAILED,
 		"create 'demo': cannot build the cell (error -12)");
 	fail_what = FAIL_ROOT_UNMAP;
 	fail_countdown = 2;
 	REFUSED("the root's stage 2 cannot give up the second region", create(&b), -CV_ENOMEM,
+		CV_REASON_BUILD_FAILED,
 		"create 'demo': cannot build the cell (error -12)");
 	ok(fail_what == FAIL_NONE && root_whole() && cell_find(1) == NULL &&
 	   cpus_in(DEMO_CPUS, CV_CPU_PARKED, &root_cell),
@@ -880,22 +909,22 @@ static void test_create_conflicts(void)
 	struct cell_blob b;
 
 	small_blob(&b, "other", 1, 20);
-	REFUSED("a CPU of another cell", create(&b), -CV_EBUSY,
+	REFUSED("a CPU of another cell", create(&b), -CV_EBUSY, CV_REASON_CPU_BUSY,
 		"create 'other': CPU 1 is not the root cell's to give");
 	small_blob(&b, "other", 3, 2);
-	REFUSED("RAM of another cell", create(&b), -CV_EBUSY,
+	REFUSED("RAM of another cell", create(&b), -CV_EBUSY, CV_REASON_MEM_BUSY,
 		"memory region 0 (0x40002000, 0x1000 bytes) belongs to cell 'demo'");
 	small_blob(&b, "other", 3, 20);
 	blob_mem(&b, VIRTIO + P, VIRTIO + P, P, RW | CV_MEM_IO);
-	REFUSED("a device of another cell", create(&b), -CV_EBUSY,
+	REFUSED("a device of another cell", create(&b), -CV_EBUSY, CV_REASON_MEM_BUSY,
 		"memory region 2 (0xa001000, 0x1000 bytes) belongs to cell 'demo'");
 	small_blob(&b, "other", 3, 20);
 	blob_irqs(&b, 36, 6);
-	REFUSED("an interrupt of another cell", create(&b), -CV_EBUSY,
+	REFUSED("an interrupt of another cell", create(&b), -CV_EBUSY, CV_REASON_IRQ_BUSY,
 		"create 'other': interrupt 40 belongs to cell 'demo'");
 	small_blob(&b, "other", 3, 20);
 	blob_pci(&b, DEMO_DEVFN, 0, 0);
-	REFUSED("a PCI function of another cell", create(&b), -CV_EBUSY,
+	REFUSED("a PCI function of another cell", create(&b), -CV_EBUSY, CV_REASON_PCI_BUSY,
 		"create 'other': PCI device 0000:00:02.0 belongs to cell 'demo'");
 }
 
@@ -995,7 +1024,8 @@ static void test_load_and_start(void)
 
 	console_mark();
 	r = cell_start(demo);
-	ok(r == -CV_EINVAL && said("start: cell 'demo' was not loaded (state 0); load it first") &&
+	ok(r == -CV_EINVAL && why(CV_REASON_NOT_LOADED) &&
+	   said("start: cell 'demo' was not loaded (state 0); load it first") &&
 	   c->state == CV_CELL_STATE_CREATED && kicked == 0 && cpus_in(DEMO_CPUS, CV_CPU_PARKED, c),
 	   "start of a cell that is not loadable: %ld \"%s\", no CPU woken", r, last);
 
@@ -1031,7 +1061,7 @@ static void test_load_and_start(void)
 	ok(cell_start(demo) == -CV_EINVAL && c->state == CV_CELL_STATE_RUNNING,
 	   "start of a running cell: -EINVAL");
 	console_mark();
-	ok(cell_set_loadable(demo) == -CV_EBUSY &&
+	ok(cell_set_loadable(demo) == -CV_EBUSY && why(CV_REASON_CELL_RUNNING) &&
 	   said("set-loadable: cell 'demo' is running; shut it down first") &&
 	   maps_none(&root_cell, RAM_BASE, 4 * P), "set-loadable of a running cell: -EBUSY");
 	kicked = 0;
@@ -1048,7 +1078,8 @@ static void test_shutdown(void)
 	guest_answers(c, CV_REPLY_DENIED, 10);
 	console_mark();
 	r = cell_shutdown(demo);
-	ok(r == -CV_EPERM && guest.saw_request && said("cell 'demo' refused to shut down"),
+	ok(r == -CV_EPERM && why(CV_REASON_SHUTDOWN_DENIED) &&
+	   guest.saw_request && said("cell 'demo' refused to shut down"),
 	   "the cell denies: %ld \"%s\"", r, last);
 	ok(c->state == CV_CELL_STATE_RUNNING && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
 	   !cpus[1].stop && !cpus[2].stop && pages_of(c) == 12 && comm->msg_to_cell == CV_MSG_NONE,
@@ -1087,7 +1118,7 @@ static void test_shutdown(void)
 	cpus_ignore_stop = true;
 	console_mark();
 	r = cell_shutdown(demo);
-	ok(r == -CV_EBUSY && c->state == CV_CELL_STATE_FAILED &&
+	ok(r == -CV_EBUSY && why(CV_REASON_CPUS_DO_NOT_STOP) && c->state == CV_CELL_STATE_FAILED &&
 	   said("cell 'demo' approved the shutdown, but its CPUs did not stop: failed"),
 	   "the cell approves, but its CPUs never stop: %ld, failed, \"%s\"", r, last);
 	cpus_ignore_stop = false;
@@ -1100,7 +1131,8 @@ static void test_shutdown(void)
 	console_mark();
 	t0 = now_ms();
 	r = cell_shutdown(demo);
-	ok(r == -CV_ETIMEDOUT && c->state == CV_CELL_STATE_FAILED &&
+	ok(r == -CV_ETIMEDOUT && why(CV_REASON_SHUTDOWN_TIMEOUT) &&
+	   c->state == CV_CELL_STATE_FAILED &&
 	   said("cell 'demo' did not answer the shutdown request within 100 ms: failed"),
 	   "the cell does not answer: %ld \"%s\"", r, last);
 	ok(now_ms() - t0 >= 100 && now_ms() - t0 < 200,
@@ -1193,17 +1225,18 @@ static void test_lock(void)
 	   "a running cell that says so in its comm region is RUNNING_LOCKED");
 
 	small_blob(&b, "other", 4, 11);
-	REFUSED("another cell is locked", create(&b), -CV_EPERM,
+	REFUSED("another cell is locked", create(&b), -CV_EPERM, CV_REASON_LOCKED,
 		"create of cell 'other' refused: cell 'locker' is running locked and forbids "
 		"reconfiguration; shut it down first");
 	console_mark();
-	ok(cell_set_loadable(demo) == -CV_EPERM &&
+	ok(cell_set_loadable(demo) == -CV_EPERM && why(CV_REASON_LOCKED) &&
 	   said("set-loadable of cell 'demo' refused: cell 'locker' is running locked") &&
 	   c->state == CV_CELL_STATE_CREATED && maps_none(&root_cell, RAM_BASE, 4 * P),
 	   "set-loadable of another cell: -EPERM, nothing mapped");
 	memset(ram, 0xa5, 8 * P);
 	console_mark();
-	ok(cell_destroy(demo) == -CV_EPERM && said("destroy of cell 'demo' refused") &&
+	ok(cell_destroy(demo) == -CV_EPERM && why(CV_REASON_LOCKED) &&
+	   said("destroy of cell 'demo' refused") &&
 	   cell_find(demo) == c && maps_none(&root_cell, RAM_BASE, 8 * P) && ram_is(0, 8, 0xa5),
 	   "destroy of another cell: -EPERM, nothing scrubbed or given back");
 	l->comm->cell_state = CV_CELL_STATE_RUNNING;
@@ -1320,7 +1353,7 @@ static void test_no_free_slot(void)
 	}
 	ok(n == CV_MAX_CELLS - 1 && cell_count() == CV_MAX_CELLS, "15 cells get ids 1 to 15");
 	small_blob(&b, "one-more", 16, 31);
-	REFUSED("every slot taken", create(&b), -CV_ENOMEM,
+	REFUSED("every slot taken", create(&b), -CV_ENOMEM, CV_REASON_NO_CELL_SLOT,
 		"create: already 15 cells, no room for another");
 	for (i = 1, n = 0; i < CV_MAX_CELLS; i++)
 		n += cell_destroy(i) == 0;
@@ -1445,7 +1478,8 @@ static void test_isolation(void)
 	small_blob(&s, "woken", 3, 10);
 	woken_by_cpu_on = 3;
 	console_mark();
-	ok(create(&s) == -CV_EBUSY && said("CPU 3 was woken in the meantime") &&
+	ok(create(&s) == -CV_EBUSY && why(CV_REASON_CPU_WOKEN) &&
+	   said("CPU 3 was woken in the meantime") &&
 	   cpus[3].cell == &root_cell, "create does not take a CPU woken under it");
 	cpus[3].wake = 0;
 	woken_by_cpu_on = -1;
@@ -1454,14 +1488,15 @@ static void test_isolation(void)
 	small_blob(&s, "steal", 3, 10);
 	blob_mem(&s, RAM_BASE + 4 * P, 0x300000, P, RW | CV_MEM_ROOTSHARED);
 	console_mark();
-	ok(create(&s) == -CV_EBUSY && said("belongs to cell 'demo'"),
+	ok(create(&s) == -CV_EBUSY && why(CV_REASON_MEM_BUSY) && said("belongs to cell 'demo'"),
 	   "a root_shared region over a cell's private RAM is refused: \"%s\"", last);
 
 	/* BARs: nothing but device memory no one else holds. */
 	small_blob(&s, "bars", 3, 10);
 	blob_pci(&s, 3 << 3, HV_PHYS, P);
 	console_mark();
-	ok(create(&s) == -CV_EINVAL && said("covers RAM, the hypervisor or the interrupt"),
+	ok(create(&s) == -CV_EINVAL && why(CV_REASON_BAR_RESERVED) &&
+	   said("covers RAM, the hypervisor or the interrupt"),
 	   "a BAR over the hypervisor's memory is refused: \"%s\"", last);
 	small_blob(&s, "bars", 3, 10);
 	blob_pci(&s, 3 << 3, GICR, P);

@@ -34,6 +34,13 @@ struct per_cpu *per_cpu(u64 id)
 	return id < 2 ? &cpus[id] : NULL;
 }
 
+static struct per_cpu *current;	/* the CPU making the hypercall under test */
+
+struct per_cpu *this_cpu(void)
+{
+	return current ? current : &cpus[0];
+}
+
 long hv_disable(struct per_cpu *cpu)
 {
 	(void)cpu;
@@ -168,6 +175,18 @@ int main(void)
 	   hypercall(cell_cpu, CV_HC_CELL_GET_STATE, 0, 0, 0) == -CV_EPERM &&
 	   hypercall(cell_cpu, CV_HC_CELL_SHUTDOWN, 1, 0, 0) == -CV_EPERM,
 	   "every root-only call from another cell: -EPERM");
+	current = cell_cpu;
+	ok(hypercall(cell_cpu, CV_HC_CELL_CREATE, 0, 0, 0) == -CV_EPERM &&
+	   cell_cpu->refusal.reason == CV_REASON_NOT_ROOT &&
+	   cell_cpu->refusal.object == CV_HC_CELL_CREATE,
+	   "... with the reason NOT_ROOT and the call as its object, on the caller's CPU");
+	current = NULL;
+	ok(hypercall(root_cpu, 99, 0, 0, 0) == -CV_ENOSYS &&
+	   root_cpu->refusal.reason == CV_REASON_UNKNOWN_CALL && root_cpu->refusal.object == 99,
+	   "an unknown call: -ENOSYS, reason UNKNOWN_CALL, the code as its object");
+	ok(hypercall(root_cpu, CV_HC_HYPERVISOR_GET_INFO, CV_INFO_NUM_CELLS, 0, 0) == 2 &&
+	   root_cpu->refusal.reason == CV_REASON_NONE && root_cpu->refusal.object == 0,
+	   "the next call that succeeds returns no reason");
 
 	ok(hypercall(root_cpu, CV_HC_CPU_GET_INFO, 1, CV_CPU_INFO_STATE, 0) == CV_CPU_PARKED,
 	   "CPU_GET_INFO state");

@@ -46,8 +46,9 @@ void hypercall_console_putc(char c)
 	register uint64_t x0 __asm__("x0") = CV_HC_DEBUG_CONSOLE_PUTC;
 	register uint64_t x1 __asm__("x1") = (unsigned char)c;
 
+	/* x1..x3 come back with the reason of a refusal (reason.h). */
 	__asm__ __volatile__("hvc #" __stringify(CV_HVC_IMM)
-			     : "+r"(x0) : "r"(x1) : "memory");
+			     : "+r"(x0), "+r"(x1) : : "x2", "x3", "memory");
 }
 
 long hypercall_console_write(const char *s, size_t len)
@@ -57,7 +58,7 @@ long hypercall_console_write(const char *s, size_t len)
 	register uint64_t x2 __asm__("x2") = len;
 
 	__asm__ __volatile__("hvc #" __stringify(CV_HVC_IMM)
-			     : "+r"(x0) : "r"(x1), "r"(x2) : "memory");
+			     : "+r"(x0), "+r"(x1), "+r"(x2) : : "x3", "memory");
 	return (long)x0;
 }
 
