@@ -101,6 +101,37 @@ static int make_table(struct paging *pg, u64 *pte, unsigned int level)
 	return 0;
 }
 
+/*
+ * The reverse of make_table(), after a change under the table entry *pte at 'level': a table
+ * that maps nothing any more goes; one whose entries map one aligned, contiguous block with
+ * the same attributes becomes that block again.  So giving back what was taken leaves the
+ * tables as they were, and no sequence of takes and gives uses up the pool.
+ */
+static void merge_table(struct paging *pg, u64 *pte, unsigned int level)
+{
+	const struct pt_format *fmt = pg->fmt;
+	u64 table = *pte & fmt->addr_mask, *t = table_at(pg, table);
+	u64 step = 1ULL << pt_shift(level + 1), type = level + 1 < 3 ? fmt->block : fmt->page;
+	u64 first = t[0] & ~type, base = t[0] & fmt->addr_mask;
+	unsigned int i;
+
+	for (i = 0; i < ENTRIES && !t[i]; i++)
+		;
+	if (i == ENTRIES) {
+		*pte = 0;
+		pg->free(table, 1);
+		return;
+	}
+	if (level < fmt->block_level || (t[0] & fmt->type_mask) != type ||
+	    !ALIGNED(base, 1ULL << pt_shift(level)))
+		return;
+	for (i = 0; i < ENTRIES; i++)
+		if (t[i] != ((first + i * step) | type))
+			return;
+	*pte = first | fmt->block;
+	pg->free(table, 1);
+}
+
 /* Map [va, va + size) at 'level' in 'table', or clear it when 'unmap'. */
 static int walk(struct paging *pg, u64 table, unsigned int level, u64 va, u64 pa, u64 size,
 		unsigned int flags, bool unmap)
@@ -125,6 +156,7 @@ static int walk(struct paging *pg, u64 table, unsigned int level, u64 va, u64 pa
 			err = walk(pg, *pte & fmt->addr_mask, level + 1, va, pa, chunk, flags, unmap);
 			if (err)
 				return err;
+			merge_table(pg, pte, level);
 		}
 		va += chunk;
 		pa += chunk;

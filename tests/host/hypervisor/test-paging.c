@@ -62,6 +62,7 @@ int main(void)
 {
 	struct paging pg;
 	unsigned int level = 99;
+	int before;
 	u64 pte;
 
 	ok(paging_va_bits(&s2) == 40, "stage 2 with two level-1 tables covers 40 bits");
@@ -96,6 +97,34 @@ int main(void)
 	   "its neighbours keep the block's target and rights");
 	pte = paging_lookup(&pg, GiB + 600 * MiB, &level);
 	ok(level == 2 && ADDR(pte) == GiB + 600 * MiB, "farther away, 2 MiB blocks remain");
+
+	before = live_pages;
+	ok(paging_map(&pg, 0x40000000ULL + 4 * PAGE_SIZE, GiB + 4 * PAGE_SIZE, PAGE_SIZE,
+		      PT_READ | PT_WRITE | PT_EXEC) == 0, "give the page its old target back");
+	pte = paging_lookup(&pg, GiB + 4 * PAGE_SIZE, &level);
+	ok(level == 2 && ADDR(pte) == GiB && live_pages == before - 1,
+	   "... its level-3 table merges into the 2 MiB block again (%d table freed; the level-2 "
+	   "table stays, 0x70200000 is read-only)", before - live_pages);
+
+	/* What a cell does to the root: take pages out of a block, give them back. */
+	before = live_pages;
+	ok(paging_unmap(&pg, GiB + 8 * MiB + 3 * PAGE_SIZE, 5 * PAGE_SIZE) == 0 &&
+	   live_pages == before + 1 && paging_lookup(&pg, GiB + 8 * MiB + 4 * PAGE_SIZE, NULL) == 0,
+	   "taking 5 pages out of a 2 MiB block splits it into a table");
+	ok(paging_map(&pg, GiB + 8 * MiB + 3 * PAGE_SIZE, GiB + 8 * MiB + 3 * PAGE_SIZE,
+		      5 * PAGE_SIZE, PT_READ) == 0, "giving them back with other rights");
+	pte = paging_lookup(&pg, GiB + 8 * MiB + 4 * PAGE_SIZE, &level);
+	ok(level == 3 && live_pages == before + 1, "... keeps the table (the rights differ)");
+	ok(paging_map(&pg, GiB + 8 * MiB + 3 * PAGE_SIZE, GiB + 8 * MiB + 3 * PAGE_SIZE,
+		      5 * PAGE_SIZE, PT_READ | PT_WRITE | PT_EXEC) == 0, "giving them back as they were");
+	pte = paging_lookup(&pg, GiB + 8 * MiB + 4 * PAGE_SIZE, &level);
+	ok(level == 2 && live_pages == before, "... restores the block and frees the table");
+	ok(paging_unmap(&pg, 0x9000000, PAGE_SIZE) == 0 && paging_lookup(&pg, 0x9000000, NULL) == 0,
+	   "unmap the only device page");
+	ok(live_pages == before - 2, "... frees the tables that map nothing any more (%d)",
+	   before - live_pages);
+	ok(paging_map(&pg, 0x9000000, 0x9000000, PAGE_SIZE, PT_READ | PT_WRITE | PT_DEVICE) == 0,
+	   "map it again");
 
 	ok(paging_unmap(&pg, GiB + 2 * MiB, 4 * MiB) == 0, "unmap 4 MiB in the middle");
 	ok(paging_lookup(&pg, GiB + 3 * MiB, NULL) == 0 && paging_lookup(&pg, GiB + 6 * MiB, NULL),
