@@ -3,7 +3,7 @@
 
 INMATES_DEMOS := gic-demo uart-demo pci-demo
 INMATES_TESTS := shutdown-deny lock fault silent
-INMATES_TESTS += fuzz
+INMATES_TESTS += fuzz selfstop cpuoff
 INMATES := $(INMATES_DEMOS) $(INMATES_TESTS)
 
 INMATES_OUT := $(O)/inmates

@@ -12,6 +12,9 @@
  * destroy      shuts a running cell down first (denied: -EPERM), stops its CPUs, scrubs its
  *              RAM and gives CPUs, memory and devices back to the root.
  *
+ * A running cell may also stop itself: when its last CPU calls PSCI CPU_OFF, or any calls
+ * SYSTEM_OFF, it ends shut down; SYSTEM_RESET starts it again (cell_cpu_off()).
+ *
  * A running cell's CPUs are stopped by taking its memory out of its stage 2 and kicking
  * them: the next exit of each CPU (the kick's interrupt at the latest) sees cpu->stop and
  * parks the CPU.
@@ -634,22 +637,13 @@ static void fill_comm(struct cell *c)
 	arch_cell_comm(c, comm);
 }
 
-static long start(struct cell *c)
+/* Map the cell's memory and wake its CPUs at its entry: running. */
+static int run(struct cell *c)
 {
-	int err = check_lock("start", name_of(c), c);
 	struct per_cpu *cpu;
+	int err = map_cell(c);
 	u64 id;
 
-	if (err)
-		return err;
-	if (c->state != CV_CELL_STATE_LOADABLE) {
-		printk("Cellvisor: start: cell '%s' was not loaded (state %u); load it first\n",
-		       name_of(c), c->state);
-		return refuse(-CV_EINVAL, CV_REASON_NOT_LOADED, c->state, 0);
-	}
-	err = root_regions(c, CV_MEM_LOADABLE, false);
-	if (!err)
-		err = map_cell(c);
 	if (err)
 		return err;
 	fill_comm(c);
@@ -663,8 +657,60 @@ static long start(struct cell *c)
 		atomic_set(&cpu->wake, 1);
 		arch_cpu_kick(cpu);
 	}
+	return 0;
+}
+
+static long start(struct cell *c)
+{
+	int err = check_lock("start", name_of(c), c);
+
+	if (err)
+		return err;
+	if (c->state != CV_CELL_STATE_LOADABLE) {
+		printk("Cellvisor: start: cell '%s' was not loaded (state %u); load it first\n",
+		       name_of(c), c->state);
+		return refuse(-CV_EINVAL, CV_REASON_NOT_LOADED, c->state, 0);
+	}
+	err = root_regions(c, CV_MEM_LOADABLE, false);
+	if (!err)
+		err = run(c);
+	if (err)
+		return err;
 	printk("Cellvisor: cell '%s' started at 0x%llx\n", name_of(c), c->config->entry);
 	return 0;
+}
+
+void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
+{
+	static const char *const what[] = {
+		[CELL_CPU_OFF] = "its last CPU called PSCI CPU_OFF",
+		[CELL_SYSTEM_OFF] = "PSCI SYSTEM_OFF", [CELL_SYSTEM_RESET] = "PSCI SYSTEM_RESET",
+	};
+	struct cell *c;
+	bool changed = false;
+
+	while (!spin_trylock(&control_lock)) {
+		if (atomic_read(&cpu->stop))
+			return;		/* its cell is being stopped already */
+		cpu_relax();
+	}
+	c = cpu->cell;
+	if (c != &root_cell && c->state == CV_CELL_STATE_RUNNING && !atomic_read(&cpu->stop) &&
+	    (how != CELL_CPU_OFF || cpus_stopped(c))) {
+		changed = true;
+		c->state = stop_cpus(c, true) ? CV_CELL_STATE_FAILED : CV_CELL_STATE_SHUT_DOWN;
+		if (c->state == CV_CELL_STATE_SHUT_DOWN && how == CELL_SYSTEM_RESET &&
+		    run(c) == 0)
+			c->state = CV_CELL_STATE_RUNNING;
+		if (console_ratelimit(&c->msg_rl))
+			printk("Cellvisor: cell '%s' %s (%s)\n", name_of(c),
+			       c->state == CV_CELL_STATE_RUNNING ? "restarted itself" :
+			       c->state == CV_CELL_STATE_SHUT_DOWN ? "shut itself down" :
+			       "failed: its CPUs did not stop", what[how]);
+	}
+	spin_unlock(&control_lock);
+	if (changed)
+		cell_notify_root();
 }
 
 /* The shutdown protocol of comm.h; the cell ends shut down or failed, or refuses. */

@@ -3,7 +3,9 @@
  * Cellvisor arm64: PSCI and SMCCC calls of the cells, trapped SMCs (HCR_EL2.TSC).
  *
  * CPU_OFF parks the CPU in the hypervisor; CPU_ON wakes a parked CPU of the caller's own
- * cell at the given entry, at EL1 with the MMU off and the context id in x0.
+ * cell at the given entry, at EL1 with the MMU off and the context id in x0.  SYSTEM_OFF and
+ * SYSTEM_RESET of a cell stop or restart that cell (cell_cpu_off()); the root's go to the
+ * firmware.
  */
 #include <asm/context.h>
 #include <asm/sysregs.h>
@@ -133,12 +135,16 @@ static long affinity_info(struct per_cpu *cpu, u64 mpidr, u64 level)
  * Park the CPU in the hypervisor, in 'state', until it is woken (PSCI CPU_ON, or the start
  * of the cell that owns it then); it starts at the wake entry at EL1, MMU off, in that cell.
  */
-void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state)
+static void park_begin(struct per_cpu *cpu, u32 state)
 {
 	spin_lock(&psci_lock);
 	cpu->state = state;
+	spin_unlock(&psci_lock);
+}
+
+static void park_wait(struct per_cpu *cpu, struct trap_frame *f)
+{
 	for (;;) {
-		spin_unlock(&psci_lock);
 		while (!atomic_read(&cpu->wake)) {
 			if (hv_disabling())
 				arch_cpu_power_off(cpu);
@@ -148,6 +154,7 @@ void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state)
 		if (!atomic_read(&cpu->stop))
 			break;
 		cpu->wake = 0;	/* its cell is being stopped: the wake-up is void */
+		spin_unlock(&psci_lock);
 	}
 	spin_unlock(&psci_lock);
 	memset(f, 0, sizeof(*f));
@@ -164,6 +171,20 @@ void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state)
 	cpu->state = CV_CPU_RUNNING;
 	cpu->wake = 0;
 	spin_unlock(&psci_lock);
+}
+
+void psci_park(struct per_cpu *cpu, struct trap_frame *f, u32 state)
+{
+	park_begin(cpu, state);
+	park_wait(cpu, f);
+}
+
+/* A CPU of a cell turns itself off, alone or with its whole cell. */
+static void cpu_off(struct per_cpu *cpu, struct trap_frame *f, enum cell_off how)
+{
+	park_begin(cpu, CV_CPU_PARKED);
+	cell_cpu_off(cpu, how);
+	park_wait(cpu, f);
 }
 
 static bool supported(u32 fid)
@@ -200,12 +221,14 @@ long psci_handle(struct per_cpu *cpu, struct trap_frame *f)
 	case PSCI_AFFINITY_INFO | SMC64:
 		return affinity_info(cpu, a1, a2);
 	case PSCI_CPU_OFF:
-		psci_park(cpu, f, CV_CPU_PARKED);
+		cpu_off(cpu, f, CELL_CPU_OFF);
 		return (long)f->x[0];
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
-		if (cpu->cell != &root_cell)
-			return PSCI_DENIED;
+		if (cpu->cell != &root_cell) {
+			cpu_off(cpu, f, fid == PSCI_SYSTEM_OFF ? CELL_SYSTEM_OFF : CELL_SYSTEM_RESET);
+			return (long)f->x[0];
+		}
 		printk("Cellvisor: the root cell asks for system %s\n",
 		       fid == PSCI_SYSTEM_OFF ? "off" : "reset");
 		return (long)firmware_smc(fid, 0);

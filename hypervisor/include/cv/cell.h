@@ -99,6 +99,15 @@ void cell_failed(struct cell *c);
 struct per_cpu;
 void cell_cpu_failed(struct per_cpu *cpu);
 /*
+ * A CPU of a cell has parked itself: PSCI CPU_OFF of this CPU, or SYSTEM_OFF or SYSTEM_RESET
+ * of the whole cell.  A cell whose last running CPU went off, or that asked for SYSTEM_OFF,
+ * has shut itself down: state shut down, as if the root had shut it down.  SYSTEM_RESET
+ * stops it the same way and starts it again at its entry, its memory as it is.  Called
+ * from that CPU after it is parked (psci.c), before it waits.
+ */
+enum cell_off { CELL_CPU_OFF, CELL_SYSTEM_OFF, CELL_SYSTEM_RESET };
+void cell_cpu_off(struct per_cpu *cpu, enum cell_off how);
+/*
  * Hand a parked CPU from one cell to another, atomically against PSCI CPU_ON of the cell
  * it leaves; false when it is not parked in 'from' with no wake-up pending.
  */

@@ -112,7 +112,8 @@ bool ticker_running(void);
 #define PSCI_NOT_SUPPORTED	-1
 int32_t psci_version(void);
 int32_t psci_cpu_off(void);
-int32_t psci_system_off(void);
+int32_t psci_system_off(void);		/* under Cellvisor: this cell stops */
+int32_t psci_system_reset(void);	/* under Cellvisor: this cell starts again */
 
 /* PCI configuration space through ECAM. */
 uintptr_t pci_ecam_base(void);

@@ -137,6 +137,27 @@ t "  ... its CPU is still the cell's (not online in Linux)" \
 t "destroy the failed cell" $cvtool destroy $s
 t "  ... CPU 2 back online in Linux" sh -c "[ \"\$(cat /sys/devices/system/cpu/cpu2/online)\" = 1 ]"
 
+# Cells that stop themselves with PSCI: SYSTEM_RESET starts the cell again, SYSTEM_OFF and
+# CPU_OFF of its last CPU end it shut down (cellvisor(7)); PSCI never returns to them.
+said_cell() { $cvtool console --cell $1 --nonblock | grep -qF -- "$2"; }
+r=$(up selfstop)
+t "selfstop started" [ -n "$r" ]
+t "  ... restarted itself: its second run" eventually said_cell $r "selfstop: run 2: PSCI SYSTEM_OFF"
+t "  ... the hypervisor says it restarted" hvsaid "cell 'selfstop' restarted itself (PSCI SYSTEM_RESET)"
+t "  ... then shut itself down: state shut down" wait_cell $r "shut down"
+t "  ... the hypervisor says why" hvsaid "cell 'selfstop' shut itself down (PSCI SYSTEM_OFF)"
+t "  ... PSCI never returned to it" sh -c "! $cvtool console --cell $r --nonblock | grep -q 'NOT STOPPED'"
+t "  ... it can be loaded and started again: run 1 again" sh -c "$cvtool load $r $inm/selfstop.bin@0x40000000 >/dev/null && $cvtool start $r >/dev/null"
+t "  ... and it ends shut down again" wait_cell $r "shut down"
+t "  ... destroyed" $cvtool destroy $r
+o=$(up cpuoff)
+t "cpuoff started" [ -n "$o" ]
+t "  ... its only CPU turned itself off: state shut down" wait_cell $o "shut down"
+t "  ... the hypervisor says why" hvsaid "cell 'cpuoff' shut itself down (its last CPU called PSCI CPU_OFF)"
+t "  ... destroyed" $cvtool destroy $o
+t "  ... CPU 2 back online in Linux" sh -c "[ \"\$(cat /sys/devices/system/cpu/cpu2/online)\" = 1 ]"
+t "gic-demo ran on through all of it" wait_cell $g running
+
 # uart-demo writes the PL011 itself; it runs beside gic-demo.
 u=$(up uart-demo)
 t "uart-demo started" [ -n "$u" ]

@@ -1340,6 +1340,68 @@ static void test_passive(void)
 	ok(cell_destroy(id) == 0 && unchanged(&at_start), "... and destroyed");
 }
 
+/* The root's own CPU_OFF (CPU hotplug in Linux) never stops or changes the root cell. */
+static void root_cpu_off_checks(void)
+{
+	u32 was = cpus[3].state;
+
+	cpus[3].state = CV_CPU_PARKED;
+	cell_cpu_off(&cpus[3], CELL_CPU_OFF);
+	ok(root_cell.state == CV_CELL_STATE_RUNNING && !cpus[0].stop && !cpus[3].stop,
+	   "the root cell's CPU_OFF stops nothing");
+	cpus[3].state = was;
+}
+
+/* A cell stops or restarts itself: PSCI CPU_OFF of its last CPU, SYSTEM_OFF, SYSTEM_RESET. */
+static void test_self_stop(void)
+{
+	struct cell_blob b;
+	struct cell *c;
+
+	demo_blob(&b);
+	demo = run_cell(&b);
+	c = cell_of(demo);
+	if (!c) {
+		ok(0, "the cell of the self-stop tests runs");
+		return;
+	}
+	console_mark();
+	cpus[1].state = CV_CPU_PARKED;		/* CPU 1 calls CPU_OFF, CPU 2 runs on */
+	cell_cpu_off(&cpus[1], CELL_CPU_OFF);
+	ok(c->state == CV_CELL_STATE_RUNNING && !cpus[2].stop && pages_of(c) == 12 &&
+	   !said("Cellvisor"), "CPU_OFF of one CPU: the cell runs on");
+	raised = 0;
+	cell_root_looks();
+	cpus[2].state = CV_CPU_PARKED;		/* ... then the last one */
+	cell_cpu_off(&cpus[2], CELL_CPU_OFF);
+	ok(c->state == CV_CELL_STATE_SHUT_DOWN && cpus[1].stop && cpus[2].stop &&
+	   pages_of(c) == 0 && raised == 1 &&
+	   said("cell 'demo' shut itself down (its last CPU called PSCI CPU_OFF)"),
+	   "CPU_OFF of its last CPU: shut down, memory unmapped, the root told: \"%s\"", last);
+	cell_cpu_off(&cpus[2], CELL_CPU_OFF);
+	ok(c->state == CV_CELL_STATE_SHUT_DOWN, "... a CPU that was stopped changes nothing");
+	ok(cell_set_loadable(demo) == 0 && cell_start(demo) == 0 &&
+	   cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c), "... and it can be loaded and started again");
+
+	cpus[1].state = CV_CPU_PARKED;		/* SYSTEM_RESET from CPU 1; CPU 2 stops on a kick */
+	console_mark();
+	cell_cpu_off(&cpus[1], CELL_SYSTEM_RESET);
+	ok(c->state == CV_CELL_STATE_RUNNING && !cpus[1].stop && !cpus[2].stop &&
+	   cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) && cpus[1].wake_entry == c->config->entry &&
+	   cpus[2].wake_entry == c->config->entry && pages_of(c) == 12 &&
+	   said("cell 'demo' restarted itself (PSCI SYSTEM_RESET)"),
+	   "SYSTEM_RESET: every CPU stopped, then woken at the entry, memory mapped again");
+
+	cpus[2].state = CV_CPU_PARKED;		/* SYSTEM_OFF from CPU 2; CPU 1 stops on a kick */
+	console_mark();
+	cell_cpu_off(&cpus[2], CELL_SYSTEM_OFF);
+	ok(c->state == CV_CELL_STATE_SHUT_DOWN && cpus_in(DEMO_CPUS, CV_CPU_PARKED, c) &&
+	   pages_of(c) == 0 && said("cell 'demo' shut itself down (PSCI SYSTEM_OFF)"),
+	   "SYSTEM_OFF: the whole cell stops, shut down");
+	root_cpu_off_checks();
+	ok(cell_destroy(demo) == 0 && unchanged(&at_start), "... and it is destroyed");
+}
+
 /* Slots: 15 cells besides the root, no more. */
 static void test_no_free_slot(void)
 {
@@ -1555,6 +1617,7 @@ int main(void)
 	test_lock();
 	test_failed();
 	test_passive();
+	test_self_stop();
 	test_isolation();
 	test_no_free_slot();
 	ok(s2_misaligned == 0 && temp_maps == 0 && bad_temp == 0 && stage2s == 0,

@@ -6,6 +6,7 @@
 #define PSCI_0_2_FN_PSCI_VERSION	0x84000000U
 #define PSCI_0_2_FN_CPU_OFF		0x84000002U
 #define PSCI_0_2_FN_SYSTEM_OFF		0x84000008U
+#define PSCI_0_2_FN_SYSTEM_RESET	0x84000009U
 
 unsigned int cpu_id(void)
 {
@@ -107,6 +108,11 @@ int32_t psci_cpu_off(void)
 int32_t psci_system_off(void)
 {
 	return psci_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
+}
+
+int32_t psci_system_reset(void)
+{
+	return psci_call(PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
 }
 
 static const char *exception_class_name(unsigned int ec)
