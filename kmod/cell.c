@@ -902,7 +902,8 @@ int cv_cell_shutdown(u32 id, struct cv_ioctl_refusal *why)
  * cv_cell_remove() before it drops mgmt_lock: the hypervisor gives the next cell the
  * lowest free id, so cells/<id> must be gone before another create can run.
  */
-static int cv_cell_destroy_locked(struct cv_cell *cell, struct cv_ioctl_refusal *why)
+static int cv_cell_destroy_locked(struct cv_cell *cell, bool force,
+				  struct cv_ioctl_refusal *why)
 {
 	struct device *dev = cv.misc_dev;
 	long hc;
@@ -911,7 +912,7 @@ static int cv_cell_destroy_locked(struct cv_cell *cell, struct cv_ioctl_refusal 
 	cv_console_fetch(cell->console);	/* its last words */
 	/* Off the list as it goes: the poll work must not ask for a cell that is gone. */
 	mutex_lock(&cv.cells_lock);
-	hc = cv_hypercall_why(why, CV_HC_CELL_DESTROY, cell->id, 0, 0);
+	hc = cv_hypercall_why(why, CV_HC_CELL_DESTROY, cell->id, force ? CV_DESTROY_FORCE : 0, 0);
 	if (hc >= 0)
 		list_del_init(&cell->list);
 	mutex_unlock(&cv.cells_lock);
@@ -924,7 +925,7 @@ static int cv_cell_destroy_locked(struct cv_cell *cell, struct cv_ioctl_refusal 
 	return 0;
 }
 
-int cv_cell_destroy(u32 id, struct cv_ioctl_refusal *why)
+int cv_cell_destroy(u32 id, bool force, struct cv_ioctl_refusal *why)
 {
 	struct cv_cell *cell;
 	int ret;
@@ -932,7 +933,7 @@ int cv_cell_destroy(u32 id, struct cv_ioctl_refusal *why)
 	ret = cv_cell_get("destroy", id, &cell, why);
 	if (ret)
 		return ret;
-	ret = cv_cell_destroy_locked(cell, why);
+	ret = cv_cell_destroy_locked(cell, force, why);
 	if (ret) {
 		cv_cell_put(cell);
 		return ret;
@@ -965,7 +966,7 @@ void cv_cells_destroy_all(void)
 		mutex_unlock(&cv.cells_lock);
 		if (found) {
 			next = found->id + 1;
-			if (cv_cell_destroy_locked(found, NULL))
+			if (cv_cell_destroy_locked(found, false, NULL))
 				found = ERR_PTR(-EBUSY);
 		}
 		up_read(&cv.state_sem);

@@ -160,7 +160,7 @@ int cv_cell_load(u32 id, const void __user *uimages, u32 num_images,
 		 struct cv_ioctl_refusal *why);
 int cv_cell_start(u32 id, struct cv_ioctl_refusal *why);
 int cv_cell_shutdown(u32 id, struct cv_ioctl_refusal *why);
-int cv_cell_destroy(u32 id, struct cv_ioctl_refusal *why);
+int cv_cell_destroy(u32 id, bool force, struct cv_ioctl_refusal *why);
 void cv_cells_destroy_all(void);
 
 /* console.c */

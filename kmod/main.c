@@ -216,7 +216,8 @@ static long cv_ioctl_cell_id(unsigned int cmd, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	if (a.flags || !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
+	if ((a.flags & ~(cmd == CV_IOCTL_CELL_DESTROY ? CV_CELL_DESTROY_FORCE : 0)) ||
+	    !cv_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved)))
 		return cv_bad_args(cmd == CV_IOCTL_CELL_START ? "CV_IOCTL_CELL_START" :
 				   cmd == CV_IOCTL_CELL_SHUTDOWN ? "CV_IOCTL_CELL_SHUTDOWN" :
 				   "CV_IOCTL_CELL_DESTROY");
@@ -229,7 +230,7 @@ static long cv_ioctl_cell_id(unsigned int cmd, void __user *uarg)
 		ret = cv_cell_shutdown(a.id, &a.refusal);
 		break;
 	default:
-		ret = cv_cell_destroy(a.id, &a.refusal);
+		ret = cv_cell_destroy(a.id, a.flags & CV_CELL_DESTROY_FORCE, &a.refusal);
 		break;
 	}
 	return cv_answer(uarg, &a, sizeof(a), ret, false);

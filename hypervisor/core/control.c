@@ -9,8 +9,9 @@
  *              cell's CPUs at the entry; state running.
  * shutdown     asks the cell through the communication region (comm.h); approved: shut down,
  *              denied: -EPERM, no answer in time: failed.
- * destroy      shuts a running cell down first (denied: -EPERM), stops its CPUs, scrubs its
- *              RAM and gives CPUs, memory and devices back to the root.
+ * destroy      shuts a running cell down first (denied: -EPERM; not asked with
+ *              CV_DESTROY_FORCE), stops its CPUs, scrubs its RAM and gives CPUs, memory and
+ *              devices back to the root.
  *
  * A running cell may also stop itself: when its last CPU calls PSCI CPU_OFF, or any calls
  * SYSTEM_OFF, it ends shut down; SYSTEM_RESET starts it again (cell_cpu_off()).
@@ -782,7 +783,7 @@ static void scrub(const struct cell *c)
 	}
 }
 
-static long destroy(struct cell *c)
+static long destroy(struct cell *c, bool force)
 {
 	int err = check_lock("destroy", name_of(c), c);
 	struct per_cpu *cpu;
@@ -790,7 +791,7 @@ static long destroy(struct cell *c)
 
 	if (err)
 		return err;
-	if (c->state == CV_CELL_STATE_RUNNING) {
+	if (c->state == CV_CELL_STATE_RUNNING && !force) {
 		err = ask_shutdown(c);
 		if (err == -CV_EPERM)
 			return err;
@@ -822,6 +823,16 @@ static long destroy(struct cell *c)
 	return 0;
 }
 
+static long destroy_asking(struct cell *c)
+{
+	return destroy(c, false);
+}
+
+static long destroy_forced(struct cell *c)
+{
+	return destroy(c, true);
+}
+
 /* Run one management call on an existing non-root cell, under the control lock. */
 static long on_cell(const char *what, u64 id, long (*fn)(struct cell *c))
 {
@@ -851,7 +862,11 @@ long cell_shutdown(u64 id)
 	return on_cell("shutdown", id, shutdown);
 }
 
-long cell_destroy(u64 id)
+long cell_destroy(u64 id, u64 flags)
 {
-	return on_cell("destroy", id, destroy);
+	if (flags & ~CV_DESTROY_VALID_FLAGS) {
+		printk("Cellvisor: destroy: unknown flags 0x%llx\n", flags);
+		return refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, flags, 0);
+	}
+	return on_cell("destroy", id, flags & CV_DESTROY_FORCE ? destroy_forced : destroy_asking);
 }

@@ -145,7 +145,7 @@ static long hc_disable(ARGS) { UNUSED; return hv_disable(cpu); }
 static long hc_create(ARGS) { UNUSED; return cell_create(a1, a2); }
 static long hc_start(ARGS) { UNUSED; return cell_start(a1); }
 static long hc_set_loadable(ARGS) { UNUSED; return cell_set_loadable(a1); }
-static long hc_destroy(ARGS) { UNUSED; return cell_destroy(a1); }
+static long hc_destroy(ARGS) { UNUSED; return cell_destroy(a1, a2); }
 static long hc_shutdown(ARGS) { UNUSED; return cell_shutdown(a1); }
 static long hc_get_info(ARGS) { UNUSED; return get_info(a1); }
 static long hc_cell_state(ARGS) { UNUSED; return cell_state(a1); }

@@ -24,7 +24,7 @@
 						   returns the new cell's id (> 0) */
 #define CV_HC_CELL_START		2	/* (root) x1: cell id */
 #define CV_HC_CELL_SET_LOADABLE		3	/* (root) x1: cell id */
-#define CV_HC_CELL_DESTROY		4	/* (root) x1: cell id */
+#define CV_HC_CELL_DESTROY		4	/* (root) x1: cell id, x2: CV_DESTROY_* flags */
 #define CV_HC_HYPERVISOR_GET_INFO	5	/* x1: CV_INFO_* ; returns the value */
 #define CV_HC_CELL_GET_STATE		6	/* (root) x1: cell id; returns CV_CELL_STATE_* */
 #define CV_HC_CPU_GET_INFO		7	/* (root) x1: CPU, x2: CV_CPU_INFO_* or
@@ -39,6 +39,11 @@
 						   caller's console; returns the number written */
 
 #define CV_CONSOLE_WRITE_MAX		256
+
+/* CV_HC_CELL_DESTROY: do not ask a running cell to shut down, stop it (a cell that refuses
+ * or does not answer goes all the same; another cell's lock still counts). */
+#define CV_DESTROY_FORCE		(1ULL << 0)
+#define CV_DESTROY_VALID_FLAGS		CV_DESTROY_FORCE
 
 /* CV_HC_HYPERVISOR_GET_INFO */
 #define CV_INFO_MEM_POOL_SIZE		0	/* pages */

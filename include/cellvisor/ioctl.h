@@ -128,10 +128,16 @@ struct cv_ioctl_cell_load {
 	struct cv_ioctl_refusal refusal;	/* out */
 };
 
+/*
+ * CV_IOCTL_CELL_DESTROY: do not ask a running cell to shut down; stop it whatever it
+ * would answer (another cell's lock still counts).
+ */
+#define CV_CELL_DESTROY_FORCE	(1U << 0)
+
 /* CV_IOCTL_CELL_START, CV_IOCTL_CELL_SHUTDOWN, CV_IOCTL_CELL_DESTROY. */
 struct cv_ioctl_cell_id {
 	__u32 id;		/* cell id */
-	__u32 flags;		/* none defined: 0 */
+	__u32 flags;		/* DESTROY: CV_CELL_DESTROY_FORCE; else none: 0 */
 	__u64 reserved[2];	/* 0 */
 	struct cv_ioctl_refusal refusal;	/* out */
 };

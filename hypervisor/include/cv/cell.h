@@ -86,7 +86,7 @@ long cell_create(u64 blob_ipa, u64 size);
 long cell_set_loadable(u64 id);
 long cell_start(u64 id);
 long cell_shutdown(u64 id);
-long cell_destroy(u64 id);
+long cell_destroy(u64 id, u64 flags);	/* CV_DESTROY_* */
 /* CV_CELL_STATE_*, RUNNING_LOCKED when the cell says so in its communication region. */
 u32 cell_state_of(const struct cell *c);
 /* A CPU of cell 'c' met something it may not do: the whole cell stops, state failed. */

@@ -11,6 +11,7 @@
  *   cvtool create FILE                 prints the new cell's id
  *   cvtool load ID FILE@ADDR...        ADDR: guest physical, 0x... allowed
  *   cvtool start|shutdown|destroy ID
+ *   cvtool destroy --force ID          do not ask a running cell, stop it
  *   cvtool info ID                     name=.. state=.. cpus=0x.. failed=0x..
  *   cvtool ioctl-raw NR                an ioctl number the module does not know
  *   cvtool mutate IN OUT KIND          write a broken copy of system blob IN; KIND is one
@@ -234,6 +235,11 @@ static int cmd_cell(unsigned long req, int argc, char **argv)
 	struct cv_ioctl_cell_id a = { 0 };
 	int fd;
 
+	if (argc == 2 && req == CV_IOCTL_CELL_DESTROY && !strcmp(argv[0], "--force")) {
+		a.flags = CV_CELL_DESTROY_FORCE;
+		argc--;
+		argv++;
+	}
 	if (argc != 1)
 		return USAGE;
 	a.id = num(argv[0]);

@@ -122,6 +122,16 @@ t "second request approved" $cvtool shutdown $d
 t "  ... state shut down" wait_cell $d "shut down"
 t "  ... its console tells both" sh -c "$cvtool console --cell $d --nonblock | grep -q 'request 2: approved'"
 t "destroy shutdown-deny" $cvtool destroy $d
+d=$(up shutdown-deny)
+t "shutdown-deny again" wait_cell $d running
+sleep 0.5
+t "  ... destroy refused by the cell -> EPERM" reason EPERM 42 $cvtool destroy $d
+asked() { $cvtool console --nonblock | grep -c "cell 'shutdown-deny' refused to shut down"; }
+n0=$(asked)
+t "  ... destroy --force goes through" $cvtool destroy --force $d
+t "  ... without asking the cell again" [ "$(asked)" = "$n0" ]
+t "  ... the hypervisor says it is destroyed" hvsaid "cell 'shutdown-deny' destroyed"
+t "  ... CPU 2 back online in Linux" eventually sh -c "[ \"\$(cat /sys/devices/system/cpu/cpu2/online)\" = 1 ]"
 
 # A cell that never answers: the request times out after its shutdown_timeout_ms (500).
 s=$(up silent)

@@ -1007,7 +1007,7 @@ static void test_no_such_cell(void)
 	r[0] = cell_set_loadable(0);
 	r[1] = cell_start(7);
 	r[2] = cell_shutdown(CV_MAX_CELLS);
-	r[3] = cell_destroy((1ULL << 32) + demo);
+	r[3] = cell_destroy((1ULL << 32) + demo, 0);
 	ok(r[0] == -CV_ENOENT && r[1] == -CV_ENOENT && r[2] == -CV_ENOENT && r[3] == -CV_ENOENT &&
 	   said("set-loadable: there is no cell 0\n") && said("start: there is no cell 7\n") &&
 	   said("shutdown: there is no cell 16\n") &&
@@ -1154,7 +1154,7 @@ static void test_destroy(void)
 	*pci_command(DEMO_DEVFN) = 0x0006;	/* the cell's driver enabled its device */
 	bad_temp = 0;
 	console_mark();
-	r = cell_destroy(demo);
+	r = cell_destroy(demo, 0);
 	ok(r == 0 && said("cell 'demo' destroyed; CPUs 0x6 back to the root cell"),
 	   "destroy of a failed cell: %ld \"%s\"", r, last);
 	ok(ram_is(0, 8, 0) && ram_is(8, 1, 0x5a) && bad_temp == 0,
@@ -1167,7 +1167,7 @@ static void test_destroy(void)
 	   "the PCI function is quiesced as it goes back to the root");
 	ok(cell_find(demo) == NULL && unchanged(&at_start),
 	   "the slot is free: pool, cells, stages 2 all as before the create");
-	ok(cell_destroy(demo) == -CV_ENOENT, "a second destroy: -ENOENT");
+	ok(cell_destroy(demo, 0) == -CV_ENOENT, "a second destroy: -ENOENT");
 
 	demo_blob(&b);
 	demo = run_cell(&b);
@@ -1178,7 +1178,7 @@ static void test_destroy(void)
 
 	guest_answers(c, CV_REPLY_DENIED, 5);
 	console_mark();
-	r = cell_destroy(demo);
+	r = cell_destroy(demo, 0);
 	ok(r == -CV_EPERM && said("refused to shut down") && cell_find(demo) == c &&
 	   c->state == CV_CELL_STATE_RUNNING && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
 	   pages_of(c) == 12,
@@ -1187,7 +1187,7 @@ static void test_destroy(void)
 	memset(ram, 0xa5, 8 * P);
 	guest_answers(c, CV_REPLY_APPROVED, 5);
 	console_mark();
-	r = cell_destroy(demo);
+	r = cell_destroy(demo, 0);
 	ok(r == 0 && said("cell 'demo' shut down") && said("cell 'demo' destroyed") &&
 	   ram_is(0, 8, 0) && unchanged(&at_start),
 	   "destroy of a running cell that approves: shut down, scrubbed, all given back");
@@ -1195,10 +1195,25 @@ static void test_destroy(void)
 	demo = run_cell(&b);
 	guest_answers(cell_of(demo), CV_REPLY_NONE, 0);
 	console_mark();
-	r = cell_destroy(demo);
+	r = cell_destroy(demo, 0);
 	ok(demo && r == 0 && said("did not answer the shutdown request") &&
 	   said("cell 'demo' destroyed") && unchanged(&at_start),
 	   "destroy of a running cell that does not answer: failed, destroyed");
+
+	demo = run_cell(&b);
+	c = cell_of(demo);
+	guest_answers(c, CV_REPLY_DENIED, 5);
+	memset(ram, 0xa5, 8 * P);
+	console_mark();
+	this_cpu()->refusal.reason = CV_REASON_NONE;
+	ok(cell_destroy(demo, 1ULL << 7) == -CV_EINVAL && why(CV_REASON_BAD_ARGUMENT) &&
+	   cell_find(demo) == c && said("destroy: unknown flags 0x80"),
+	   "destroy with an unknown flag: -EINVAL, nothing done");
+	console_mark();
+	r = cell_destroy(demo, CV_DESTROY_FORCE);
+	ok(demo && r == 0 && !guest.saw_request && !said("refused") &&
+	   said("cell 'demo' destroyed") && ram_is(0, 8, 0) && unchanged(&at_start),
+	   "forced destroy of a cell that would deny: not asked, stopped, scrubbed, all given back");
 	guest.cell = NULL;
 }
 
@@ -1235,7 +1250,7 @@ static void test_lock(void)
 	   "set-loadable of another cell: -EPERM, nothing mapped");
 	memset(ram, 0xa5, 8 * P);
 	console_mark();
-	ok(cell_destroy(demo) == -CV_EPERM && why(CV_REASON_LOCKED) &&
+	ok(cell_destroy(demo, 0) == -CV_EPERM && why(CV_REASON_LOCKED) &&
 	   said("destroy of cell 'demo' refused") &&
 	   cell_find(demo) == c && maps_none(&root_cell, RAM_BASE, 8 * P) && ram_is(0, 8, 0xa5),
 	   "destroy of another cell: -EPERM, nothing scrubbed or given back");
@@ -1258,8 +1273,8 @@ static void test_lock(void)
 	   cell_state_of(l) == CV_CELL_STATE_SHUT_DOWN,
 	   "once shut down, it holds no lock, whatever its comm region still says");
 	other = create(&b);
-	ok(other > 0 && cell_destroy(other) == 0 && cell_destroy(demo) == 0 &&
-	   cell_destroy(locker) == 0 && unchanged(&at_start),
+	ok(other > 0 && cell_destroy(other, 0) == 0 && cell_destroy(demo, 0) == 0 &&
+	   cell_destroy(locker, 0) == 0 && unchanged(&at_start),
 	   "create and destroy work again; all cells gone, everything back");
 	guest.cell = NULL;
 }
@@ -1306,13 +1321,13 @@ static void test_failed(void)
 	   "failed, but its CPUs still run: set-loadable -EBUSY");
 	console_mark();
 	t0 = now_ms();
-	r = cell_destroy(demo);
+	r = cell_destroy(demo, 0);
 	ok(r == -CV_EBUSY && said("cell 'demo': its CPUs (0x6) do not stop") &&
 	   now_ms() - t0 >= 1000 && cell_find(demo) == c && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
 	   maps_none(&root_cell, RAM_BASE, 8 * P),
 	   "destroy while its CPUs do not stop: -EBUSY after a second, nothing given back");
 	cpus_ignore_stop = false;
-	ok(cell_destroy(demo) == 0 && unchanged(&at_start), "once they stop, destroy works");
+	ok(cell_destroy(demo, 0) == 0 && unchanged(&at_start), "once they stop, destroy works");
 }
 
 /* A cell with CV_CELL_PASSIVE_COMMREG is never asked: it is shut down at once. */
@@ -1337,7 +1352,7 @@ static void test_passive(void)
 	   c->state == CV_CELL_STATE_SHUT_DOWN && cpus_in(1ULL << 5, CV_CPU_PARKED, c) &&
 	   now_ms() - t0 < 100, "passive cell: shut down without a request");
 	guest.cell = NULL;
-	ok(cell_destroy(id) == 0 && unchanged(&at_start), "... and destroyed");
+	ok(cell_destroy(id, 0) == 0 && unchanged(&at_start), "... and destroyed");
 }
 
 /* The root's own CPU_OFF (CPU hotplug in Linux) never stops or changes the root cell. */
@@ -1399,7 +1414,7 @@ static void test_self_stop(void)
 	   pages_of(c) == 0 && said("cell 'demo' shut itself down (PSCI SYSTEM_OFF)"),
 	   "SYSTEM_OFF: the whole cell stops, shut down");
 	root_cpu_off_checks();
-	ok(cell_destroy(demo) == 0 && unchanged(&at_start), "... and it is destroyed");
+	ok(cell_destroy(demo, 0) == 0 && unchanged(&at_start), "... and it is destroyed");
 }
 
 /* Slots: 15 cells besides the root, no more. */
@@ -1418,7 +1433,7 @@ static void test_no_free_slot(void)
 	REFUSED("every slot taken", create(&b), -CV_ENOMEM, CV_REASON_NO_CELL_SLOT,
 		"create: already 15 cells, no room for another");
 	for (i = 1, n = 0; i < CV_MAX_CELLS; i++)
-		n += cell_destroy(i) == 0;
+		n += cell_destroy(i, 0) == 0;
 	ok(n == CV_MAX_CELLS - 1 && unchanged(&at_start), "all destroyed, everything back");
 }
 
@@ -1440,7 +1455,7 @@ static void test_found_problems(void)
 	id = (unsigned int)create(&b);
 	ok(id == 1 && maps_none(&root_cell, DEMO_BAR, P) && !tlb_is_stale(&root_cell),
 	   "create flushes the root's TLB after taking the cell's BARs");
-	cell_destroy(id);
+	cell_destroy(id, 0);
 
 	/*
 	 * 2. A CPU whose wake-up from start is still pending (state PARKED, wake 1: slow to
@@ -1451,10 +1466,10 @@ static void test_found_problems(void)
 	demo_blob(&b);
 	cpus_slow_to_wake = true;
 	id = run_cell(&b);
-	ok(id && cell_destroy(id) == -CV_EBUSY && cell_of(id),
+	ok(id && cell_destroy(id, 0) == -CV_EBUSY && cell_of(id),
 	   "destroy refuses while a CPU has not acted on its wake-up yet");
 	cpus_slow_to_wake = false;
-	ok(cell_destroy(id) == 0 && !cpus[1].wake && !cpus[2].wake &&
+	ok(cell_destroy(id, 0) == 0 && !cpus[1].wake && !cpus[2].wake &&
 	   cpus_in(0x6, CV_CPU_PARKED, &root_cell),
 	   "once it has, destroy hands the CPUs back parked, no wake-up pending");
 
@@ -1464,7 +1479,7 @@ static void test_found_problems(void)
 	id = (unsigned int)create(&b);
 	ok(id && maps(&root_cell, RAM_BASE + 11 * P, RAM_BASE + 11 * P, P, RAM_PT),
 	   "a root_shared region stays mapped in the root cell");
-	cell_destroy(id);
+	cell_destroy(id, 0);
 
 	/*
 	 * 4. destroy scrubs the RAM first and quiesces the PCI functions after: a DMA of the
@@ -1473,7 +1488,7 @@ static void test_found_problems(void)
 	demo_blob(&b);
 	id = (unsigned int)create(&b);
 	events = first_ram_map = first_ecam_map = 0;
-	cell_destroy(id);
+	cell_destroy(id, 0);
 	ok(id && first_ecam_map && first_ecam_map < first_ram_map,
 	   "destroy quiesces the cell's PCI functions before it scrubs its RAM");
 
@@ -1494,7 +1509,7 @@ static void test_found_problems(void)
 	if (c)
 		cell_failed(c);
 	ok(c && pages_of(c) == 0, "a stopped cell maps no page of its two-page BAR");
-	cell_destroy(id);
+	cell_destroy(id, 0);
 
 	/* 6. "Every refusal prints its reason on the console": not a full pool for the blob. */
 	while (n < POOL_PAGES && (pages[n] = page_alloc(1)))
@@ -1595,7 +1610,7 @@ static void test_isolation(void)
 	console_mark();
 	ok(create(&s) == -CV_EINVAL && said("shutdown timeout 10001 ms is over"),
 	   "a shutdown timeout over %u ms is refused", CV_SHUTDOWN_TIMEOUT_MAX_MS);
-	ok(cell_destroy(id) == 0 && irqs_moved && irqs_moved_to == (root_cell.cpu_set & ~DEMO_CPUS),
+	ok(cell_destroy(id, 0) == 0 && irqs_moved && irqs_moved_to == (root_cell.cpu_set & ~DEMO_CPUS),
 	   "destroy hands the cell's interrupts back to the root's CPUs");
 }
 

@@ -114,8 +114,9 @@ long cell_shutdown(u64 id)
 	return record(CV_HC_CELL_SHUTDOWN, id);
 }
 
-long cell_destroy(u64 id)
+long cell_destroy(u64 id, u64 flags)
 {
+	(void)flags;
 	return record(CV_HC_CELL_DESTROY, id);
 }
 
