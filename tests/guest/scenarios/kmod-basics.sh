@@ -30,7 +30,7 @@ t "DISABLE with a non-zero reserved field -> EINVAL" errno EINVAL $cvtool disabl
 t "  ... and the log says why" logged "CV_IOCTL_DISABLE: unknown flags or a non-zero reserved field"
 blob=/usr/share/cellvisor/configs/system.cvb
 t "ENABLE with an unknown flag -> EINVAL" errno EINVAL $cvtool enable $blob --flags 0x80
-t "  ... and the log says why" logged "CV_IOCTL_ENABLE: unknown flags or a non-zero reserved field (this module speaks API 1"
+t "  ... and the log says why" logged "CV_IOCTL_ENABLE: unknown flags or a non-zero reserved field (this module speaks API 2"
 t "ENABLE with a reserved field set -> EINVAL" errno EINVAL $cvtool enable $blob --reserved
 t "ENABLE with a size of 8 bytes -> EINVAL" reason EINVAL 5 $cvtool enable $blob --size 8
 t "ENABLE with a size of 1 GiB -> EINVAL" reason EINVAL 5 $cvtool enable $blob --size 0x40000000
