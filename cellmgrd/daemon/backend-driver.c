@@ -464,7 +464,7 @@ static const struct backend_ops driver_ops = {
 	.free = d_free,
 };
 
-int backend_driver_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg)
+static int d_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg)
 {
 	struct drv_backend *d = calloc(1, sizeof(*d));
 	struct cv_ioctl_version v = { 0 };
@@ -536,3 +536,10 @@ fail:
 	d_free(&d->b);
 	return r;
 }
+
+const struct backend_type backend_driver = {
+	.name = "driver",
+	.syntax = "driver[:DEVICE]",
+	.help = "use cellvisor.ko (DEVICE: /dev/cellvisor)",
+	.new = d_new,
+};

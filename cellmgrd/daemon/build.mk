@@ -1,5 +1,6 @@
-# cellmgrd: the manager daemon, for the guest (/usr/sbin/cellmgrd) and for the host, where
-# the host tests run it with the test backend on a private bus (ASan/UBSan).
+# cellmgrd: the manager daemon, for the guest (/usr/sbin/cellmgrd) and for the host (ASan/UBSan).
+# Both have the driver backend only (backends.c); the host tests link the same objects with
+# their own backend list instead of backends.o (tests/host/daemon/build.mk: cellmgrd-test).
 
 CELLMGRD_SRCS := $(wildcard cellmgrd/daemon/*.c)
 CELLMGRD_HOST := $(O)/host/cellmgrd/cellmgrd

@@ -1,7 +1,7 @@
 #!/bin/bash
-# Host tier: the real cellmgrd binary (ASan/UBSan build) with its test backend, on a private
-# dbus-daemon, with a stand-in polkit.  Driven with buscall (prints error names), busctl and
-# cellctl; signals recorded by buswatch.  Prints TAP.
+# Host tier: cellmgrd-test (cellmgrd's objects, ASan/UBSan, with the model of the driver of
+# backend-test.c) on a private dbus-daemon, with a stand-in polkit.  Driven with buscall
+# (prints error names), busctl and cellctl; signals recorded by buswatch.  Prints TAP.
 #
 # Needs: CELLMGRD, BUSCALL, BUSWATCH, FAKE_POLKIT, CELLCTL (paths), TOP (source tree).
 set -u
