@@ -17,31 +17,14 @@
 #include <linux/uaccess.h>
 
 #include <cellvisor/ioctl.h>
+#include <cellvisor/names.h>
 
 #include "cellvisor.h"
 
 #define CV_LOAD_CHUNK	SZ_1M
 
-static const char * const cv_state_names[] = {
-	[CV_CELL_STATE_CREATED] = "created",
-	[CV_CELL_STATE_LOADABLE] = "loadable",
-	[CV_CELL_STATE_RUNNING] = "running",
-	[CV_CELL_STATE_RUNNING_LOCKED] = "running/locked",
-	[CV_CELL_STATE_SHUT_DOWN] = "shut down",
-	[CV_CELL_STATE_FAILED] = "failed",
-};
-
-static const char * const cv_stat_names[CV_NUM_STATS] = {
-	[CV_STAT_TOTAL] = "exits_total",
-	[CV_STAT_MMIO] = "exits_mmio",
-	[CV_STAT_HYPERCALL] = "exits_hypercall",
-	[CV_STAT_MANAGEMENT] = "exits_management",
-	[CV_STAT_IRQ] = "exits_irq",
-	[CV_STAT_SGI] = "exits_sgi",
-	[CV_STAT_PSCI] = "exits_psci",
-	[CV_STAT_SMCCC] = "exits_smccc",
-	[CV_STAT_MAINTENANCE] = "exits_maintenance",
-};
+static const char * const cv_state_names[] = CV_CELL_STATE_NAMES;
+static const char * const cv_stat_names[CV_NUM_STATS] = CV_STAT_NAMES(CV_STAT_SYSFS_PREFIX);
 
 const char *cv_cell_state_name(u32 state)
 {

@@ -16,6 +16,8 @@
 #include <cjson/cJSON.h>
 #include <systemd/sd-daemon.h>
 
+#include <cellvisor/names.h>
+
 #include "bus.h"
 #include "cellctl.h"
 
@@ -52,7 +54,7 @@ static int simple_call(sd_bus *bus, const char *path, const char *iface, const c
 	va_list ap;
 	int r;
 
-	r = sd_bus_message_new_method_call(bus, &m, BUS_SERVICE, path, iface, method);
+	r = sd_bus_message_new_method_call(bus, &m, CV_BUS_SERVICE, path, iface, method);
 	if (r >= 0 && sig && *sig) {
 		va_start(ap, sig);
 		r = sd_bus_message_appendv(m, sig, ap);
@@ -345,7 +347,7 @@ static int get_all(sd_bus *bus, const char *path, const char *iface, struct prop
 	int r;
 
 	memset(ps, 0, sizeof(*ps));
-	r = sd_bus_call_method(bus, BUS_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll",
+	r = sd_bus_call_method(bus, CV_BUS_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll",
 			       &e, &reply, "s", iface);
 	if (r < 0) {
 		r = bus_error(what, &e, r);
@@ -423,7 +425,7 @@ int cellctl_enable(int argc, char **argv)
 	int r = CELLCTL_EXIT_INVALID;
 
 	if (path && (bus = bus_connect(&o))) {
-		r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "Enable", "enable", "s", path);
+		r = simple_call(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "Enable", "enable", "s", path);
 		sd_bus_flush_close_unref(bus);
 	} else if (path) {
 		r = CELLCTL_EXIT_NO_DAEMON;
@@ -440,7 +442,7 @@ int cellctl_disable(int argc, char **argv)
 	int r = CELLCTL_EXIT_NO_DAEMON;
 
 	if (bus) {
-		r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "Disable", "disable", NULL);
+		r = simple_call(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "Disable", "disable", NULL);
 		sd_bus_flush_close_unref(bus);
 	}
 	bus_opts_free(&o);
@@ -457,8 +459,7 @@ int cellctl_create(int argc, char **argv)
 	int r = CELLCTL_EXIT_INVALID;
 
 	if (path && (bus = bus_connect(&o))) {
-		r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "CreateCell",
-				       &e, &reply, "s", path);
+		r = bus_call_manager(bus, "CreateCell", &e, &reply, "s", path);
 		if (r < 0) {
 			r = bus_error("create", &e, r);
 		} else {
@@ -489,7 +490,7 @@ static int cell_call(const struct bus_opts *o, sd_bus *bus, const char *name, co
 	if (r < 0)
 		return -r;
 	snprintf(what, sizeof(what), "%s %s", verb, name);
-	r = simple_call(bus, path, BUS_CELL_I, method, what, NULL);
+	r = simple_call(bus, path, CV_BUS_CELL_IFACE, method, what, NULL);
 	(void)o;
 	free(path);
 	return r;
@@ -513,7 +514,7 @@ int cellctl_load(int argc, char **argv)
 		r = -r;
 		goto out;
 	}
-	r = sd_bus_message_new_method_call(bus, &m, BUS_SERVICE, path, BUS_CELL_I, "Load");
+	r = sd_bus_message_new_method_call(bus, &m, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "Load");
 	if (r >= 0)
 		r = sd_bus_message_open_container(m, 'a', "(st)");
 	for (int i = first + 1; r >= 0 && i < argc; i++) {
@@ -559,7 +560,7 @@ static int wait_running(sd_bus *bus, const char *name, const char *path)
 	for (int i = 0; i < 100; i++) {
 		char *state = NULL;
 		sd_bus_error e = SD_BUS_ERROR_NULL;
-		int r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e,
+		int r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "State", &e,
 						   &state);
 
 		if (r < 0) {
@@ -567,11 +568,11 @@ static int wait_running(sd_bus *bus, const char *name, const char *path)
 			sd_bus_error_free(&e);
 			return r;
 		}
-		if (!strncmp(state, "running", 7)) {
+		if (bus_state_running(state)) {
 			free(state);
 			return CELLCTL_EXIT_OK;
 		}
-		if (!strcmp(state, "failed")) {
+		if (!strcmp(state, CV_CELL_STATE_NAME_FAILED)) {
 			fprintf(stderr, "%s: cell %s failed\n", cellctl_program, name);
 			free(state);
 			return CELLCTL_EXIT_CELL_FAILED;
@@ -605,11 +606,10 @@ int cellctl_start(int argc, char **argv)
 			r = CELLCTL_EXIT_INVALID;
 			goto out;
 		}
-		r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "GetCell", &e,
-				       NULL, "s", name);
-		if (r < 0 && sd_bus_error_has_name(&e, "org.cellvisor.cell1.Error.NoSuchCell")) {
+		r = bus_call_manager(bus, "GetCell", &e, NULL, "s", name);
+		if (r < 0 && sd_bus_error_has_name(&e, CV_BUS_ERROR_NO_SUCH_CELL)) {
 			sd_bus_error_free(&e);
-			r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "CreateCell", what, "s",
+			r = simple_call(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "CreateCell", what, "s",
 					cfg);
 			if (r)
 				goto out;
@@ -623,20 +623,20 @@ int cellctl_start(int argc, char **argv)
 		r = -r;
 		goto out;
 	}
-	r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, &state);
+	r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "State", &e, &state);
 	if (r < 0) {
 		r = bus_error(what, &e, r);
 		goto out;
 	}
-	if (strncmp(state, "running", 7)) {
+	if (!bus_state_running(state)) {
 		if (o.config) {
-			r = simple_call(bus, path, BUS_CELL_I, "Load", what, "a(st)", 0);
+			r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Load", what, "a(st)", 0);
 			if (r)
 				goto out;
 		}
 		if (o.notify)
 			sd_notifyf(0, "STATUS=Starting cell %s", name);
-		r = simple_call(bus, path, BUS_CELL_I, "Start", what, NULL);
+		r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Start", what, NULL);
 		if (r)
 			goto out;
 	} else if (!o.config && !o.follow) {
@@ -688,9 +688,8 @@ int cellctl_shutdown(int argc, char **argv)
 	}
 	/* --destroy: for units; a cell that is already gone is fine. */
 	snprintf(what, sizeof(what), "shutdown %s", name);
-	r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "GetCell", &e, NULL,
-			       "s", name);
-	if (r < 0 && sd_bus_error_has_name(&e, "org.cellvisor.cell1.Error.NoSuchCell")) {
+	r = bus_call_manager(bus, "GetCell", &e, NULL, "s", name);
+	if (r < 0 && sd_bus_error_has_name(&e, CV_BUS_ERROR_NO_SUCH_CELL)) {
 		r = CELLCTL_EXIT_OK;
 		goto out;
 	}
@@ -699,18 +698,18 @@ int cellctl_shutdown(int argc, char **argv)
 		r = -r;
 		goto out;
 	}
-	r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, &state);
+	r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "State", &e, &state);
 	if (r < 0) {
 		r = bus_error(what, &e, r);
 		goto out;
 	}
-	if (!strncmp(state, "running", 7)) {
-		r = simple_call(bus, path, BUS_CELL_I, "Shutdown", what, NULL);
+	if (bus_state_running(state)) {
+		r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Shutdown", what, NULL);
 		if (r && r != CELLCTL_EXIT_CELL_FAILED)
 			goto out;
 	}
 	snprintf(what, sizeof(what), "destroy %s", name);
-	r = simple_call(bus, path, BUS_CELL_I, "Destroy", what, NULL);
+	r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Destroy", what, NULL);
 out:
 	sd_bus_error_free(&e);
 	free(state);
@@ -764,8 +763,7 @@ int cellctl_list(int argc, char **argv)
 		bus_opts_free(&o);
 		return CELLCTL_EXIT_NO_DAEMON;
 	}
-	r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "ListCells", &e,
-			       &reply, "");
+	r = bus_call_manager(bus, "ListCells", &e, &reply, "");
 	if (r < 0) {
 		r = bus_error("list", &e, r);
 		goto out;
@@ -781,7 +779,7 @@ int cellctl_list(int argc, char **argv)
 		cJSON *cj = NULL;
 
 		/* sd_bus_get_property() leaves the reply inside the variant. */
-		if (sd_bus_get_property(bus, BUS_SERVICE, path, BUS_CELL_I, "CPUs", NULL, &cpus,
+		if (sd_bus_get_property(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "CPUs", NULL, &cpus,
 					"au") >= 0 &&
 		    sd_bus_message_enter_container(cpus, 'a', "u") >= 0) {
 			uint32_t cpu;
@@ -902,7 +900,7 @@ static void print_tail(sd_bus *bus, const char *path, const char *iface, int lin
 	size_t n = 0, start;
 	int seen = 0;
 
-	if (sd_bus_call_method(bus, BUS_SERVICE, path, iface, "GetConsole", NULL, &reply, "") < 0 ||
+	if (sd_bus_call_method(bus, CV_BUS_SERVICE, path, iface, "GetConsole", NULL, &reply, "") < 0 ||
 	    sd_bus_message_read_array(reply, 'y', (const void **)&data, &n) < 0) {
 		sd_bus_message_unref(reply);
 		return;
@@ -932,8 +930,8 @@ static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
 	if (o->json) {
 		cJSON *obj = props_json(ps, o);
 
-		print_tail(bus, path ? path : BUS_MANAGER, path ? BUS_CELL_I : BUS_MANAGER_I,
-			   o->lines, obj);
+		print_tail(bus, path ? path : CV_BUS_MANAGER_PATH,
+			   path ? CV_BUS_CELL_IFACE : CV_BUS_MANAGER_IFACE, o->lines, obj);
 		print_json(obj);
 		cJSON_Delete(obj);
 		return CELLCTL_EXIT_OK;
@@ -960,16 +958,16 @@ static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
 		printf("   Version: cellmgrd %s, driver API %s, hypervisor ABI %s\n",
 		       prop_text(ps, "Version"), prop_text(ps, "DriverAPIVersion"),
 		       prop_text(ps, "HypervisorABI"));
-		print_tail(bus, BUS_MANAGER, BUS_MANAGER_I, o->lines, NULL);
+		print_tail(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, o->lines, NULL);
 		return CELLCTL_EXIT_OK;
 	}
 	const char *state = prop_text(ps, "State");
 	const struct prop *mr = prop_get(ps, "MemoryRegions");
 	cJSON *it, *list = mr ? mr->json : NULL;
-	bool failed = !strcmp(state, "failed"), firstline = true;
+	bool failed = !strcmp(state, CV_CELL_STATE_NAME_FAILED), firstline = true;
 	char label[128];
 
-	printf("%s %s (id %s)\n", failed ? "\u00d7" : !strncmp(state, "running", 7) ?
+	printf("%s %s (id %s)\n", failed ? "\u00d7" : bus_state_running(state) ?
 	       "\u25cf" : "\u25cb", prop_text(ps, "Name"), prop_text(ps, "Id"));
 	printf("    Config: %s\n", *prop_text(ps, "ConfigPath") ?
 	       prop_text(ps, "ConfigPath") : "(unknown)");
@@ -1001,7 +999,7 @@ static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
 	if (*prop_text(ps, "Images"))
 		printf("    Images: %s\n", prop_text(ps, "Images"));
 	printf("     Exits: %s\n", prop_text(ps, "Statistics"));
-	print_tail(bus, path, BUS_CELL_I, o->lines, NULL);
+	print_tail(bus, path, CV_BUS_CELL_IFACE, o->lines, NULL);
 	return failed ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
 }
 
@@ -1020,9 +1018,9 @@ static int show_or_status(const struct bus_opts *o, const char *name, bool statu
 		return CELLCTL_EXIT_NO_DAEMON;
 	if (name) {
 		r = bus_get_cell(bus, name, &path);
-		r = r < 0 ? -r : get_all(bus, path, BUS_CELL_I, &ps, name);
+		r = r < 0 ? -r : get_all(bus, path, CV_BUS_CELL_IFACE, &ps, name);
 	} else {
-		r = get_all(bus, BUS_MANAGER, BUS_MANAGER_I, &ps, status ? "status" : "show");
+		r = get_all(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, &ps, status ? "status" : "show");
 	}
 	if (!r)
 		r = status ? print_status(bus, o, path, &ps) : print_show(o, &ps);

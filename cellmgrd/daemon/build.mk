@@ -5,7 +5,7 @@
 CELLMGRD_SRCS := $(wildcard cellmgrd/daemon/*.c)
 CELLMGRD_HOST := $(O)/host/cellmgrd/cellmgrd
 CELLMGRD_ARM64 := $(O)/arm64/cellmgrd/cellmgrd
-CELLMGRD_CFLAGS := -D_GNU_SOURCE -Icellmgrd/lib -Icellmgrd/daemon -pthread
+CELLMGRD_CFLAGS := -D_GNU_SOURCE -Icellmgrd/lib -Icellmgrd/include -Icellmgrd/daemon -pthread
 SYSTEMD_HOST_LIBS := $(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
 SYSTEMD_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
 	pkg-config --libs libsystemd 2>/dev/null),-lsystemd)

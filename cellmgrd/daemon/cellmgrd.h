@@ -11,17 +11,8 @@
 #include <systemd/sd-event.h>
 
 #include "backend.h"
+#include "cellvisor-bus.h"
 #include "util.h"
-
-#define BUS_NAME		"org.cellvisor.cell1"
-#define MANAGER_PATH		"/org/cellvisor/cell1"
-#define CELL_PATH_PREFIX	"/org/cellvisor/cell1/cell"
-#define MANAGER_IFACE		"org.cellvisor.cell1.Manager"
-#define CELL_IFACE		"org.cellvisor.cell1.Cell"
-#define ERR			"org.cellvisor.cell1.Error."
-
-#define ACTION_HYPERVISOR	"org.cellvisor.cell1.manage-hypervisor"
-#define ACTION_CELLS		"org.cellvisor.cell1.manage-cells"
 
 #define CONSOLE_RING_SIZE	(64 * 1024)
 

@@ -197,10 +197,10 @@ int main(int argc, char **argv)
 	/* The state as the driver has it, before anyone can ask. */
 	manager_refresh(m);
 	manager_read_consoles(m);
-	r = sd_bus_request_name(m->bus, BUS_NAME, 0);
+	r = sd_bus_request_name(m->bus, CV_BUS_SERVICE, 0);
 	if (r < 0) {
 		log_error(NULL, "cannot own the bus name %s: %s (is another cellmgrd running?)",
-			  BUS_NAME, strerror(-r));
+			  CV_BUS_SERVICE, strerror(-r));
 		goto out;
 	}
 	m->ready = true;

@@ -93,7 +93,7 @@ static void emit_manager_changes(struct manager *m, const struct hv_info *old)
 	}
 	names[n] = NULL;
 	if (n)
-		sd_bus_emit_properties_changed_strv(m->bus, MANAGER_PATH, MANAGER_IFACE, strv);
+		sd_bus_emit_properties_changed_strv(m->bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, strv);
 }
 
 static void remove_cell(struct manager *m, struct cell *c)
@@ -103,7 +103,7 @@ static void remove_cell(struct manager *m, struct cell *c)
 	for (pp = &m->cells; *pp != c; pp = &(*pp)->next)
 		;
 	if (m->bus) {
-		sd_bus_emit_signal(m->bus, MANAGER_PATH, MANAGER_IFACE, "CellRemoved", "so",
+		sd_bus_emit_signal(m->bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "CellRemoved", "so",
 				   c->name, c->path);
 		sd_bus_emit_object_removed(m->bus, c->path);
 	}
@@ -198,7 +198,7 @@ void manager_refresh(struct manager *m)
 		}
 		if (m->bus) {
 			sd_bus_emit_object_added(m->bus, c->path);
-			sd_bus_emit_signal(m->bus, MANAGER_PATH, MANAGER_IFACE, "CellNew", "so",
+			sd_bus_emit_signal(m->bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "CellNew", "so",
 					   c->name, c->path);
 		}
 	}
@@ -398,7 +398,7 @@ static int method_get_cell(sd_bus_message *msg, void *userdata, sd_bus_error *er
 		return r;
 	c = manager_find_cell(m, name);
 	if (!c)
-		return sd_bus_error_setf(error, ERR "NoSuchCell",
+		return sd_bus_error_setf(error, CV_BUS_ERROR_NO_SUCH_CELL,
 					 "no cell named \"%s\"%s", name,
 					 m->info.enabled ? " (ListCells() shows the cells)" :
 					 ": the hypervisor is not enabled");
@@ -417,7 +417,7 @@ static int method_get_cell_by_id(sd_bus_message *msg, void *userdata, sd_bus_err
 		return r;
 	c = manager_find_cell_id(m, id);
 	if (!c)
-		return sd_bus_error_setf(error, ERR "NoSuchCell", "no cell with id %u", id);
+		return sd_bus_error_setf(error, CV_BUS_ERROR_NO_SUCH_CELL, "no cell with id %u", id);
 	return sd_bus_reply_method_return(msg, "o", c->path);
 }
 
@@ -532,15 +532,16 @@ int manager_start_bus(struct manager *m)
 		log_error(NULL, "cannot connect to the system bus: %s", strerror(-r));
 		return r;
 	}
-	r = sd_bus_add_object_vtable(m->bus, NULL, MANAGER_PATH, MANAGER_IFACE, manager_vtable, m);
+	r = sd_bus_add_object_vtable(m->bus, NULL, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE,
+				     manager_vtable, m);
 	if (r >= 0)
-		r = sd_bus_add_fallback_vtable(m->bus, NULL, CELL_PATH_PREFIX, CELL_IFACE,
+		r = sd_bus_add_fallback_vtable(m->bus, NULL, CV_BUS_CELL_PATH_PREFIX, CV_BUS_CELL_IFACE,
 					       cell_vtable, cell_object_find, m);
 	if (r >= 0)
-		r = sd_bus_add_node_enumerator(m->bus, NULL, CELL_PATH_PREFIX,
+		r = sd_bus_add_node_enumerator(m->bus, NULL, CV_BUS_CELL_PATH_PREFIX,
 					       cell_node_enumerator, m);
 	if (r >= 0)
-		r = sd_bus_add_object_manager(m->bus, NULL, MANAGER_PATH);
+		r = sd_bus_add_object_manager(m->bus, NULL, CV_BUS_MANAGER_PATH);
 	if (r >= 0 && m->backend->ops->publish)
 		r = m->backend->ops->publish(m->backend, m->bus);
 	if (r >= 0)
