@@ -376,7 +376,7 @@ static int stop_status(int stopped)
 	return stopped == 2 ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
 }
 
-static uint64_t now_ms(void)
+uint64_t bus_now_ms(void)
 {
 	struct timespec ts;
 
@@ -392,7 +392,7 @@ static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool 
 		       struct follow *f)
 {
 	char buf[4096];
-	uint64_t last_data = now_ms(), last_check = 0;
+	uint64_t last_data = bus_now_ms(), last_check = 0;
 
 	for (;;) {
 		struct pollfd p[2] = {
@@ -407,7 +407,7 @@ static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool 
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			k = read(fd, buf, sizeof(buf));
 			if (k > 0) {
-				last_data = now_ms();
+				last_data = bus_now_ms();
 				if (f->syncing) {
 					char *n = realloc(f->pending, f->pending_len + k);
 
@@ -429,15 +429,15 @@ static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool 
 				return follow ? -1 : 0;
 			}
 		}
-		if (f->syncing && now_ms() - last_data >= 200)
+		if (f->syncing && bus_now_ms() - last_data >= 200)
 			sync_done(f);
 		/* Keep the connection serviced (we ignore signals; the state is polled). */
 		while (sd_bus_process(bus, NULL) > 0)
 			;
-		if (exit_on_stop && path && now_ms() - last_check >= 250) {
+		if (exit_on_stop && path && bus_now_ms() - last_check >= 250) {
 			int r = cell_stopped(bus, path);
 
-			last_check = now_ms();
+			last_check = bus_now_ms();
 			if (r == -1)
 				return -1;	/* cell or daemon gone: the caller finds out */
 			if (r == 0)

@@ -4,6 +4,7 @@
 #define CELLCTL_BUS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <systemd/sd-bus.h>
 
@@ -53,6 +54,8 @@ sd_bus *bus_connect(const struct bus_opts *o);
 /* Report a failed call ("cellctl: WHAT: MESSAGE") and map its error to an exit status. */
 int bus_error(const char *what, const sd_bus_error *e, int r);
 int bus_exit_status(const sd_bus_error *e, int r);
+/* CLOCK_MONOTONIC in ms. */
+uint64_t bus_now_ms(void);
 /* A method call to the manager object (sd_bus_call_method()). */
 int bus_call_manager(sd_bus *bus, const char *method, sd_bus_error *e, sd_bus_message **reply,
 		     const char *types, ...);

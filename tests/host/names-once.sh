@@ -3,21 +3,8 @@
 # include/cellvisor/names.h (for the module, cellmgrd and cellctl), and the D-Bus names once,
 # in cellmgrd/include/cellvisor-bus.h (for cellmgrd and cellctl).  No other C file of the
 # module, the daemon or cellctl spells them.
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top" || exit 1
-n=0 fails=0
-check() { # check DESCRIPTION REGEX ALLOWED-FILE
-	n=$((n + 1))
-	hits=$(grep -rnE "$2" kmod cellmgrd --include='*.c' --include='*.h' |
-		grep -v "^$3:")
-	if [ -z "$hits" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1:"
-		sed 's/^/#   /' <<<"$hits"
-		fails=$((fails + 1))
-	fi
-}
+dirs="kmod cellmgrd"
+. "$(dirname "$0")/grep-rules.sh"
 names=include/cellvisor/names.h bus=cellmgrd/include/cellvisor-bus.h
 check "no other table of cell state names" '\[(CV_)?CELL_(STATE_)?[A-Z_]+\] *= *"' $names
 check "no other table of statistics names" '\[CV_STAT_[A-Z_]+\] *= *"' $names
@@ -27,5 +14,4 @@ check "no memory flag table outside names.h" '\{ *CV_MEM_[A-Z_]+, *"' $names
 check "the D-Bus spelling of memory flags is the JSON one" '"(comm-region|root-shared)"' $names
 check "D-Bus names (service, objects, interfaces, errors) only in cellvisor-bus.h" \
 	'"/?org[./]cellvisor[./]cell1' $bus
-echo "1..$n"
-[ $fails = 0 ]
+finish
