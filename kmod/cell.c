@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Cellvisor kernel module: cells, their management calls and their sysfs directories
- * /sys/devices/cellvisor/cells/<id>/.
+ * Cellvisor kernel module: cells and their management calls.  Their sysfs directories
+ * /sys/devices/cellvisor/cells/<id>/ are in sysfs.c.
  */
 #include <linux/bitmap.h>
 #include <linux/cpu.h>
@@ -13,35 +13,16 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
 #include <cellvisor/ioctl.h>
+#include <cellvisor/names.h>
 
 #include "cellvisor.h"
 
 #define CV_LOAD_CHUNK	SZ_1M
 
-static const char * const cv_state_names[] = {
-	[CV_CELL_STATE_CREATED] = "created",
-	[CV_CELL_STATE_LOADABLE] = "loadable",
-	[CV_CELL_STATE_RUNNING] = "running",
-	[CV_CELL_STATE_RUNNING_LOCKED] = "running/locked",
-	[CV_CELL_STATE_SHUT_DOWN] = "shut down",
-	[CV_CELL_STATE_FAILED] = "failed",
-};
-
-static const char * const cv_stat_names[CV_NUM_STATS] = {
-	[CV_STAT_TOTAL] = "exits_total",
-	[CV_STAT_MMIO] = "exits_mmio",
-	[CV_STAT_HYPERCALL] = "exits_hypercall",
-	[CV_STAT_MANAGEMENT] = "exits_management",
-	[CV_STAT_IRQ] = "exits_irq",
-	[CV_STAT_SGI] = "exits_sgi",
-	[CV_STAT_PSCI] = "exits_psci",
-	[CV_STAT_SMCCC] = "exits_smccc",
-	[CV_STAT_MAINTENANCE] = "exits_maintenance",
-};
+static const char * const cv_state_names[] = CV_CELL_STATE_NAMES;
 
 const char *cv_cell_state_name(u32 state)
 {
@@ -133,206 +114,6 @@ void cv_cell_update_state(struct cv_cell *cell)
 	mutex_unlock(&cv_state_lock);
 }
 
-/* sysfs: cells/<id>/ */
-
-struct cv_cell_attribute {
-	struct attribute attr;
-	ssize_t (*show)(struct cv_cell *cell, char *buf);
-};
-
-#define CV_CELL_ATTR(_name) \
-	static struct cv_cell_attribute cv_cell_attr_##_name = __ATTR_RO(_name)
-
-static ssize_t name_show(struct cv_cell *cell, char *buf)
-{
-	return sysfs_emit(buf, "%s\n", cell->name);
-}
-
-static ssize_t state_show(struct cv_cell *cell, char *buf)
-{
-	return sysfs_emit(buf, "%s\n", cv_cell_state_name(cell->state));
-}
-
-static ssize_t cv_emit_cpu_set(char *buf, u64 set)
-{
-	unsigned long bits[BITS_TO_LONGS(CV_MAX_CPUS)];
-
-	bitmap_from_u64(bits, set);
-	return sysfs_emit(buf, "%*pbl\n", CV_MAX_CPUS, bits);
-}
-
-static ssize_t cpus_assigned_show(struct cv_cell *cell, char *buf)
-{
-	return cv_emit_cpu_set(buf, cv_cell_cpus_assigned(cell));
-}
-
-static ssize_t cpus_failed_show(struct cv_cell *cell, char *buf)
-{
-	u64 failed;
-	int ret;
-
-	ret = down_read_killable(&cv.state_sem);
-	if (ret)
-		return ret;
-	failed = cv_cell_cpus_failed(cell);
-	up_read(&cv.state_sem);
-	return cv_emit_cpu_set(buf, failed);
-}
-
-static ssize_t console_show(struct cv_cell *cell, char *buf)
-{
-	return cv_console_show_tail(cell->console, buf);
-}
-
-CV_CELL_ATTR(name);
-CV_CELL_ATTR(state);
-CV_CELL_ATTR(cpus_assigned);
-CV_CELL_ATTR(cpus_failed);
-CV_CELL_ATTR(console);
-
-static struct attribute *cv_cell_attrs[] = {
-	&cv_cell_attr_name.attr,
-	&cv_cell_attr_state.attr,
-	&cv_cell_attr_cpus_assigned.attr,
-	&cv_cell_attr_cpus_failed.attr,
-	&cv_cell_attr_console.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(cv_cell);
-
-static ssize_t cv_cell_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
-{
-	struct cv_cell_attribute *a = container_of(attr, struct cv_cell_attribute, attr);
-
-	return a->show(container_of(kobj, struct cv_cell, kobj), buf);
-}
-
-static const struct sysfs_ops cv_cell_sysfs_ops = {
-	.show = cv_cell_attr_show,
-};
-
-static void cv_cell_release(struct kobject *kobj)
-{
-	struct cv_cell *cell = container_of(kobj, struct cv_cell, kobj);
-
-	cv_console_put(cell->console);
-	kfree(cell->config);
-	kfree(cell);
-}
-
-static struct kobj_type cv_cell_ktype = {
-	.release = cv_cell_release,
-	.sysfs_ops = &cv_cell_sysfs_ops,
-	.default_groups = cv_cell_groups,
-};
-
-/* sysfs: cells/<id>/statistics/ and statistics/cpu<n>/ */
-
-struct cv_stat_attribute {
-	struct attribute attr;
-	unsigned int stat;
-};
-
-static struct cv_stat_attribute cv_stat_attrs[CV_NUM_STATS];
-
-static struct attribute *cv_stats_attrs[CV_NUM_STATS + 1];
-ATTRIBUTE_GROUPS(cv_stats);
-
-static ssize_t cv_stats_show(struct kobject *kobj, struct attribute *attr, char *buf)
-{
-	struct cv_stats_kobj *sk = container_of(kobj, struct cv_stats_kobj, kobj);
-	struct cv_stat_attribute *a = container_of(attr, struct cv_stat_attribute, attr);
-	unsigned long code = CV_CPU_INFO_STAT_BASE + a->stat;
-	u64 set, sum = 0;
-	unsigned int cpu;
-	long val;
-	int ret;
-
-	set = sk->cpu < 0 ? cv_cell_cpus_assigned(sk->cell) : BIT_ULL(sk->cpu);
-	ret = down_read_killable(&cv.state_sem);
-	if (ret)
-		return ret;
-	if (!cv.enabled) {
-		up_read(&cv.state_sem);
-		return -ENODEV;
-	}
-	for (cpu = 0; cpu < CV_MAX_CPUS; cpu++) {
-		if (!(set & BIT_ULL(cpu)))
-			continue;
-		val = cv_hypercall(CV_HC_CPU_GET_INFO, cpu, code, 0);
-		if (val < 0) {
-			up_read(&cv.state_sem);
-			return val;
-		}
-		sum += val;
-	}
-	up_read(&cv.state_sem);
-	return sysfs_emit(buf, "%llu\n", sum);
-}
-
-static const struct sysfs_ops cv_stats_sysfs_ops = {
-	.show = cv_stats_show,
-};
-
-static void cv_stats_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct cv_stats_kobj, kobj));
-}
-
-static struct kobj_type cv_stats_ktype = {
-	.release = cv_stats_release,
-	.sysfs_ops = &cv_stats_sysfs_ops,
-	.default_groups = cv_stats_groups,
-};
-
-static struct cv_stats_kobj *cv_stats_add(struct cv_cell *cell, struct kobject *parent,
-					  int cpu)
-{
-	struct cv_stats_kobj *sk = kzalloc(sizeof(*sk), GFP_KERNEL);
-	int ret;
-
-	if (!sk)
-		return NULL;
-	sk->cell = cell;
-	sk->cpu = cpu;
-	if (cpu < 0)
-		ret = kobject_init_and_add(&sk->kobj, &cv_stats_ktype, parent, "statistics");
-	else
-		ret = kobject_init_and_add(&sk->kobj, &cv_stats_ktype, parent, "cpu%d", cpu);
-	if (ret) {
-		kobject_put(&sk->kobj);
-		return NULL;
-	}
-	return sk;
-}
-
-static void cv_stats_del(struct cv_stats_kobj *sk)
-{
-	if (!sk)
-		return;
-	kobject_del(&sk->kobj);
-	kobject_put(&sk->kobj);
-}
-
-int cv_cells_init(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < CV_NUM_STATS; i++) {
-		cv_stat_attrs[i].attr.name = cv_stat_names[i];
-		cv_stat_attrs[i].attr.mode = 0444;
-		cv_stat_attrs[i].stat = i;
-		cv_stats_attrs[i] = &cv_stat_attrs[i].attr;
-	}
-	cv.cells_kobj = kobject_create_and_add("cells", &cv.root_dev->kobj);
-	return cv.cells_kobj ? 0 : -ENOMEM;
-}
-
-void cv_cells_exit(void)
-{
-	kobject_put(cv.cells_kobj);
-}
-
 /*
  * Register a cell the hypervisor has created.  Takes over 'config'.  Needs state_sem.
  * Returns NULL only when sysfs could not be set up; the cell then exists in the
@@ -355,7 +136,7 @@ struct cv_cell *cv_cell_add(u32 id, const char *name, u64 cpu_set,
 	cell->config_size = config_size;
 	cell->state = id ? CV_CELL_STATE_CREATED : CV_CELL_STATE_RUNNING;
 	INIT_LIST_HEAD(&cell->list);
-	kobject_init(&cell->kobj, &cv_cell_ktype);
+	cv_cell_kobj_init(cell);
 	if (id) {
 		cell->console = cv_console_alloc(id, SZ_16K);
 	} else {
@@ -693,9 +474,13 @@ out_free:
 	return ret;
 }
 
-/* Looks up a non-root cell for a management call; holds mgmt_lock and state_sem on 0. */
-static int cv_cell_get(const char *what, u32 id, struct cv_cell **cellp,
-		       struct cv_ioctl_refusal *why)
+/*
+ * Starts a management call on non-root cell 'id': takes mgmt_lock and state_sem (held on 0,
+ * released on failure) and looks the cell up.  Takes no reference: the cell stays valid
+ * because mgmt_lock keeps it from being destroyed until cv_cell_update_unlock().
+ */
+static int cv_cell_lock_find(const char *what, u32 id, struct cv_cell **cellp,
+			     struct cv_ioctl_refusal *why)
 {
 	struct device *dev = cv.misc_dev;
 	int ret;
@@ -731,7 +516,8 @@ out_mgmt:
 	return ret;
 }
 
-static void cv_cell_put(struct cv_cell *cell)
+/* Ends a management call begun by cv_cell_lock_find(): reads the cell's new state, unlocks. */
+static void cv_cell_update_unlock(struct cv_cell *cell)
 {
 	cv_cell_update_state(cell);
 	up_read(&cv.state_sem);
@@ -828,7 +614,7 @@ int cv_cell_load(u32 id, const void __user *uimages, u32 num_images,
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	ret = cv_cell_get("load", id, &cell, why);
+	ret = cv_cell_lock_find("load", id, &cell, why);
 	if (ret)
 		goto out_free;
 	if (!cell->config) {
@@ -865,7 +651,7 @@ int cv_cell_load(u32 id, const void __user *uimages, u32 num_images,
 	for (i = 0; i < num_images && !ret; i++)
 		ret = cv_copy_image(dev, cell, &images[i], regions[i]);
 out_put:
-	cv_cell_put(cell);
+	cv_cell_update_unlock(cell);
 out_free:
 	kfree(regions);
 	kfree(images);
@@ -879,11 +665,11 @@ static int cv_cell_call(const char *what, u32 id, unsigned long code,
 	struct cv_cell *cell;
 	int ret;
 
-	ret = cv_cell_get(what, id, &cell, why);
+	ret = cv_cell_lock_find(what, id, &cell, why);
 	if (ret)
 		return ret;
 	ret = cv_hc_error(what, cell, cv_hypercall_why(why, code, id, 0, 0));
-	cv_cell_put(cell);
+	cv_cell_update_unlock(cell);
 	return ret;
 }
 
@@ -930,12 +716,12 @@ int cv_cell_destroy(u32 id, bool force, struct cv_ioctl_refusal *why)
 	struct cv_cell *cell;
 	int ret;
 
-	ret = cv_cell_get("destroy", id, &cell, why);
+	ret = cv_cell_lock_find("destroy", id, &cell, why);
 	if (ret)
 		return ret;
 	ret = cv_cell_destroy_locked(cell, force, why);
 	if (ret) {
-		cv_cell_put(cell);
+		cv_cell_update_unlock(cell);
 		return ret;
 	}
 	up_read(&cv.state_sem);

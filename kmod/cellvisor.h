@@ -143,8 +143,6 @@ long cv_hypercall_why(struct cv_ioctl_refusal *why, unsigned long code, unsigned
 		      unsigned long arg2, unsigned long arg3);
 
 /* cell.c */
-int cv_cells_init(void);
-void cv_cells_exit(void);
 struct cv_cell *cv_cell_add(u32 id, const char *name, u64 cpu_set,
 			    struct cv_cell_config *config, size_t config_size);
 void cv_cell_unlink(struct cv_cell *cell);
@@ -182,6 +180,11 @@ ssize_t cv_console_show_tail(struct cv_conbuf *con, char *buf);
 
 /* sysfs.c */
 extern const struct attribute_group *cv_root_groups[];
+int cv_cells_init(void);
+void cv_cells_exit(void);
+void cv_cell_kobj_init(struct cv_cell *cell);
+struct cv_stats_kobj *cv_stats_add(struct cv_cell *cell, struct kobject *parent, int cpu);
+void cv_stats_del(struct cv_stats_kobj *sk);
 void cv_notify(const char *event, struct cv_cell *cell);
 void cv_notify_attr(struct kobject *kobj, const char *attr);
 

@@ -29,8 +29,8 @@ ARM64_TARGETS += $(BENCH_WORKLOAD)
 $(call stage,$(BENCH_WORKLOAD),/usr/libexec/cellvisor-test/workload,0755)
 GUEST_BENCHES += tests/guest/bench/hypervisor.sh
 
-# Kernel style of the module and of the test module.
-HOST_TESTS += tests/host/kmod-style.sh tests/host/no-console-parsing.sh
+# Kernel style of the module and of the test module; no console parsing; names defined once.
+HOST_TESTS += tests/host/kmod-style.sh tests/host/no-console-parsing.sh tests/host/names-once.sh
 BENCH_BUSLAT := $(O)/tests/guest/bench/buslat
 $(BENCH_BUSLAT): tests/guest/bench/buslat.c
 	@mkdir -p $(@D)

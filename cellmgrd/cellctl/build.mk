@@ -10,7 +10,8 @@ CELLCTL_ARM64 := $(O)/arm64/cellctl/cellctl
 # in sorted order, and prerequisites are expanded when read).
 CELLCONF_SRCS := $(wildcard cellmgrd/lib/*.c)
 # hv-*.c compile the hypervisor's own config checks into the library (hv-rules.c).
-CELLCONF_CFLAGS := -Icellmgrd/lib -Ihypervisor/include
+# cellmgrd/include: cellvisor-bus.h, the D-Bus names that cellctl shares with cellmgrd.
+CELLCONF_CFLAGS := -Icellmgrd/lib -Icellmgrd/include -Ihypervisor/include
 CELLCONF_HOST_LIB := $(O)/host/cellconf/libcellconf.a
 CELLCONF_ARM64_LIB := $(O)/arm64/cellconf/libcellconf.a
 CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson)

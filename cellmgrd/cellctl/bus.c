@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
+
+#include <cellvisor/names.h>
 
 #include "bus.h"
 #include "cellctl.h"
@@ -178,27 +181,27 @@ int bus_exit_status(const sd_bus_error *e, int r)
 		const char *name;
 		int status;
 	} map[] = {
-		{ "org.cellvisor.cell1.Error.NotAuthorized", CELLCTL_EXIT_NOT_AUTHORIZED },
+		{ CV_BUS_ERROR_NOT_AUTHORIZED, CELLCTL_EXIT_NOT_AUTHORIZED },
 		{ "org.freedesktop.DBus.Error.AccessDenied", CELLCTL_EXIT_NOT_AUTHORIZED },
-		{ "org.cellvisor.cell1.Error.NoSuchCell", CELLCTL_EXIT_NO_SUCH_CELL },
+		{ CV_BUS_ERROR_NO_SUCH_CELL, CELLCTL_EXIT_NO_SUCH_CELL },
 		{ "org.freedesktop.DBus.Error.UnknownObject", CELLCTL_EXIT_NO_SUCH_CELL },
 		{ "org.freedesktop.DBus.Error.ServiceUnknown", CELLCTL_EXIT_NO_DAEMON },
 		{ "org.freedesktop.DBus.Error.NameHasNoOwner", CELLCTL_EXIT_NO_DAEMON },
 		{ "org.freedesktop.DBus.Error.NoReply", CELLCTL_EXIT_NO_DAEMON },
 		{ "org.freedesktop.DBus.Error.Spawn.ChildExited", CELLCTL_EXIT_NO_DAEMON },
 		{ "org.freedesktop.systemd1.NoSuchUnit", CELLCTL_EXIT_NO_DAEMON },
-		{ "org.cellvisor.cell1.Error.ShutdownRefused", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.HypervisorLocked", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.Busy", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.InvalidState", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.NotEnabled", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.AlreadyEnabled", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.CellsRemaining", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.CPUBusy", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.MemoryBusy", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.DeviceBusy", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.CellExists", CELLCTL_EXIT_REFUSED },
-		{ "org.cellvisor.cell1.Error.ShutdownTimeout", CELLCTL_EXIT_CELL_FAILED },
+		{ CV_BUS_ERROR_SHUTDOWN_REFUSED, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_HYPERVISOR_LOCKED, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_BUSY, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_INVALID_STATE, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_NOT_ENABLED, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_ALREADY_ENABLED, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_CELLS_REMAINING, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_CPU_BUSY, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_MEMORY_BUSY, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_DEVICE_BUSY, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_CELL_EXISTS, CELLCTL_EXIT_REFUSED },
+		{ CV_BUS_ERROR_SHUTDOWN_TIMEOUT, CELLCTL_EXIT_CELL_FAILED },
 	};
 
 	/* A local failure (the connection, ssh) comes as an errno, or as "System.Error.E*". */
@@ -221,7 +224,7 @@ int bus_error(const char *what, const sd_bus_error *e, int r)
 			"%s: does 'ssh %s systemd-stdio-bridge' connect?\n", cellctl_program, what,
 			remote_host, strerror(err), cellctl_program, remote_host);
 	} else if (e && sd_bus_error_is_set(e)) {
-		bool ours = !strncmp(e->name, "org.cellvisor.cell1.Error.", 26);
+		bool ours = !strncmp(e->name, CV_BUS_ERROR_PREFIX, strlen(CV_BUS_ERROR_PREFIX));
 
 		fprintf(stderr, "%s: %s: %s%s%s%s\n", cellctl_program, what,
 			e->message ? e->message : e->name, ours ? "" : " (",
@@ -242,8 +245,7 @@ int bus_get_cell(sd_bus *bus, const char *name, char **path)
 	const char *p;
 	int r;
 
-	r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "GetCell", &e, &reply,
-			       "s", name);
+	r = bus_call_manager(bus, "GetCell", &e, &reply, "s", name);
 	if (r >= 0)
 		r = sd_bus_message_read(reply, "o", &p);
 	if (r < 0) {
@@ -332,27 +334,49 @@ static void sync_done(struct follow *f)
 	f->syncing = false;
 }
 
+int bus_call_manager(sd_bus *bus, const char *method, sd_bus_error *e, sd_bus_message **reply,
+		     const char *types, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, types);
+	r = sd_bus_call_methodv(bus, CV_BUS_SERVICE, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE,
+				method, e, reply, types, ap);
+	va_end(ap);
+	return r;
+}
+
+bool bus_state_running(const char *state)
+{
+	return !strcmp(state, CV_CELL_STATE_NAME_RUNNING) ||
+	       !strcmp(state, CV_CELL_STATE_NAME_RUNNING_LOCKED);
+}
+
 /* -1: the cell or the daemon is gone (the caller finds out); 0: it runs; 1: shut down; 2: failed */
 static int cell_stopped(sd_bus *bus, const char *path)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	char *state = NULL;
-	int r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, &state);
+	int r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "State",
+					   &e, &state);
 
 	sd_bus_error_free(&e);
 	if (r >= 0)
-		r = !strcmp(state, "shut down") ? 1 : !strcmp(state, "failed") ? 2 : 0;
+		r = !strcmp(state, CV_CELL_STATE_NAME_SHUT_DOWN) ? 1 :
+		    !strcmp(state, CV_CELL_STATE_NAME_FAILED) ? 2 : 0;
 	free(state);
 	return r < 0 ? -1 : r;
 }
 
 static int stop_status(int stopped)
 {
-	fprintf(stderr, "%s: cell %s\n", cellctl_program, stopped == 2 ? "failed" : "shut down");
+	fprintf(stderr, "%s: cell %s\n", cellctl_program,
+		stopped == 2 ? CV_CELL_STATE_NAME_FAILED : CV_CELL_STATE_NAME_SHUT_DOWN);
 	return stopped == 2 ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
 }
 
-static uint64_t now_ms(void)
+uint64_t bus_now_ms(void)
 {
 	struct timespec ts;
 
@@ -368,7 +392,7 @@ static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool 
 		       struct follow *f)
 {
 	char buf[4096];
-	uint64_t last_data = now_ms(), last_check = 0;
+	uint64_t last_data = bus_now_ms(), last_check = 0;
 
 	for (;;) {
 		struct pollfd p[2] = {
@@ -383,7 +407,7 @@ static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool 
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			k = read(fd, buf, sizeof(buf));
 			if (k > 0) {
-				last_data = now_ms();
+				last_data = bus_now_ms();
 				if (f->syncing) {
 					char *n = realloc(f->pending, f->pending_len + k);
 
@@ -405,15 +429,15 @@ static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool 
 				return follow ? -1 : 0;
 			}
 		}
-		if (f->syncing && now_ms() - last_data >= 200)
+		if (f->syncing && bus_now_ms() - last_data >= 200)
 			sync_done(f);
 		/* Keep the connection serviced (we ignore signals; the state is polled). */
 		while (sd_bus_process(bus, NULL) > 0)
 			;
-		if (exit_on_stop && path && now_ms() - last_check >= 250) {
+		if (exit_on_stop && path && bus_now_ms() - last_check >= 250) {
 			int r = cell_stopped(bus, path);
 
-			last_check = now_ms();
+			last_check = bus_now_ms();
 			if (r == -1)
 				return -1;	/* cell or daemon gone: the caller finds out */
 			if (r == 0)
@@ -439,8 +463,8 @@ static int poll_once(sd_bus *bus, const char *path, bool follow, bool exit_on_st
 		sd_bus_message *reply = NULL;
 		const void *data;
 		size_t n = 0;
-		int r = sd_bus_call_method(bus, BUS_SERVICE, path ? path : BUS_MANAGER,
-					   path ? BUS_CELL_I : BUS_MANAGER_I, "GetConsole", &e,
+		int r = sd_bus_call_method(bus, CV_BUS_SERVICE, path ? path : CV_BUS_MANAGER_PATH,
+					   path ? CV_BUS_CELL_IFACE : CV_BUS_MANAGER_IFACE, "GetConsole", &e,
 					   &reply, "");
 
 		if (r >= 0)
@@ -491,8 +515,7 @@ int bus_follow(const struct bus_opts *o, const char *name, bool follow, bool exi
 			goto retry;
 		}
 		if (name) {
-			r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I,
-					       "GetCell", &e, &reply, "s", name);
+			r = bus_call_manager(bus, "GetCell", &e, &reply, "s", name);
 			if (r >= 0) {
 				const char *p;
 
@@ -522,8 +545,8 @@ int bus_follow(const struct bus_opts *o, const char *name, bool follow, bool exi
 		}
 		fd = -1;
 		if (sd_bus_can_send(bus, SD_BUS_TYPE_UNIX_FD) > 0) {
-			r = sd_bus_call_method(bus, BUS_SERVICE, name ? path : BUS_MANAGER,
-					       name ? BUS_CELL_I : BUS_MANAGER_I, "OpenConsole", &e,
+			r = sd_bus_call_method(bus, CV_BUS_SERVICE, name ? path : CV_BUS_MANAGER_PATH,
+					       name ? CV_BUS_CELL_IFACE : CV_BUS_MANAGER_IFACE, "OpenConsole", &e,
 					       &reply, "b", follow);
 			if (r >= 0)
 				r = sd_bus_message_read(reply, "h", &fd);

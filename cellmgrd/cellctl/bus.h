@@ -4,8 +4,11 @@
 #define CELLCTL_BUS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <systemd/sd-bus.h>
+
+#include "cellvisor-bus.h"
 
 /*
  * Exit status of the D-Bus verbs, besides CELLCTL_EXIT_OK (0), CELLCTL_EXIT_INVALID (1: the
@@ -51,6 +54,13 @@ sd_bus *bus_connect(const struct bus_opts *o);
 /* Report a failed call ("cellctl: WHAT: MESSAGE") and map its error to an exit status. */
 int bus_error(const char *what, const sd_bus_error *e, int r);
 int bus_exit_status(const sd_bus_error *e, int r);
+/* CLOCK_MONOTONIC in ms. */
+uint64_t bus_now_ms(void);
+/* A method call to the manager object (sd_bus_call_method()). */
+int bus_call_manager(sd_bus *bus, const char *method, sd_bus_error *e, sd_bus_message **reply,
+		     const char *types, ...);
+/* Is a cell's State one of the running ones (CV_CELL_STATE_NAME_RUNNING, ..._LOCKED)? */
+bool bus_state_running(const char *state);
 /* The object of cell NAME; prints why not and returns the exit status as a negative. */
 int bus_get_cell(sd_bus *bus, const char *name, char **path);
 /* Stream a console (cell NAME, or the hypervisor's with name NULL) to stdout, following
@@ -58,10 +68,6 @@ int bus_get_cell(sd_bus *bus, const char *name, char **path);
 int bus_follow(const struct bus_opts *o, const char *name, bool follow, bool exit_on_stop,
 	       bool notify);
 
-#define BUS_SERVICE	"org.cellvisor.cell1"
-#define BUS_MANAGER	"/org/cellvisor/cell1"
-#define BUS_MANAGER_I	"org.cellvisor.cell1.Manager"
-#define BUS_CELL_I	"org.cellvisor.cell1.Cell"
 #define BUS_LONG_CALL	(10 * 60 * 1000000ULL)	/* shutdowns wait for the cell */
 
 #endif

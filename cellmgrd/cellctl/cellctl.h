@@ -16,6 +16,9 @@ struct cellctl_verb {
 	int (*run)(int argc, char **argv);
 };
 
+/* The system configuration when none is named (enable, config). */
+#define DEFAULT_SYSTEM		"/etc/cellvisor/system.json"
+
 extern const char *cellctl_program;
 
 /* config.c: config check|compile|show (no daemon needed). */

@@ -11,8 +11,6 @@
 #include "cellconf.h"
 #include "cellctl.h"
 
-#define DEFAULT_SYSTEM	"/etc/cellvisor/system.json"
-
 enum { OPT_SYSTEM = 256, OPT_JSON };
 
 static const struct option opts[] = {

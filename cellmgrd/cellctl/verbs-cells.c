@@ -16,23 +16,28 @@
 #include <cjson/cJSON.h>
 #include <systemd/sd-daemon.h>
 
+#include <cellvisor/names.h>
+
 #include "bus.h"
 #include "cellctl.h"
+#include "props.h"
 
-#define DEFAULT_SYSTEM	"/etc/cellvisor/system.json"
+/*
+ * Parse a verb's options (those named in 'accepted') into *o and check that it has 'min' to
+ * 'max' operands.  Returns the index of the first operand, or, with *o freed, the exit
+ * status as a negative number.
+ */
+static int parse(int argc, char **argv, const char *accepted, int min, int max,
+		 const char *synopsis, struct bus_opts *o)
+{
+	int first = bus_parse(argc, argv, accepted, o);
 
-/* Parse options; on error return from the verb. */
-#define PARSE(accepted, min, max, synopsis)						\
-	struct bus_opts o;								\
-	int first = bus_parse(argc, argv, accepted, &o);				\
-	if (first < 0) {								\
-		bus_opts_free(&o);							\
-		return -first;								\
-	}										\
-	if (argc - first < (min) || argc - first > (max)) {				\
-		bus_opts_free(&o);							\
-		return cellctl_usage_error("usage: %s %s", argv[0], synopsis);		\
-	}
+	if (first >= 0 && (argc - first < min || argc - first > max))
+		first = -cellctl_usage_error("usage: %s %s", argv[0], synopsis);
+	if (first < 0)
+		bus_opts_free(o);
+	return first;
+}
 
 static char *absolute(const char *path)
 {
@@ -52,7 +57,7 @@ static int simple_call(sd_bus *bus, const char *path, const char *iface, const c
 	va_list ap;
 	int r;
 
-	r = sd_bus_message_new_method_call(bus, &m, BUS_SERVICE, path, iface, method);
+	r = sd_bus_message_new_method_call(bus, &m, CV_BUS_SERVICE, path, iface, method);
 	if (r >= 0 && sig && *sig) {
 		va_start(ap, sig);
 		r = sd_bus_message_appendv(m, sig, ap);
@@ -66,323 +71,6 @@ static int simple_call(sd_bus *bus, const char *path, const char *iface, const c
 		r = bus_error(what, &e, r);
 		sd_bus_error_free(&e);
 		return r;
-	}
-	return CELLCTL_EXIT_OK;
-}
-
-/* ---- properties as text and as JSON ---- */
-
-static char *fmt_timestamp(uint64_t usec)
-{
-	char buf[64], *s = NULL;
-	time_t t = usec / 1000000;
-	struct tm tm;
-
-	if (!usec)
-		return strdup("");
-	localtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%a %Y-%m-%d %H:%M:%S %Z", &tm);
-	s = strdup(buf);
-	return s;
-}
-
-/* Append to a growing string. */
-static void cat(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void cat(char **s, const char *fmt, ...)
-{
-	char *add = NULL, *n = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&add, fmt, ap) < 0)
-		add = NULL;
-	va_end(ap);
-	if (!add)
-		return;
-	if (asprintf(&n, "%s%s", *s ? *s : "", add) < 0)
-		n = NULL;
-	free(add);
-	if (n) {
-		free(*s);
-		*s = n;
-	}
-}
-
-/*
- * Read the variant at the message's position: its text form (systemctl show style) and
- * its JSON form.  Either output may be NULL.
- */
-static int read_value(sd_bus_message *m, const char *name, char **text, cJSON **json)
-{
-	const char *sig;
-	char *t = NULL;
-	cJSON *j = NULL;
-	int r;
-
-	r = sd_bus_message_peek_type(m, NULL, &sig);
-	if (r < 0)
-		return r;
-	r = sd_bus_message_enter_container(m, 'v', sig);
-	if (r < 0)
-		return r;
-	if (!strcmp(sig, "s") || !strcmp(sig, "o")) {
-		const char *s;
-
-		r = sd_bus_message_read_basic(m, sig[0], &s);
-		if (r >= 0) {
-			t = strdup(s);
-			j = cJSON_CreateString(s);
-		}
-	} else if (!strcmp(sig, "b")) {
-		int b;
-
-		r = sd_bus_message_read_basic(m, 'b', &b);
-		if (r >= 0) {
-			t = strdup(b ? "yes" : "no");
-			j = cJSON_CreateBool(b);
-		}
-	} else if (!strcmp(sig, "u") || !strcmp(sig, "t")) {
-		uint64_t v = 0;
-		uint32_t u;
-
-		if (sig[0] == 'u') {
-			r = sd_bus_message_read_basic(m, 'u', &u);
-			v = u;
-		} else {
-			r = sd_bus_message_read_basic(m, 't', &v);
-		}
-		if (r >= 0) {
-			if (strstr(name, "Timestamp") && !strstr(name, "Monotonic"))
-				t = fmt_timestamp(v);
-			else if (asprintf(&t, "%" PRIu64, v) < 0)
-				t = NULL;
-			j = cJSON_CreateNumber((double)v);
-		}
-	} else if (!strcmp(sig, "au")) {
-		uint32_t u;
-
-		j = cJSON_CreateArray();
-		t = strdup("");
-		r = sd_bus_message_enter_container(m, 'a', "u");
-		while (r >= 0 && (r = sd_bus_message_read_basic(m, 'u', &u)) > 0) {
-			cat(&t, "%s%u", t && *t ? " " : "", u);
-			cJSON_AddItemToArray(j, cJSON_CreateNumber(u));
-		}
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-	} else if (!strcmp(sig, "a(tttas)")) {
-		j = cJSON_CreateArray();
-		t = strdup("");
-		r = sd_bus_message_enter_container(m, 'a', "(tttas)");
-		while (r >= 0 && (r = sd_bus_message_enter_container(m, 'r', "tttas")) > 0) {
-			uint64_t phys, virt, size;
-			const char *flag;
-			cJSON *o = cJSON_CreateObject(), *flags = cJSON_CreateArray();
-			char *fl = strdup("");
-
-			r = sd_bus_message_read(m, "ttt", &phys, &virt, &size);
-			if (r >= 0)
-				r = sd_bus_message_enter_container(m, 'a', "s");
-			while (r >= 0 && (r = sd_bus_message_read_basic(m, 's', &flag)) > 0) {
-				cat(&fl, "%s%s", fl && *fl ? "," : "", flag);
-				cJSON_AddItemToArray(flags, cJSON_CreateString(flag));
-			}
-			if (r >= 0)
-				r = sd_bus_message_exit_container(m);
-			if (r >= 0)
-				r = sd_bus_message_exit_container(m);
-			cat(&t, "%sphys=%#" PRIx64 " virt=%#" PRIx64 " size=%#" PRIx64 " flags=%s",
-			    t && *t ? "; " : "", phys, virt, size, fl ? fl : "");
-			free(fl);
-			cJSON_AddNumberToObject(o, "phys_start", (double)phys);
-			cJSON_AddNumberToObject(o, "virt_start", (double)virt);
-			cJSON_AddNumberToObject(o, "size", (double)size);
-			cJSON_AddItemToObject(o, "flags", flags);
-			cJSON_AddItemToArray(j, o);
-		}
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-	} else if (!strcmp(sig, "a(uu)")) {
-		uint32_t a, b;
-
-		j = cJSON_CreateArray();
-		t = strdup("");
-		r = sd_bus_message_enter_container(m, 'a', "(uu)");
-		while (r >= 0 && (r = sd_bus_message_read(m, "(uu)", &a, &b)) > 0) {
-			cJSON *o = cJSON_CreateObject();
-
-			if (b > 1)
-				cat(&t, "%s%u-%u", t && *t ? " " : "", a, a + b - 1);
-			else
-				cat(&t, "%s%u", t && *t ? " " : "", a);
-			cJSON_AddNumberToObject(o, "first", a);
-			cJSON_AddNumberToObject(o, "count", b);
-			cJSON_AddItemToArray(j, o);
-		}
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-	} else if (!strcmp(sig, "a(su)")) {
-		const char *dev;
-		uint32_t irq;
-
-		j = cJSON_CreateArray();
-		t = strdup("");
-		r = sd_bus_message_enter_container(m, 'a', "(su)");
-		while (r >= 0 && (r = sd_bus_message_read(m, "(su)", &dev, &irq)) > 0) {
-			cJSON *o = cJSON_CreateObject();
-
-			cat(&t, "%s%s", t && *t ? " " : "", dev);
-			if (irq)
-				cat(&t, "(irq %u)", irq);
-			cJSON_AddStringToObject(o, "device", dev);
-			cJSON_AddNumberToObject(o, "intx_irq", irq);
-			cJSON_AddItemToArray(j, o);
-		}
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-	} else if (!strcmp(sig, "a(st)")) {
-		const char *path;
-		uint64_t addr;
-
-		j = cJSON_CreateArray();
-		t = strdup("");
-		r = sd_bus_message_enter_container(m, 'a', "(st)");
-		while (r >= 0 && (r = sd_bus_message_read(m, "(st)", &path, &addr)) > 0) {
-			cJSON *o = cJSON_CreateObject();
-
-			cat(&t, "%s%s@%#" PRIx64, t && *t ? " " : "", path, addr);
-			cJSON_AddStringToObject(o, "path", path);
-			cJSON_AddNumberToObject(o, "address", (double)addr);
-			cJSON_AddItemToArray(j, o);
-		}
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-	} else if (!strcmp(sig, "a{st}")) {
-		const char *k;
-		uint64_t v;
-
-		j = cJSON_CreateObject();
-		t = strdup("");
-		r = sd_bus_message_enter_container(m, 'a', "{st}");
-		while (r >= 0 && (r = sd_bus_message_read(m, "{st}", &k, &v)) > 0) {
-			cat(&t, "%s%s=%" PRIu64, t && *t ? " " : "", k, v);
-			cJSON_AddNumberToObject(j, k, (double)v);
-		}
-		if (r >= 0)
-			r = sd_bus_message_exit_container(m);
-	} else {
-		r = sd_bus_message_skip(m, sig);
-		t = strdup("");
-		j = cJSON_CreateNull();
-	}
-	if (r >= 0)
-		r = sd_bus_message_exit_container(m);
-	if (r < 0 || !t || !j) {
-		free(t);
-		cJSON_Delete(j);
-		return r < 0 ? r : -ENOMEM;
-	}
-	if (text)
-		*text = t;
-	else
-		free(t);
-	if (json)
-		*json = j;
-	else
-		cJSON_Delete(j);
-	return 0;
-}
-
-struct prop {
-	char *name, *text;
-	cJSON *json;
-};
-
-struct props {
-	struct prop *p;
-	size_t n;
-};
-
-static void props_free(struct props *ps)
-{
-	for (size_t i = 0; i < ps->n; i++) {
-		free(ps->p[i].name);
-		free(ps->p[i].text);
-		cJSON_Delete(ps->p[i].json);
-	}
-	free(ps->p);
-	ps->p = NULL;
-	ps->n = 0;
-}
-
-static const struct prop *prop_get(const struct props *ps, const char *name)
-{
-	for (size_t i = 0; i < ps->n; i++)
-		if (!strcmp(ps->p[i].name, name))
-			return &ps->p[i];
-	return NULL;
-}
-
-static const char *prop_text(const struct props *ps, const char *name)
-{
-	const struct prop *p = prop_get(ps, name);
-
-	return p ? p->text : "";
-}
-
-static uint64_t prop_num(const struct props *ps, const char *name)
-{
-	const struct prop *p = prop_get(ps, name);
-
-	return p && cJSON_IsNumber(p->json) ? (uint64_t)p->json->valuedouble : 0;
-}
-
-static int get_all(sd_bus *bus, const char *path, const char *iface, struct props *ps,
-		   const char *what)
-{
-	sd_bus_error e = SD_BUS_ERROR_NULL;
-	sd_bus_message *reply = NULL;
-	int r;
-
-	memset(ps, 0, sizeof(*ps));
-	r = sd_bus_call_method(bus, BUS_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll",
-			       &e, &reply, "s", iface);
-	if (r < 0) {
-		r = bus_error(what, &e, r);
-		sd_bus_error_free(&e);
-		return r;
-	}
-	r = sd_bus_message_enter_container(reply, 'a', "{sv}");
-	while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
-		const char *name;
-		struct prop *n;
-
-		r = sd_bus_message_read(reply, "s", &name);
-		if (r < 0)
-			break;
-		n = realloc(ps->p, (ps->n + 1) * sizeof(*n));
-		if (!n) {
-			r = -ENOMEM;
-			break;
-		}
-		ps->p = n;
-		n = &ps->p[ps->n];
-		memset(n, 0, sizeof(*n));
-		n->name = strdup(name);
-		r = read_value(reply, name, &n->text, &n->json);
-		if (r < 0) {
-			free(n->name);
-			break;
-		}
-		ps->n++;
-		r = sd_bus_message_exit_container(reply);
-	}
-	sd_bus_message_unref(reply);
-	if (r < 0) {
-		fprintf(stderr, "%s: %s: unreadable answer from cellmgrd: %s\n", cellctl_program,
-			what, strerror(-r));
-		props_free(ps);
-		return CELLCTL_EXIT_INVALID;
 	}
 	return CELLCTL_EXIT_OK;
 }
@@ -417,13 +105,17 @@ static void print_json(cJSON *j)
 
 int cellctl_enable(int argc, char **argv)
 {
-	PARSE("host no-ask-password quiet", 0, 1, "[SYSTEM-CONFIG]");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet", 0, 1, "[SYSTEM-CONFIG]", &o);
+
+	if (first < 0)
+		return -first;
 	char *path = absolute(first < argc ? argv[first] : DEFAULT_SYSTEM);
 	sd_bus *bus;
 	int r = CELLCTL_EXIT_INVALID;
 
 	if (path && (bus = bus_connect(&o))) {
-		r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "Enable", "enable", "s", path);
+		r = simple_call(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "Enable", "enable", "s", path);
 		sd_bus_flush_close_unref(bus);
 	} else if (path) {
 		r = CELLCTL_EXIT_NO_DAEMON;
@@ -435,12 +127,17 @@ int cellctl_enable(int argc, char **argv)
 
 int cellctl_disable(int argc, char **argv)
 {
-	PARSE("host no-ask-password quiet", 0, 0, "");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet", 0, 0, "", &o);
+
+	if (first < 0)
+		return -first;
 	sd_bus *bus = bus_connect(&o);
 	int r = CELLCTL_EXIT_NO_DAEMON;
 
 	if (bus) {
-		r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "Disable", "disable", NULL);
+		r = simple_call(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "Disable", "disable",
+				NULL);
 		sd_bus_flush_close_unref(bus);
 	}
 	bus_opts_free(&o);
@@ -449,7 +146,11 @@ int cellctl_disable(int argc, char **argv)
 
 int cellctl_create(int argc, char **argv)
 {
-	PARSE("host no-ask-password quiet", 1, 1, "CELL-CONFIG");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet", 1, 1, "CELL-CONFIG", &o);
+
+	if (first < 0)
+		return -first;
 	char *path = absolute(argv[first]);
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
@@ -457,8 +158,7 @@ int cellctl_create(int argc, char **argv)
 	int r = CELLCTL_EXIT_INVALID;
 
 	if (path && (bus = bus_connect(&o))) {
-		r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "CreateCell",
-				       &e, &reply, "s", path);
+		r = bus_call_manager(bus, "CreateCell", &e, &reply, "s", path);
 		if (r < 0) {
 			r = bus_error("create", &e, r);
 		} else {
@@ -489,7 +189,7 @@ static int cell_call(const struct bus_opts *o, sd_bus *bus, const char *name, co
 	if (r < 0)
 		return -r;
 	snprintf(what, sizeof(what), "%s %s", verb, name);
-	r = simple_call(bus, path, BUS_CELL_I, method, what, NULL);
+	r = simple_call(bus, path, CV_BUS_CELL_IFACE, method, what, NULL);
 	(void)o;
 	free(path);
 	return r;
@@ -497,7 +197,12 @@ static int cell_call(const struct bus_opts *o, sd_bus *bus, const char *name, co
 
 int cellctl_load(int argc, char **argv)
 {
-	PARSE("host no-ask-password quiet", 1, 65, "NAME [IMAGE@ADDRESS...]");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet", 1, 65,
+			  "NAME [IMAGE@ADDRESS...]", &o);
+
+	if (first < 0)
+		return -first;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	sd_bus_message *m = NULL, *reply = NULL;
 	char *path = NULL, what[96];
@@ -513,7 +218,7 @@ int cellctl_load(int argc, char **argv)
 		r = -r;
 		goto out;
 	}
-	r = sd_bus_message_new_method_call(bus, &m, BUS_SERVICE, path, BUS_CELL_I, "Load");
+	r = sd_bus_message_new_method_call(bus, &m, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "Load");
 	if (r >= 0)
 		r = sd_bus_message_open_container(m, 'a', "(st)");
 	for (int i = first + 1; r >= 0 && i < argc; i++) {
@@ -554,39 +259,79 @@ out:
 	return r;
 }
 
+/* PropertiesChanged of the cell: note that its State may have changed. */
+static int on_cell_changed(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	bool *changed = userdata;
+	const char *iface;
+
+	(void)error;
+	if (sd_bus_message_read(m, "s", &iface) >= 0 && !strcmp(iface, CV_BUS_CELL_IFACE))
+		*changed = true;
+	return 0;
+}
+
+/*
+ * Wait up to 10 s for cell 'name' (object 'path') to run, woken by its PropertiesChanged
+ * signals.  The State is read with Get each time (once the match is in place, then after
+ * each signal), so that a signal queued during a call never overrides a newer answer.
+ */
 static int wait_running(sd_bus *bus, const char *name, const char *path)
 {
-	for (int i = 0; i < 100; i++) {
-		char *state = NULL;
-		sd_bus_error e = SD_BUS_ERROR_NULL;
-		int r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e,
-						   &state);
+	uint64_t deadline = bus_now_ms() + 10000, now;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_slot *slot = NULL;
+	char *state = NULL;
+	bool changed = true;
+	int r;
 
-		if (r < 0) {
-			r = bus_error(name, &e, r);
-			sd_bus_error_free(&e);
-			return r;
-		}
-		if (!strncmp(state, "running", 7)) {
+	r = sd_bus_match_signal(bus, &slot, CV_BUS_SERVICE, path, "org.freedesktop.DBus.Properties",
+				"PropertiesChanged", on_cell_changed, &changed);
+	while (r >= 0) {
+		if (changed) {
+			changed = false;
 			free(state);
-			return CELLCTL_EXIT_OK;
+			state = NULL;
+			r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE,
+						       "State", &e, &state);
+			if (r < 0 || bus_state_running(state) ||
+			    !strcmp(state, CV_CELL_STATE_NAME_FAILED))
+				break;
 		}
-		if (!strcmp(state, "failed")) {
-			fprintf(stderr, "%s: cell %s failed\n", cellctl_program, name);
-			free(state);
-			return CELLCTL_EXIT_CELL_FAILED;
-		}
-		free(state);
-		usleep(100000);
+		r = sd_bus_process(bus, NULL);
+		if (r > 0)
+			continue;
+		now = bus_now_ms();
+		if (r < 0 || now >= deadline)
+			break;
+		r = sd_bus_wait(bus, (deadline - now) * 1000);
 	}
-	fprintf(stderr, "%s: cell %s did not reach \"running\" within 10 s\n", cellctl_program,
-		name);
-	return CELLCTL_EXIT_INVALID;
+	sd_bus_slot_unref(slot);
+	if (r < 0) {
+		r = bus_error(name, &e, r);
+	} else if (state && bus_state_running(state)) {
+		r = CELLCTL_EXIT_OK;
+	} else if (state && !strcmp(state, CV_CELL_STATE_NAME_FAILED)) {
+		fprintf(stderr, "%s: cell %s failed\n", cellctl_program, name);
+		r = CELLCTL_EXIT_CELL_FAILED;
+	} else {
+		fprintf(stderr, "%s: cell %s did not reach \"running\" within 10 s\n",
+			cellctl_program, name);
+		r = CELLCTL_EXIT_INVALID;
+	}
+	sd_bus_error_free(&e);
+	free(state);
+	return r;
 }
 
 int cellctl_start(int argc, char **argv)
 {
-	PARSE("host no-ask-password quiet config wait follow notify", 1, 1, "NAME");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet config wait follow notify", 1, 1,
+			  "NAME", &o);
+
+	if (first < 0)
+		return -first;
 	const char *name = argv[first];
 	char *path = NULL, *state = NULL, *cfg = NULL, what[96];
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -605,11 +350,10 @@ int cellctl_start(int argc, char **argv)
 			r = CELLCTL_EXIT_INVALID;
 			goto out;
 		}
-		r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "GetCell", &e,
-				       NULL, "s", name);
-		if (r < 0 && sd_bus_error_has_name(&e, "org.cellvisor.cell1.Error.NoSuchCell")) {
+		r = bus_call_manager(bus, "GetCell", &e, NULL, "s", name);
+		if (r < 0 && sd_bus_error_has_name(&e, CV_BUS_ERROR_NO_SUCH_CELL)) {
 			sd_bus_error_free(&e);
-			r = simple_call(bus, BUS_MANAGER, BUS_MANAGER_I, "CreateCell", what, "s",
+			r = simple_call(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "CreateCell", what, "s",
 					cfg);
 			if (r)
 				goto out;
@@ -623,20 +367,20 @@ int cellctl_start(int argc, char **argv)
 		r = -r;
 		goto out;
 	}
-	r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, &state);
+	r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "State", &e, &state);
 	if (r < 0) {
 		r = bus_error(what, &e, r);
 		goto out;
 	}
-	if (strncmp(state, "running", 7)) {
+	if (!bus_state_running(state)) {
 		if (o.config) {
-			r = simple_call(bus, path, BUS_CELL_I, "Load", what, "a(st)", 0);
+			r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Load", what, "a(st)", 0);
 			if (r)
 				goto out;
 		}
 		if (o.notify)
 			sd_notifyf(0, "STATUS=Starting cell %s", name);
-		r = simple_call(bus, path, BUS_CELL_I, "Start", what, NULL);
+		r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Start", what, NULL);
 		if (r)
 			goto out;
 	} else if (!o.config && !o.follow) {
@@ -671,7 +415,11 @@ out:
 
 int cellctl_shutdown(int argc, char **argv)
 {
-	PARSE("host no-ask-password quiet destroy", 1, 1, "NAME");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet destroy", 1, 1, "NAME", &o);
+
+	if (first < 0)
+		return -first;
 	const char *name = argv[first];
 	sd_bus *bus = bus_connect(&o);
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -688,9 +436,8 @@ int cellctl_shutdown(int argc, char **argv)
 	}
 	/* --destroy: for units; a cell that is already gone is fine. */
 	snprintf(what, sizeof(what), "shutdown %s", name);
-	r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "GetCell", &e, NULL,
-			       "s", name);
-	if (r < 0 && sd_bus_error_has_name(&e, "org.cellvisor.cell1.Error.NoSuchCell")) {
+	r = bus_call_manager(bus, "GetCell", &e, NULL, "s", name);
+	if (r < 0 && sd_bus_error_has_name(&e, CV_BUS_ERROR_NO_SUCH_CELL)) {
 		r = CELLCTL_EXIT_OK;
 		goto out;
 	}
@@ -699,18 +446,18 @@ int cellctl_shutdown(int argc, char **argv)
 		r = -r;
 		goto out;
 	}
-	r = sd_bus_get_property_string(bus, BUS_SERVICE, path, BUS_CELL_I, "State", &e, &state);
+	r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "State", &e, &state);
 	if (r < 0) {
 		r = bus_error(what, &e, r);
 		goto out;
 	}
-	if (!strncmp(state, "running", 7)) {
-		r = simple_call(bus, path, BUS_CELL_I, "Shutdown", what, NULL);
+	if (bus_state_running(state)) {
+		r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Shutdown", what, NULL);
 		if (r && r != CELLCTL_EXIT_CELL_FAILED)
 			goto out;
 	}
 	snprintf(what, sizeof(what), "destroy %s", name);
-	r = simple_call(bus, path, BUS_CELL_I, "Destroy", what, NULL);
+	r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Destroy", what, NULL);
 out:
 	sd_bus_error_free(&e);
 	free(state);
@@ -722,7 +469,11 @@ out:
 
 int cellctl_destroy(int argc, char **argv)
 {
-	PARSE("host no-ask-password quiet", 1, 1, "NAME");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet", 1, 1, "NAME", &o);
+
+	if (first < 0)
+		return -first;
 	sd_bus *bus = bus_connect(&o);
 	int r = CELLCTL_EXIT_NO_DAEMON;
 
@@ -736,7 +487,12 @@ int cellctl_destroy(int argc, char **argv)
 
 int cellctl_console(int argc, char **argv)
 {
-	PARSE("host quiet follow hypervisor", 0, 1, "NAME|--hypervisor [-f]");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host quiet follow hypervisor", 0, 1,
+			  "NAME|--hypervisor [-f]", &o);
+
+	if (first < 0)
+		return -first;
 	int r;
 
 	if ((first < argc) == o.hypervisor) {
@@ -750,7 +506,11 @@ int cellctl_console(int argc, char **argv)
 
 int cellctl_list(int argc, char **argv)
 {
-	PARSE("host json no-legend no-pager", 0, 0, "");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host json no-legend no-pager", 0, 0, "", &o);
+
+	if (first < 0)
+		return -first;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
 	sd_bus *bus = bus_connect(&o);
@@ -764,8 +524,7 @@ int cellctl_list(int argc, char **argv)
 		bus_opts_free(&o);
 		return CELLCTL_EXIT_NO_DAEMON;
 	}
-	r = sd_bus_call_method(bus, BUS_SERVICE, BUS_MANAGER, BUS_MANAGER_I, "ListCells", &e,
-			       &reply, "");
+	r = bus_call_manager(bus, "ListCells", &e, &reply, "");
 	if (r < 0) {
 		r = bus_error("list", &e, r);
 		goto out;
@@ -781,7 +540,7 @@ int cellctl_list(int argc, char **argv)
 		cJSON *cj = NULL;
 
 		/* sd_bus_get_property() leaves the reply inside the variant. */
-		if (sd_bus_get_property(bus, BUS_SERVICE, path, BUS_CELL_I, "CPUs", NULL, &cpus,
+		if (sd_bus_get_property(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE, "CPUs", NULL, &cpus,
 					"au") >= 0 &&
 		    sd_bus_message_enter_container(cpus, 'a', "u") >= 0) {
 			uint32_t cpu;
@@ -789,7 +548,7 @@ int cellctl_list(int argc, char **argv)
 			cj = cJSON_CreateArray();
 			text = strdup("");
 			while (sd_bus_message_read_basic(cpus, 'u', &cpu) > 0) {
-				cat(&text, "%s%u", text && *text ? "," : "", cpu);
+				str_append(&text, "%s%u", text && *text ? "," : "", cpu);
 				cJSON_AddItemToArray(cj, cJSON_CreateNumber(cpu));
 			}
 		}
@@ -881,7 +640,7 @@ static int print_show(const struct bus_opts *o, struct props *ps)
 
 static void print_since(const char *label, uint64_t usec)
 {
-	char *t = fmt_timestamp(usec);
+	char *t = props_timestamp(usec);
 	struct timespec now;
 	uint64_t ago;
 
@@ -902,7 +661,7 @@ static void print_tail(sd_bus *bus, const char *path, const char *iface, int lin
 	size_t n = 0, start;
 	int seen = 0;
 
-	if (sd_bus_call_method(bus, BUS_SERVICE, path, iface, "GetConsole", NULL, &reply, "") < 0 ||
+	if (sd_bus_call_method(bus, CV_BUS_SERVICE, path, iface, "GetConsole", NULL, &reply, "") < 0 ||
 	    sd_bus_message_read_array(reply, 'y', (const void **)&data, &n) < 0) {
 		sd_bus_message_unref(reply);
 		return;
@@ -932,8 +691,8 @@ static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
 	if (o->json) {
 		cJSON *obj = props_json(ps, o);
 
-		print_tail(bus, path ? path : BUS_MANAGER, path ? BUS_CELL_I : BUS_MANAGER_I,
-			   o->lines, obj);
+		print_tail(bus, path ? path : CV_BUS_MANAGER_PATH,
+			   path ? CV_BUS_CELL_IFACE : CV_BUS_MANAGER_IFACE, o->lines, obj);
 		print_json(obj);
 		cJSON_Delete(obj);
 		return CELLCTL_EXIT_OK;
@@ -960,16 +719,16 @@ static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
 		printf("   Version: cellmgrd %s, driver API %s, hypervisor ABI %s\n",
 		       prop_text(ps, "Version"), prop_text(ps, "DriverAPIVersion"),
 		       prop_text(ps, "HypervisorABI"));
-		print_tail(bus, BUS_MANAGER, BUS_MANAGER_I, o->lines, NULL);
+		print_tail(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, o->lines, NULL);
 		return CELLCTL_EXIT_OK;
 	}
 	const char *state = prop_text(ps, "State");
 	const struct prop *mr = prop_get(ps, "MemoryRegions");
 	cJSON *it, *list = mr ? mr->json : NULL;
-	bool failed = !strcmp(state, "failed"), firstline = true;
+	bool failed = !strcmp(state, CV_CELL_STATE_NAME_FAILED), firstline = true;
 	char label[128];
 
-	printf("%s %s (id %s)\n", failed ? "\u00d7" : !strncmp(state, "running", 7) ?
+	printf("%s %s (id %s)\n", failed ? "\u00d7" : bus_state_running(state) ?
 	       "\u25cf" : "\u25cb", prop_text(ps, "Name"), prop_text(ps, "Id"));
 	printf("    Config: %s\n", *prop_text(ps, "ConfigPath") ?
 	       prop_text(ps, "ConfigPath") : "(unknown)");
@@ -983,7 +742,7 @@ static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
 		cJSON *f;
 
 		cJSON_ArrayForEach(f, cJSON_GetObjectItem(it, "flags"))
-			cat(&flags, "%s%s", flags ? "," : "", f->valuestring);
+			str_append(&flags, "%s%s", flags ? "," : "", f->valuestring);
 		printf("%s %#llx-%#llx -> %#llx (%s)\n",
 		       firstline ? "    Memory:" : "           ",
 		       (unsigned long long)cJSON_GetObjectItem(it, "phys_start")->valuedouble,
@@ -1001,7 +760,7 @@ static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
 	if (*prop_text(ps, "Images"))
 		printf("    Images: %s\n", prop_text(ps, "Images"));
 	printf("     Exits: %s\n", prop_text(ps, "Statistics"));
-	print_tail(bus, path, BUS_CELL_I, o->lines, NULL);
+	print_tail(bus, path, CV_BUS_CELL_IFACE, o->lines, NULL);
 	return failed ? CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
 }
 
@@ -1020,9 +779,10 @@ static int show_or_status(const struct bus_opts *o, const char *name, bool statu
 		return CELLCTL_EXIT_NO_DAEMON;
 	if (name) {
 		r = bus_get_cell(bus, name, &path);
-		r = r < 0 ? -r : get_all(bus, path, BUS_CELL_I, &ps, name);
+		r = r < 0 ? -r : props_get_all(bus, path, CV_BUS_CELL_IFACE, &ps, name);
 	} else {
-		r = get_all(bus, BUS_MANAGER, BUS_MANAGER_I, &ps, status ? "status" : "show");
+		r = props_get_all(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, &ps,
+				  status ? "status" : "show");
 	}
 	if (!r)
 		r = status ? print_status(bus, o, path, &ps) : print_show(o, &ps);
@@ -1034,7 +794,11 @@ static int show_or_status(const struct bus_opts *o, const char *name, bool statu
 
 int cellctl_show(int argc, char **argv)
 {
-	PARSE("host json property value no-pager", 0, 1, "[NAME]");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host json property value no-pager", 0, 1, "[NAME]", &o);
+
+	if (first < 0)
+		return -first;
 	int r = show_or_status(&o, first < argc ? argv[first] : NULL, false);
 
 	bus_opts_free(&o);
@@ -1043,7 +807,11 @@ int cellctl_show(int argc, char **argv)
 
 int cellctl_status(int argc, char **argv)
 {
-	PARSE("host json no-pager lines", 0, 1, "[NAME]");
+	struct bus_opts o;
+	int first = parse(argc, argv, "host json no-pager lines", 0, 1, "[NAME]", &o);
+
+	if (first < 0)
+		return -first;
 	int r = show_or_status(&o, first < argc ? argv[first] : NULL, true);
 
 	bus_opts_free(&o);

@@ -24,6 +24,7 @@
 #include <systemd/sd-device.h>
 
 #include <cellvisor/ioctl.h>
+#include <cellvisor/names.h>
 
 #include "backend.h"
 #include "util.h"
@@ -294,13 +295,7 @@ static int d_list_cells(struct backend *b, struct be_cell **cells, size_t *n)
 
 static int d_get_stats(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STATS])
 {
-	static const char *const names[CV_NUM_STATS] = {
-		[CV_STAT_TOTAL] = "exits_total", [CV_STAT_MMIO] = "exits_mmio",
-		[CV_STAT_HYPERCALL] = "exits_hypercall",
-		[CV_STAT_MANAGEMENT] = "exits_management", [CV_STAT_IRQ] = "exits_irq",
-		[CV_STAT_SGI] = "exits_sgi", [CV_STAT_PSCI] = "exits_psci",
-		[CV_STAT_SMCCC] = "exits_smccc", [CV_STAT_MAINTENANCE] = "exits_maintenance",
-	};
+	static const char *const names[CV_NUM_STATS] = CV_STAT_NAMES(CV_STAT_SYSFS_PREFIX);
 	struct drv_backend *d = DB(b);
 
 	for (int i = 0; i < CV_NUM_STATS; i++) {
@@ -464,7 +459,7 @@ static const struct backend_ops driver_ops = {
 	.free = d_free,
 };
 
-int backend_driver_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg)
+static int d_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg)
 {
 	struct drv_backend *d = calloc(1, sizeof(*d));
 	struct cv_ioctl_version v = { 0 };
@@ -536,3 +531,10 @@ fail:
 	d_free(&d->b);
 	return r;
 }
+
+const struct backend_type backend_driver = {
+	.name = "driver",
+	.syntax = "driver[:DEVICE]",
+	.help = "use cellvisor.ko (DEVICE: /dev/cellvisor)",
+	.new = d_new,
+};

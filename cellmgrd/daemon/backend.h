@@ -3,9 +3,10 @@
  * cellmgrd backends: how the daemon reaches the hypervisor.
  *
  * "driver" talks to cellvisor.ko (ioctls on /dev/cellvisor, sysfs under
- * /sys/devices/cellvisor); "test" is an in-process model of the driver with the same
- * semantics and errors, used by the host tests (it keeps its state in a file so that a
- * restarted daemon finds its cells again, as it would find them in the kernel).
+ * /sys/devices/cellvisor), and is the only backend of the installed cellmgrd.  Which
+ * backends a binary has is decided when it is linked: backend_types[] comes from
+ * backends.c in cellmgrd, and from tests/host/daemon/backend-test.c in the host tests'
+ * cellmgrd-test, which adds an in-process model of the driver.
  *
  * Threading: the mutating calls (enable .. cell_destroy) may block (a shutdown waits for the
  * cell's answer) and are made from worker threads, several at a time; everything else is
@@ -22,6 +23,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
 #include <cellvisor/config.h>
@@ -98,6 +100,13 @@ struct backend_ops {
 	ssize_t (*console_read)(struct backend *b, uint32_t id, void *buf, size_t len,
 				uint64_t *lost);
 
+	/*
+	 * Optional: publish the backend's own objects on the daemon's bus connection, once,
+	 * after the daemon's objects and before it takes its name.  Objects added without a
+	 * slot live as long as the connection, which the daemon closes before free().
+	 */
+	int (*publish)(struct backend *b, sd_bus *bus);
+
 	void (*free)(struct backend *b);
 };
 
@@ -112,12 +121,23 @@ struct backend {
 	void *userdata;
 };
 
-/*
- * Create a backend and attach its event sources to 'event'.  'arg' is backend specific: the
- * driver's device node (default /dev/cellvisor; $CELLMGRD_SYSFS overrides the sysfs root),
- * the test backend's state file.
- */
-int backend_driver_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg);
-int backend_test_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg);
+/* A kind of backend, chosen with --backend=NAME[:ARG]. */
+struct backend_type {
+	const char *name;
+	const char *syntax;		/* NAME[:ARG] as --help shows it */
+	const char *help;		/* one line for --help */
+	/*
+	 * Create a backend and attach its event sources to 'event'; 'arg' is NULL when the
+	 * option has none.  On failure, *errmsg may say why (malloc'ed).
+	 */
+	int (*new)(sd_event *event, const char *arg, struct backend **ret, char **errmsg);
+};
+
+/* The backends linked into this binary, NULL-terminated; the first is the default. */
+extern const struct backend_type *const backend_types[];
+
+/* cellvisor.ko: 'arg' is the device node (default /dev/cellvisor; $CELLMGRD_SYSFS overrides
+ * the sysfs root). */
+extern const struct backend_type backend_driver;
 
 #endif /* CELLMGRD_BACKEND_H */

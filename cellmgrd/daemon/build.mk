@@ -1,10 +1,11 @@
-# cellmgrd: the manager daemon, for the guest (/usr/sbin/cellmgrd) and for the host, where
-# the host tests run it with the test backend on a private bus (ASan/UBSan).
+# cellmgrd: the manager daemon, for the guest (/usr/sbin/cellmgrd) and for the host (ASan/UBSan).
+# Both have the driver backend only (backends.c); the host tests link the same objects with
+# their own backend list instead of backends.o (tests/host/daemon/build.mk: cellmgrd-test).
 
 CELLMGRD_SRCS := $(wildcard cellmgrd/daemon/*.c)
 CELLMGRD_HOST := $(O)/host/cellmgrd/cellmgrd
 CELLMGRD_ARM64 := $(O)/arm64/cellmgrd/cellmgrd
-CELLMGRD_CFLAGS := -D_GNU_SOURCE -Icellmgrd/lib -Icellmgrd/daemon -pthread
+CELLMGRD_CFLAGS := -D_GNU_SOURCE -Icellmgrd/lib -Icellmgrd/include -Icellmgrd/daemon -pthread
 SYSTEMD_HOST_LIBS := $(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
 SYSTEMD_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
 	pkg-config --libs libsystemd 2>/dev/null),-lsystemd)

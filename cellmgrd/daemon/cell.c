@@ -8,16 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cellvisor/names.h>
+
 #include "cellmgrd.h"
 
-static const char *const state_names[CELL_STATE_MAX] = {
-	[CELL_CREATED] = "created",
-	[CELL_LOADABLE] = "loadable",
-	[CELL_RUNNING] = "running",
-	[CELL_RUNNING_LOCKED] = "running/locked",
-	[CELL_SHUT_DOWN] = "shut down",
-	[CELL_FAILED] = "failed",
-};
+static const char *const state_names[CELL_STATE_MAX] = CV_CELL_STATE_NAMES;
 
 const char *cell_state_to_string(enum cell_state s)
 {
@@ -32,16 +27,12 @@ enum cell_state cell_state_from_string(const char *s)
 	return CELL_STATE_INVALID;
 }
 
-static const char *const stat_names[CV_NUM_STATS] = {
-	[CV_STAT_TOTAL] = "total", [CV_STAT_MMIO] = "mmio", [CV_STAT_HYPERCALL] = "hypercall",
-	[CV_STAT_MANAGEMENT] = "management", [CV_STAT_IRQ] = "irq", [CV_STAT_SGI] = "sgi",
-	[CV_STAT_PSCI] = "psci", [CV_STAT_SMCCC] = "smccc",
-	[CV_STAT_MAINTENANCE] = "maintenance",
-};
+static const char *const stat_names[CV_NUM_STATS] = CV_STAT_NAMES("");
 
-static const char *const mem_flag_names[] = {
-	"read", "write", "execute", "io", "dma", "loadable", "comm-region", "root-shared",
-};
+static const struct {
+	uint64_t flag;
+	const char *name;
+} mem_flags[] = { CV_MEM_FLAG_NAMES };
 
 /* An array of the cell's blob, if it lies inside the blob. */
 static const void *blob_array(const struct cell *c, const struct cv_array *a, size_t elem,
@@ -113,9 +104,9 @@ static int prop_get(sd_bus *bus, const char *path, const char *iface, const char
 							  mr[i].virt_start, mr[i].size);
 			if (r >= 0)
 				r = sd_bus_message_open_container(reply, 'a', "s");
-			for (unsigned b = 0; r >= 0 && b < 8; b++)
-				if (mr[i].flags >> b & 1)
-					r = sd_bus_message_append(reply, "s", mem_flag_names[b]);
+			for (size_t f = 0; r >= 0 && f < sizeof(mem_flags) / sizeof(*mem_flags); f++)
+				if (mr[i].flags & mem_flags[f].flag)
+					r = sd_bus_message_append(reply, "s", mem_flags[f].name);
 			if (r >= 0)
 				r = sd_bus_message_close_container(reply);
 			if (r >= 0)
@@ -266,7 +257,7 @@ int cell_object_find(sd_bus *bus, const char *path, const char *iface, void *use
 	(void)bus;
 	(void)iface;
 	(void)error;
-	r = sd_bus_path_decode(path, CELL_PATH_PREFIX, &name);
+	r = sd_bus_path_decode(path, CV_BUS_CELL_PATH_PREFIX, &name);
 	if (r <= 0)
 		return r;
 	c = manager_find_cell(m, name);
@@ -351,7 +342,7 @@ struct cell *cell_new(struct manager *m, const struct be_cell *bc)
 	c->id = bc->id;
 	memcpy(c->name, bc->name, sizeof(c->name));
 	c->name[sizeof(c->name) - 1] = 0;
-	if (sd_bus_path_encode(CELL_PATH_PREFIX, c->name, &c->path) < 0) {
+	if (sd_bus_path_encode(CV_BUS_CELL_PATH_PREFIX, c->name, &c->path) < 0) {
 		free(c);
 		return NULL;
 	}
@@ -402,7 +393,7 @@ void cell_update(struct cell *c, const struct be_cell *bc)
 		return;
 	state_save_cell(c->m, c);
 	if (c->m->bus)
-		sd_bus_emit_properties_changed_strv(c->m->bus, c->path, CELL_IFACE,
+		sd_bus_emit_properties_changed_strv(c->m->bus, c->path, CV_BUS_CELL_IFACE,
 						    (char **)names);
 }
 

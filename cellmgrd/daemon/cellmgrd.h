@@ -11,19 +11,8 @@
 #include <systemd/sd-event.h>
 
 #include "backend.h"
+#include "cellvisor-bus.h"
 #include "util.h"
-
-#define BUS_NAME		"org.cellvisor.cell1"
-#define MANAGER_PATH		"/org/cellvisor/cell1"
-#define CELL_PATH_PREFIX	"/org/cellvisor/cell1/cell"
-#define MANAGER_IFACE		"org.cellvisor.cell1.Manager"
-#define CELL_IFACE		"org.cellvisor.cell1.Cell"
-#define TEST_PATH		"/org/cellvisor/test1"
-#define TEST_IFACE		"org.cellvisor.test1.Control"
-#define ERR			"org.cellvisor.cell1.Error."
-
-#define ACTION_HYPERVISOR	"org.cellvisor.cell1.manage-hypervisor"
-#define ACTION_CELLS		"org.cellvisor.cell1.manage-cells"
 
 #define CONSOLE_RING_SIZE	(64 * 1024)
 
@@ -69,7 +58,6 @@ struct manager {
 	sd_event *event;
 	sd_bus *bus;
 	struct backend *backend;
-	bool test_mode;
 	char *state_dir;
 	struct hv_info info;
 	bool info_valid;
@@ -95,7 +83,7 @@ struct manager {
 
 /* manager.c */
 int manager_new(struct manager **ret, sd_event *event, struct backend *backend,
-		const char *state_dir, bool test_mode);
+		const char *state_dir);
 void manager_free(struct manager *m);
 int manager_start_bus(struct manager *m);
 void manager_refresh(struct manager *m);
@@ -117,9 +105,8 @@ struct cell *cell_new(struct manager *m, const struct be_cell *bc);
 void cell_free(struct cell *c);
 void cell_update(struct cell *c, const struct be_cell *bc);
 
-/* bus-manager.c */
+/* manager.c */
 extern const sd_bus_vtable manager_vtable[];
-extern const sd_bus_vtable test_vtable[];
 
 /* state.c: what the driver does not know, kept in the state directory */
 void state_save_system(struct manager *m);

@@ -24,9 +24,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: cellmgrd [OPTIONS]\n"
 		"The Cellvisor manager: owns /dev/cellvisor and publishes the hypervisor and its\n"
-		"cells on the system bus as org.cellvisor.cell1.\n\n"
-		"  --backend=driver[:DEVICE]  use cellvisor.ko (default, DEVICE /dev/cellvisor)\n"
-		"  --backend=test:STATEFILE   use the in-process model (tests only)\n"
+		"cells on the system bus as org.cellvisor.cell1.\n\n");
+	for (const struct backend_type *const *t = backend_types; *t; t++) {
+		int n = fprintf(f, "  --backend=%s", (*t)->syntax);
+
+		fprintf(f, "%*s%s%s\n", n < 29 ? 29 - n : 1, "",
+			t == backend_types ? "(default) " : "", (*t)->help);
+	}
+	fprintf(f,
 		"  --state-dir=DIR            where to remember what the driver does not\n"
 		"                             (default $RUNTIME_DIRECTORY or /run/cellmgrd)\n"
 		"  --log-stderr               log to stderr even when the journal is there\n"
@@ -57,6 +62,18 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
+/* The backend named by --backend=NAME[:ARG], or NULL; *arg is ARG or NULL. */
+static const struct backend_type *find_backend(const char *spec, const char **arg)
+{
+	size_t len = strcspn(spec, ":");
+
+	*arg = spec[len] ? spec + len + 1 : NULL;
+	for (const struct backend_type *const *t = backend_types; *t; t++)
+		if (strlen((*t)->name) == len && !strncmp((*t)->name, spec, len))
+			return *t;
+	return NULL;
+}
+
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
 	struct manager *m = userdata;
@@ -82,12 +99,13 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	const char *backend_spec = "driver", *state_dir = NULL;
-	char *cells_dir = NULL, *errmsg = NULL, *arg = NULL;
+	const char *backend_spec = backend_types[0]->name, *state_dir = NULL, *arg;
+	const struct backend_type *type;
+	char *cells_dir = NULL, *errmsg = NULL;
 	struct backend *backend = NULL;
 	struct manager *m = NULL;
 	sd_event *event = NULL;
-	bool log_stderr = false, test = false;
+	bool log_stderr = false;
 	sigset_t ss;
 	int c, r;
 
@@ -117,6 +135,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cellmgrd: unexpected argument \"%s\"\n", argv[optind]);
 		return 2;
 	}
+	type = find_backend(backend_spec, &arg);
+	if (!type) {
+		fprintf(stderr, "cellmgrd: unknown backend \"%s\"\n", backend_spec);
+		usage(stderr);
+		return 2;
+	}
 	log_setup(log_stderr);
 	if (!state_dir)
 		state_dir = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") :
@@ -143,20 +167,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	arg = strchr(backend_spec, ':');
-	if (!strncmp(backend_spec, "driver", 6) && (!backend_spec[6] || backend_spec[6] == ':')) {
-		r = backend_driver_new(event, arg ? arg + 1 : NULL, &backend, &errmsg);
-	} else if (!strncmp(backend_spec, "test", 4) && (!backend_spec[4] || arg)) {
-		test = true;
-		r = backend_test_new(event, arg ? arg + 1 : NULL, &backend, &errmsg);
-	} else {
-		fprintf(stderr, "cellmgrd: unknown backend \"%s\" (driver[:DEVICE] or "
-			"test:STATEFILE)\n", backend_spec);
-		sd_event_unref(event);
-		return 2;
-	}
+	r = type->new(event, arg, &backend, &errmsg);
 	if (r < 0) {
-		log_error(NULL, "cannot start the %s backend: %s", test ? "test" : "driver",
+		log_error(NULL, "cannot start the %s backend: %s", type->name,
 			  errmsg ? errmsg : strerror(-r));
 		sd_notifyf(0, "STATUS=Failed: %s", errmsg ? errmsg : strerror(-r));
 		free(errmsg);
@@ -164,7 +177,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	r = manager_new(&m, event, backend, state_dir, test);
+	r = manager_new(&m, event, backend, state_dir);
 	if (r < 0) {
 		log_error(NULL, "cannot set up: %s", strerror(-r));
 		goto out;
@@ -184,10 +197,10 @@ int main(int argc, char **argv)
 	/* The state as the driver has it, before anyone can ask. */
 	manager_refresh(m);
 	manager_read_consoles(m);
-	r = sd_bus_request_name(m->bus, BUS_NAME, 0);
+	r = sd_bus_request_name(m->bus, CV_BUS_SERVICE, 0);
 	if (r < 0) {
 		log_error(NULL, "cannot own the bus name %s: %s (is another cellmgrd running?)",
-			  BUS_NAME, strerror(-r));
+			  CV_BUS_SERVICE, strerror(-r));
 		goto out;
 	}
 	m->ready = true;

@@ -12,7 +12,6 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "backend-test.h"
 #include "cellconf.h"
 #include "cellmgrd.h"
 
@@ -94,7 +93,7 @@ static void emit_manager_changes(struct manager *m, const struct hv_info *old)
 	}
 	names[n] = NULL;
 	if (n)
-		sd_bus_emit_properties_changed_strv(m->bus, MANAGER_PATH, MANAGER_IFACE, strv);
+		sd_bus_emit_properties_changed_strv(m->bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, strv);
 }
 
 static void remove_cell(struct manager *m, struct cell *c)
@@ -104,7 +103,7 @@ static void remove_cell(struct manager *m, struct cell *c)
 	for (pp = &m->cells; *pp != c; pp = &(*pp)->next)
 		;
 	if (m->bus) {
-		sd_bus_emit_signal(m->bus, MANAGER_PATH, MANAGER_IFACE, "CellRemoved", "so",
+		sd_bus_emit_signal(m->bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "CellRemoved", "so",
 				   c->name, c->path);
 		sd_bus_emit_object_removed(m->bus, c->path);
 	}
@@ -199,7 +198,7 @@ void manager_refresh(struct manager *m)
 		}
 		if (m->bus) {
 			sd_bus_emit_object_added(m->bus, c->path);
-			sd_bus_emit_signal(m->bus, MANAGER_PATH, MANAGER_IFACE, "CellNew", "so",
+			sd_bus_emit_signal(m->bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, "CellNew", "so",
 					   c->name, c->path);
 		}
 	}
@@ -271,7 +270,7 @@ void manager_read_consoles(struct manager *m)
 }
 
 int manager_new(struct manager **ret, sd_event *event, struct backend *backend,
-		const char *state_dir, bool test_mode)
+		const char *state_dir)
 {
 	struct manager *m = calloc(1, sizeof(*m));
 	int r;
@@ -280,7 +279,6 @@ int manager_new(struct manager **ret, sd_event *event, struct backend *backend,
 		return -ENOMEM;
 	m->event = sd_event_ref(event);
 	m->backend = backend;
-	m->test_mode = test_mode;
 	m->job_pipe[0] = m->job_pipe[1] = -1;
 	m->state_dir = strdup(state_dir);
 	if (!m->state_dir) {
@@ -400,7 +398,7 @@ static int method_get_cell(sd_bus_message *msg, void *userdata, sd_bus_error *er
 		return r;
 	c = manager_find_cell(m, name);
 	if (!c)
-		return sd_bus_error_setf(error, ERR "NoSuchCell",
+		return sd_bus_error_setf(error, CV_BUS_ERROR_NO_SUCH_CELL,
 					 "no cell named \"%s\"%s", name,
 					 m->info.enabled ? " (ListCells() shows the cells)" :
 					 ": the hypervisor is not enabled");
@@ -419,7 +417,7 @@ static int method_get_cell_by_id(sd_bus_message *msg, void *userdata, sd_bus_err
 		return r;
 	c = manager_find_cell_id(m, id);
 	if (!c)
-		return sd_bus_error_setf(error, ERR "NoSuchCell", "no cell with id %u", id);
+		return sd_bus_error_setf(error, CV_BUS_ERROR_NO_SUCH_CELL, "no cell with id %u", id);
 	return sd_bus_reply_method_return(msg, "o", c->path);
 }
 
@@ -525,36 +523,6 @@ const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
-/* ---- org.cellvisor.test1.Control (test backend only) ---- */
-
-static int method_test_control(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct manager *m = userdata;
-	const char *cell, *action, *arg;
-	char *errmsg = NULL;
-	int r;
-
-	r = sd_bus_message_read(msg, "sss", &cell, &action, &arg);
-	if (r < 0)
-		return r;
-	r = backend_test_control(m->backend, cell, action, arg, &errmsg);
-	if (r < 0) {
-		r = sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s",
-				      errmsg ? errmsg : strerror(-r));
-		free(errmsg);
-		return r;
-	}
-	return sd_bus_reply_method_return(msg, "");
-}
-
-const sd_bus_vtable test_vtable[] = {
-	SD_BUS_VTABLE_START(0),
-	SD_BUS_METHOD_WITH_ARGS("Control", SD_BUS_ARGS("s", cell, "s", action, "s", argument),
-				SD_BUS_NO_RESULT, method_test_control,
-				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_VTABLE_END
-};
-
 int manager_start_bus(struct manager *m)
 {
 	int r;
@@ -564,17 +532,18 @@ int manager_start_bus(struct manager *m)
 		log_error(NULL, "cannot connect to the system bus: %s", strerror(-r));
 		return r;
 	}
-	r = sd_bus_add_object_vtable(m->bus, NULL, MANAGER_PATH, MANAGER_IFACE, manager_vtable, m);
+	r = sd_bus_add_object_vtable(m->bus, NULL, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE,
+				     manager_vtable, m);
 	if (r >= 0)
-		r = sd_bus_add_fallback_vtable(m->bus, NULL, CELL_PATH_PREFIX, CELL_IFACE,
+		r = sd_bus_add_fallback_vtable(m->bus, NULL, CV_BUS_CELL_PATH_PREFIX, CV_BUS_CELL_IFACE,
 					       cell_vtable, cell_object_find, m);
 	if (r >= 0)
-		r = sd_bus_add_node_enumerator(m->bus, NULL, CELL_PATH_PREFIX,
+		r = sd_bus_add_node_enumerator(m->bus, NULL, CV_BUS_CELL_PATH_PREFIX,
 					       cell_node_enumerator, m);
 	if (r >= 0)
-		r = sd_bus_add_object_manager(m->bus, NULL, MANAGER_PATH);
-	if (r >= 0 && m->test_mode)
-		r = sd_bus_add_object_vtable(m->bus, NULL, TEST_PATH, TEST_IFACE, test_vtable, m);
+		r = sd_bus_add_object_manager(m->bus, NULL, CV_BUS_MANAGER_PATH);
+	if (r >= 0 && m->backend->ops->publish)
+		r = m->backend->ops->publish(m->backend, m->bus);
 	if (r >= 0)
 		r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
 	if (r < 0) {

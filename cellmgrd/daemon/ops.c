@@ -25,6 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cellvisor/names.h>
+
 #include "cellconf.h"
 #include "cellmgrd.h"
 
@@ -216,127 +218,134 @@ static const struct refusal_text {
 	int op;
 	uint32_t reason;
 	int err;		/* for CV_REASON_NONE */
-	const char *error;	/* after "org.cellvisor.cell1.Error." */
+	const char *error;	/* CV_BUS_ERROR_* */
 	const char *text;
 } refusals[] = {
-	{ ANY_OP, CV_REASON_LOCKED, 0, "HypervisorLocked",
-	  "{call} refused: cell \"{holder}\" holds the hypervisor locked (state "
-	  "\"running/locked\"); it must unlock first, or be shut down" },
-	{ ANY_OP, CV_REASON_NO_SUCH_CELL, 0, "NoSuchCell", "cell \"{cell}\" does not exist any more" },
-	{ ANY_OP, CV_REASON_NOT_ENABLED, 0, "NotEnabled", "the hypervisor is not enabled" },
+	{ ANY_OP, CV_REASON_LOCKED, 0, CV_BUS_ERROR_HYPERVISOR_LOCKED,
+	  "{call} refused: cell \"{holder}\" holds the hypervisor locked (state \""
+	  CV_CELL_STATE_NAME_RUNNING_LOCKED "\"); it must unlock first, or be shut down" },
+	{ ANY_OP, CV_REASON_NO_SUCH_CELL, 0, CV_BUS_ERROR_NO_SUCH_CELL,
+	  "cell \"{cell}\" does not exist any more" },
+	{ ANY_OP, CV_REASON_NOT_ENABLED, 0, CV_BUS_ERROR_NOT_ENABLED,
+	  "the hypervisor is not enabled" },
 	/* Enable */
-	{ ANY_OP, CV_REASON_ALREADY_ENABLED, 0, "AlreadyEnabled", "the hypervisor is already enabled" },
-	{ OP_ENABLE, CV_REASON_CONFIG_INVALID, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_ALREADY_ENABLED, 0, CV_BUS_ERROR_ALREADY_ENABLED,
+	  "the hypervisor is already enabled" },
+	{ OP_ENABLE, CV_REASON_CONFIG_INVALID, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the driver rejected the system configuration; the kernel log "
 	  "(journalctl -k) says why" },
-	{ OP_ENABLE, CV_REASON_VERSION_MISMATCH, 0, "DriverError",
+	{ OP_ENABLE, CV_REASON_VERSION_MISMATCH, 0, CV_BUS_ERROR_DRIVER_ERROR,
 	  "/lib/firmware/cellvisor.bin, cellvisor.ko and the configuration are not of the same "
 	  "version; reinstall them together" },
-	{ ANY_OP, CV_REASON_ROOT_CPUS, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_ROOT_CPUS, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the root cell's CPUs are not exactly the CPUs Linux has online; bring CPUs "
 	  "online or fix \"cpus\" of the root cell" },
-	{ ANY_OP, CV_REASON_HV_MEM_IN_USE, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_HV_MEM_IN_USE, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the hypervisor memory overlaps Linux RAM or another driver's region; reserve "
 	  "it (mem= on the kernel command line) or move \"hypervisor_memory\"" },
-	{ ANY_OP, CV_REASON_HV_MEM_TOO_SMALL, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_HV_MEM_TOO_SMALL, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: cellvisor.bin, the configuration and the per-CPU data do not fit in the "
 	  "hypervisor memory; make it larger" },
-	{ ANY_OP, CV_REASON_NO_FIRMWARE, 0, "DriverError",
+	{ ANY_OP, CV_REASON_NO_FIRMWARE, 0, CV_BUS_ERROR_DRIVER_ERROR,
 	  "cellvisor.bin is missing: install it in /lib/firmware" },
-	{ ANY_OP, CV_REASON_BAD_FIRMWARE, 0, "DriverError",
+	{ ANY_OP, CV_REASON_BAD_FIRMWARE, 0, CV_BUS_ERROR_DRIVER_ERROR,
 	  "/lib/firmware/cellvisor.bin is malformed or of another version than cellvisor.ko; "
 	  "reinstall both" },
-	{ ANY_OP, CV_REASON_NO_EL2, 0, "DriverError",
+	{ ANY_OP, CV_REASON_NO_EL2, 0, CV_BUS_ERROR_DRIVER_ERROR,
 	  "the CPUs cannot be entered at EL2 (no hyp stub): boot Linux at EL2 with "
 	  "kvm-arm.mode=none" },
-	{ ANY_OP, CV_REASON_CPU_HOTPLUG, 0, "DriverError",
+	{ ANY_OP, CV_REASON_CPU_HOTPLUG, 0, CV_BUS_ERROR_DRIVER_ERROR,
 	  "a CPU went online or offline during enable; try again" },
-	{ ANY_OP, CV_REASON_GIC_TOO_SMALL, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_GIC_TOO_SMALL, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the GIC implements {object} interrupts (GICD_TYPER), fewer than "
 	  "\"platform.gic.num_irqs\" says; correct it" },
-	{ ANY_OP, CV_REASON_SYSTEM_REJECTED, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_SYSTEM_REJECTED, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the hypervisor refused the system configuration when it started "
 	  "({errno}); its console says why (cellctl console, or journalctl -k)" },
 	/* Disable */
-	{ ANY_OP, CV_REASON_CELLS_EXIST, 0, "CellsRemaining",
+	{ ANY_OP, CV_REASON_CELLS_EXIST, 0, CV_BUS_ERROR_CELLS_REMAINING,
 	  "cannot disable the hypervisor while {object} cells other than the root cell exist; "
 	  "stop their units (systemctl stop cells.target) or destroy them first" },
 	/* CreateCell */
-	{ OP_CREATE, CV_REASON_CONFIG_INVALID, 0, "InvalidConfiguration",
+	{ OP_CREATE, CV_REASON_CONFIG_INVALID, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the driver rejected the cell configuration; the kernel log (journalctl -k) "
 	  "says why" },
-	{ OP_CREATE, CV_REASON_VERSION_MISMATCH, 0, "InvalidConfiguration",
+	{ OP_CREATE, CV_REASON_VERSION_MISMATCH, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the cell configuration's revision is not the driver's; compile it with "
 	  "this version's cellctl" },
-	{ OP_CREATE, CV_REASON_BAD_ARGUMENT, 0, "InvalidConfiguration",
+	{ OP_CREATE, CV_REASON_BAD_ARGUMENT, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: a cell configuration of {object} bytes is impossible" },
-	{ ANY_OP, CV_REASON_CPU_BUSY, 0, "CPUBusy",
+	{ ANY_OP, CV_REASON_CPU_BUSY, 0, CV_BUS_ERROR_CPU_BUSY,
 	  "cell \"{cell}\" wants CPU {object}, but cell \"{holder}\" holds it; destroy that cell "
 	  "first or change \"cpus\" in {config}" },
-	{ ANY_OP, CV_REASON_CPUS_EMPTY_OR_ALL, 0, "CPUBusy",
+	{ ANY_OP, CV_REASON_CPUS_EMPTY_OR_ALL, 0, CV_BUS_ERROR_CPU_BUSY,
 	  "cell \"{cell}\" would take every CPU of the root cell, which keeps at least one; "
 	  "change \"cpus\" in {config}" },
-	{ ANY_OP, CV_REASON_CPU_ONLINE, 0, "CPUBusy",
+	{ ANY_OP, CV_REASON_CPU_ONLINE, 0, CV_BUS_ERROR_CPU_BUSY,
 	  "Linux could not give up a CPU for cell \"{cell}\" (a CPU that is offline or in use "
 	  "cannot move); change \"cpus\" in {config}" },
-	{ ANY_OP, CV_REASON_CPU_WOKEN, 0, "CPUBusy",
+	{ ANY_OP, CV_REASON_CPU_WOKEN, 0, CV_BUS_ERROR_CPU_BUSY,
 	  "CPU {object} was brought up in Linux while cell \"{cell}\" was being created; try again" },
-	{ ANY_OP, CV_REASON_MEM_BUSY, 0, "MemoryBusy",
+	{ ANY_OP, CV_REASON_MEM_BUSY, 0, CV_BUS_ERROR_MEMORY_BUSY,
 	  "memory region {object} of cell \"{cell}\" belongs to cell \"{holder}\"; destroy that "
 	  "cell first or change \"memory_regions\" in {config}" },
-	{ ANY_OP, CV_REASON_MEM_NOT_ROOT_RAM, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_MEM_NOT_ROOT_RAM, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: memory region {object} is not RAM of the root cell" },
-	{ ANY_OP, CV_REASON_MEM_RESERVED, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_MEM_RESERVED, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: device region {object} covers RAM, the hypervisor or the interrupt "
 	  "controller" },
-	{ ANY_OP, CV_REASON_MEM_LINUX_RAM, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_MEM_LINUX_RAM, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: memory region {object} is System RAM of the root Linux; give a cell only "
 	  "memory reserved with mem=" },
-	{ ANY_OP, CV_REASON_IRQ_BUSY, 0, "DeviceBusy",
+	{ ANY_OP, CV_REASON_IRQ_BUSY, 0, CV_BUS_ERROR_DEVICE_BUSY,
 	  "interrupt {object} of cell \"{cell}\" belongs to cell \"{holder}\"; destroy that cell "
 	  "first or change \"irqs\" in {config}" },
-	{ ANY_OP, CV_REASON_PCI_BUSY, 0, "DeviceBusy",
+	{ ANY_OP, CV_REASON_PCI_BUSY, 0, CV_BUS_ERROR_DEVICE_BUSY,
 	  "PCI function {bdf} of cell \"{cell}\" belongs to cell \"{holder}\"; destroy that cell "
 	  "first or change \"pci_devices\" in {config}" },
-	{ ANY_OP, CV_REASON_BAR_BUSY, 0, "DeviceBusy",
+	{ ANY_OP, CV_REASON_BAR_BUSY, 0, CV_BUS_ERROR_DEVICE_BUSY,
 	  "BAR {bar} of PCI device {dev} of cell \"{cell}\" overlaps what cell \"{holder}\" "
 	  "holds; destroy that cell first or change {config}" },
-	{ ANY_OP, CV_REASON_BAR_RESERVED, 0, "InvalidConfiguration",
+	{ ANY_OP, CV_REASON_BAR_RESERVED, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: BAR {bar} of PCI device {dev} covers RAM, the hypervisor or the interrupt "
 	  "controller" },
-	{ ANY_OP, CV_REASON_NO_CELL_SLOT, 0, "NoResources",
+	{ ANY_OP, CV_REASON_NO_CELL_SLOT, 0, CV_BUS_ERROR_NO_RESOURCES,
 	  "the hypervisor has no room for cell \"{cell}\": it holds {object} cells at most" },
-	{ ANY_OP, CV_REASON_NO_MEMORY, 0, "NoResources",
+	{ ANY_OP, CV_REASON_NO_MEMORY, 0, CV_BUS_ERROR_NO_RESOURCES,
 	  "the hypervisor's memory pool has no room for cell \"{cell}\"; destroy a cell or make "
 	  "\"hypervisor_memory\" larger" },
-	{ ANY_OP, CV_REASON_BUILD_FAILED, 0, "DriverError",
+	{ ANY_OP, CV_REASON_BUILD_FAILED, 0, CV_BUS_ERROR_DRIVER_ERROR,
 	  "the hypervisor could not build cell \"{cell}\" (error {object})" },
 	/* Load, Start, Shutdown, Destroy */
-	{ ANY_OP, CV_REASON_CELL_RUNNING, 0, "InvalidState",
+	{ ANY_OP, CV_REASON_CELL_RUNNING, 0, CV_BUS_ERROR_INVALID_STATE,
 	  "cell \"{cell}\" is running; shut it down before loading images" },
-	{ ANY_OP, CV_REASON_IMAGE_OUTSIDE, 0, "InvalidImage",
+	{ ANY_OP, CV_REASON_IMAGE_OUTSIDE, 0, CV_BUS_ERROR_INVALID_IMAGE,
 	  "image {object} for cell \"{cell}\" does not lie inside one loadable memory region of "
 	  "the cell" },
-	{ OP_LOAD, CV_REASON_BAD_ARGUMENT, 0, "InvalidImage",
+	{ OP_LOAD, CV_REASON_BAD_ARGUMENT, 0, CV_BUS_ERROR_INVALID_IMAGE,
 	  "the driver refused the images for cell \"{cell}\": each must be non-empty, 1 to 64 of "
 	  "them" },
-	{ ANY_OP, CV_REASON_NOT_LOADED, 0, "InvalidState",
+	{ ANY_OP, CV_REASON_NOT_LOADED, 0, CV_BUS_ERROR_INVALID_STATE,
 	  "cell \"{cell}\" cannot be started: it was not loaded since it was created, shut down "
 	  "or failed; load it first" },
-	{ ANY_OP, CV_REASON_SHUTDOWN_DENIED, 0, "ShutdownRefused",
+	{ ANY_OP, CV_REASON_SHUTDOWN_DENIED, 0, CV_BUS_ERROR_SHUTDOWN_REFUSED,
 	  "cell \"{cell}\" refused to shut down; it keeps running" },
-	{ ANY_OP, CV_REASON_SHUTDOWN_TIMEOUT, 0, "ShutdownTimeout",
+	{ ANY_OP, CV_REASON_SHUTDOWN_TIMEOUT, 0, CV_BUS_ERROR_SHUTDOWN_TIMEOUT,
 	  "cell \"{cell}\" did not answer the shutdown request in {object} ms and was marked "
 	  "failed; destroy it to get its resources back" },
-	{ ANY_OP, CV_REASON_CPUS_DO_NOT_STOP, 0, "DriverError",
+	{ ANY_OP, CV_REASON_CPUS_DO_NOT_STOP, 0, CV_BUS_ERROR_DRIVER_ERROR,
 	  "the CPUs of cell \"{cell}\" did not stop; it is marked failed" },
 	/* Errnos that came without a reason. */
-	{ OP_CREATE, CV_REASON_NONE, EEXIST, "CellExists", "a cell named \"{cell}\" already exists" },
-	{ ANY_OP, CV_REASON_NONE, ENOMEM, "NoResources", "{call}: out of memory ({errno})" },
-	{ ANY_OP, CV_REASON_NONE, ENOSYS, "NotSupported",
+	{ OP_CREATE, CV_REASON_NONE, EEXIST, CV_BUS_ERROR_CELL_EXISTS,
+	  "a cell named \"{cell}\" already exists" },
+	{ ANY_OP, CV_REASON_NONE, ENOMEM, CV_BUS_ERROR_NO_RESOURCES,
+	  "{call}: out of memory ({errno})" },
+	{ ANY_OP, CV_REASON_NONE, ENOSYS, CV_BUS_ERROR_NOT_SUPPORTED,
 	  "{call}: the hypervisor does not implement this call" },
-	{ ANY_OP, CV_REASON_NONE, ENODEV, "NotEnabled", "the hypervisor is not enabled" },
-	{ ANY_OP, CV_REASON_NONE, ENOENT, "NoSuchCell", "cell \"{cell}\" does not exist any more" },
+	{ ANY_OP, CV_REASON_NONE, ENODEV, CV_BUS_ERROR_NOT_ENABLED,
+	  "the hypervisor is not enabled" },
+	{ ANY_OP, CV_REASON_NONE, ENOENT, CV_BUS_ERROR_NO_SUCH_CELL,
+	  "cell \"{cell}\" does not exist any more" },
 };
 
 /* The table's entry for the job's refusal, or NULL: a DriverError naming the errno. */
@@ -405,16 +414,14 @@ static void reply_backend_error(struct job *j)
 {
 	const struct refusal_text *t = refusal_text(j);
 	char *msg = t ? refusal_message(j, t->text) : NULL;
-	char name[96];
 
 	if (!t) {
-		reply_error(j, ERR "DriverError", "%s%s%s failed in the driver: %s (reason %u)",
+		reply_error(j, CV_BUS_ERROR_DRIVER_ERROR, "%s%s%s failed in the driver: %s (reason %u)",
 			    op_names[j->op], j->cell_name[0] ? " of cell " : "", j->cell_name,
 			    strerror(-j->r), (unsigned)j->why.reason);
 		return;
 	}
-	snprintf(name, sizeof(name), ERR "%s", t->error);
-	reply_error(j, name, "%s", msg ? msg : "out of memory");
+	reply_error(j, t->error, "%s", msg ? msg : "out of memory");
 	free(msg);
 }
 
@@ -508,7 +515,7 @@ static void job_finish(struct job *j)
 	if (j->op == OP_LOAD && c) {
 		dual_ts_now(&c->loaded);
 		state_save_cell(m, c);
-		sd_bus_emit_properties_changed(m->bus, c->path, CELL_IFACE, "LoadTimestamp",
+		sd_bus_emit_properties_changed(m->bus, c->path, CV_BUS_CELL_IFACE, "LoadTimestamp",
 					       "LoadTimestampMonotonic", NULL);
 	}
 	/*
@@ -516,14 +523,14 @@ static void job_finish(struct job *j)
 	 * it as it is: a cell that was failed already did not time out now.
 	 */
 	if (j->op == OP_SHUTDOWN && j->was_running && c && c->state == CELL_FAILED) {
-		reply_error(j, ERR "ShutdownTimeout",
+		reply_error(j, CV_BUS_ERROR_SHUTDOWN_TIMEOUT,
 			    "cell \"%s\" did not answer the shutdown request in time and was "
 			    "marked failed; destroy it to get its resources back", j->cell_name);
 		return;
 	}
 	if (j->op == OP_CREATE) {
 		if (!c) {
-			reply_error(j, ERR "NoSuchCell",
+			reply_error(j, CV_BUS_ERROR_NO_SUCH_CELL,
 				    "cell \"%s\" was created with id %u but vanished at once",
 				    j->cell_name, j->new_id);
 			return;
@@ -587,12 +594,12 @@ static int load_images(struct job *j)
 		long n = read_file(j->specs[i].path, &data, 1L << 30);
 
 		if (n < 0)
-			return reply_error(j, ERR "InvalidImage",
+			return reply_error(j, CV_BUS_ERROR_INVALID_IMAGE,
 					   "cannot read image %s for cell \"%s\": %s",
 					   j->specs[i].path, j->cell_name, strerror((int)-n));
 		if (n == 0) {
 			free(data);
-			return reply_error(j, ERR "InvalidImage", "image %s for cell \"%s\" is empty",
+			return reply_error(j, CV_BUS_ERROR_INVALID_IMAGE, "image %s for cell \"%s\" is empty",
 					   j->specs[i].path, j->cell_name);
 		}
 		j->images[i].data = data;
@@ -614,13 +621,13 @@ static int job_authorized(struct job *j)
 	if (j->op >= OP_LOAD) {
 		c = manager_find_cell_id(m, j->cell_id);
 		if (!c || strcmp(c->name, j->cell_name))
-			return reply_error(j, ERR "NoSuchCell", "cell \"%s\" does not exist any more",
+			return reply_error(j, CV_BUS_ERROR_NO_SUCH_CELL, "cell \"%s\" does not exist any more",
 					   j->cell_name);
 		if (c->busy)
-			return reply_error(j, ERR "Busy", "%s of cell \"%s\" is still in progress",
+			return reply_error(j, CV_BUS_ERROR_BUSY, "%s of cell \"%s\" is still in progress",
 					   c->busy, j->cell_name);
 	} else if (m->busy) {
-		return reply_error(j, ERR "Busy", "%s of the hypervisor is still in progress",
+		return reply_error(j, CV_BUS_ERROR_BUSY, "%s of the hypervisor is still in progress",
 				   m->busy);
 	}
 
@@ -642,7 +649,7 @@ static int job_authorized(struct job *j)
 			char *text = diags_text(&d, "the configuration cannot be used");
 
 			cc_diags_free(&d);
-			reply_error(j, ERR "InvalidConfiguration", "%s", text ? text : j->arg);
+			reply_error(j, CV_BUS_ERROR_INVALID_CONFIGURATION, "%s", text ? text : j->arg);
 			free(text);
 			return 0;
 		}
@@ -651,7 +658,7 @@ static int job_authorized(struct job *j)
 			memcpy(j->cell_name, cc_cell(j->cfg)->name, sizeof(j->cell_name));
 			j->cell_name[sizeof(j->cell_name) - 1] = 0;
 			if (manager_find_cell(m, j->cell_name))
-				return reply_error(j, ERR "CellExists",
+				return reply_error(j, CV_BUS_ERROR_CELL_EXISTS,
 						   "a cell named \"%s\" already exists; destroy it "
 						   "first or rename the cell in %s",
 						   j->cell_name, j->arg);
@@ -661,7 +668,7 @@ static int job_authorized(struct job *j)
 		if (!j->n_specs) {
 			/* The images named in the cell's configuration. */
 			if (!c->n_images)
-				return reply_error(j, ERR "InvalidImage",
+				return reply_error(j, CV_BUS_ERROR_INVALID_IMAGE,
 						   "cell \"%s\" has no images in its configuration "
 						   "(%s); name them in the Load() call",
 						   j->cell_name,
@@ -699,7 +706,7 @@ static int job_authorized(struct job *j)
 			c->busy = NULL;
 		else
 			m->busy = NULL;
-		return reply_error(j, ERR "DriverError", "cannot start a worker thread: %s",
+		return reply_error(j, CV_BUS_ERROR_DRIVER_ERROR, "cannot start a worker thread: %s",
 				   strerror(-r));
 	}
 	return 1;
@@ -719,9 +726,9 @@ static int polkit_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret
 	j->polkit_slot = sd_bus_slot_unref(j->polkit_slot);
 	e = sd_bus_message_get_error(reply);
 	if (e) {
-		reply_error(j, ERR "NotAuthorized",
+		reply_error(j, CV_BUS_ERROR_NOT_AUTHORIZED,
 			    "%s needs authorization (%s), but polkit could not be asked: %s",
-			    op_names[j->op], j->op <= OP_DISABLE ? ACTION_HYPERVISOR : ACTION_CELLS,
+			    op_names[j->op], j->op <= OP_DISABLE ? CV_BUS_ACTION_HYPERVISOR : CV_BUS_ACTION_CELLS,
 			    e->message ? e->message : e->name);
 		job_free(j);
 		return 0;
@@ -730,7 +737,7 @@ static int polkit_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret
 	if (r >= 0)
 		r = sd_bus_message_read(reply, "bb", &authorized, &challenge);
 	if (r < 0) {
-		reply_error(j, ERR "NotAuthorized", "polkit sent an unreadable answer: %s",
+		reply_error(j, CV_BUS_ERROR_NOT_AUTHORIZED, "polkit sent an unreadable answer: %s",
 			    strerror(-r));
 		job_free(j);
 		return 0;
@@ -739,11 +746,11 @@ static int polkit_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret
 		log_full(LOG_NOTICE, MID_DENIED, j->cell_name[0] ? j->cell_name : NULL,
 			 "%s refused to %s: polkit said no%s", op_names[j->op],
 			 who(j, w, sizeof(w)), challenge ? " without authentication" : "");
-		reply_error(j, ERR "NotAuthorized",
+		reply_error(j, CV_BUS_ERROR_NOT_AUTHORIZED,
 			    "%s%s%s is not allowed for %s: it needs the polkit action %s%s",
 			    op_names[j->op], j->cell_name[0] ? " of cell " : "", j->cell_name,
 			    who(j, w, sizeof(w)),
-			    j->op <= OP_DISABLE ? ACTION_HYPERVISOR : ACTION_CELLS,
+			    j->op <= OP_DISABLE ? CV_BUS_ACTION_HYPERVISOR : CV_BUS_ACTION_CELLS,
 			    challenge ? " and authentication (run it as root, or allow "
 					"interactive authorization, e.g. without --no-ask-password)"
 				      : " (run it as root, or ask the administrator to grant it)");
@@ -758,7 +765,7 @@ static int polkit_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret
 static int authorize(struct job *j)
 {
 	struct manager *m = j->m;
-	const char *action = j->op <= OP_DISABLE ? ACTION_HYPERVISOR : ACTION_CELLS;
+	const char *action = j->op <= OP_DISABLE ? CV_BUS_ACTION_HYPERVISOR : CV_BUS_ACTION_CELLS;
 	sd_bus_message *req = NULL;
 	uint32_t flags;
 	int r;
@@ -795,7 +802,7 @@ static int authorize(struct job *j)
 		m->auth_jobs = j;
 	}
 	if (r < 0)
-		return reply_error(j, ERR "NotAuthorized",
+		return reply_error(j, CV_BUS_ERROR_NOT_AUTHORIZED,
 				   "%s needs authorization (%s), but polkit could not be asked: %s",
 				   op_names[j->op], action, strerror(-r));
 	return 1;
@@ -841,7 +848,7 @@ int op_begin(struct manager *m, sd_bus_message *msg, enum op op, struct cell *c,
 	int r;
 
 	if (m->exiting)
-		return sd_bus_error_set(error, ERR "ShuttingDown",
+		return sd_bus_error_set(error, CV_BUS_ERROR_SHUTTING_DOWN,
 					"cellmgrd is stopping; try again when it is back");
 	j = calloc(1, sizeof(*j));
 	if (!j)
@@ -882,7 +889,7 @@ int op_begin(struct manager *m, sd_bus_message *msg, enum op op, struct cell *c,
 			goto fail;
 		}
 		if (op == OP_ENABLE && m->info.enabled) {
-			r = sd_bus_error_setf(error, ERR "AlreadyEnabled",
+			r = sd_bus_error_setf(error, CV_BUS_ERROR_ALREADY_ENABLED,
 					      "the hypervisor is already enabled (with %s); "
 					      "disable it first",
 					      m->system_config_path ? m->system_config_path :
@@ -890,7 +897,7 @@ int op_begin(struct manager *m, sd_bus_message *msg, enum op op, struct cell *c,
 			goto fail;
 		}
 		if (op == OP_CREATE && !m->info.enabled) {
-			r = sd_bus_error_set(error, ERR "NotEnabled",
+			r = sd_bus_error_set(error, CV_BUS_ERROR_NOT_ENABLED,
 					     "the hypervisor is not enabled; enable it first "
 					     "(systemctl start cellvisor.service)");
 			goto fail;
@@ -898,7 +905,7 @@ int op_begin(struct manager *m, sd_bus_message *msg, enum op op, struct cell *c,
 		break;
 	case OP_DISABLE:
 		if (!m->info.enabled) {
-			r = sd_bus_error_set(error, ERR "NotEnabled", "the hypervisor is not enabled");
+			r = sd_bus_error_set(error, CV_BUS_ERROR_NOT_ENABLED, "the hypervisor is not enabled");
 			goto fail;
 		}
 		break;
@@ -909,25 +916,25 @@ int op_begin(struct manager *m, sd_bus_message *msg, enum op op, struct cell *c,
 		/* fall through */
 	default:
 		if (c->id == 0) {
-			r = sd_bus_error_setf(error, ERR "InvalidState",
+			r = sd_bus_error_setf(error, CV_BUS_ERROR_INVALID_STATE,
 					      "\"%s\" is the root cell: it cannot be %s", c->name,
 					      op == OP_LOAD ? "loaded" : op == OP_START ? "started" :
 					      op == OP_SHUTDOWN ? "shut down" : "destroyed");
 			goto fail;
 		}
 		if (op == OP_START && (c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED)) {
-			r = sd_bus_error_setf(error, ERR "InvalidState",
+			r = sd_bus_error_setf(error, CV_BUS_ERROR_INVALID_STATE,
 					      "cell \"%s\" is already running", c->name);
 			goto fail;
 		}
 		if (op == OP_LOAD && (c->state == CELL_RUNNING || c->state == CELL_RUNNING_LOCKED)) {
-			r = sd_bus_error_setf(error, ERR "InvalidState",
+			r = sd_bus_error_setf(error, CV_BUS_ERROR_INVALID_STATE,
 					      "cell \"%s\" is running; shut it down before loading "
 					      "images", c->name);
 			goto fail;
 		}
 		if (c->busy) {
-			r = sd_bus_error_setf(error, ERR "Busy",
+			r = sd_bus_error_setf(error, CV_BUS_ERROR_BUSY,
 					      "%s of cell \"%s\" is still in progress", c->busy,
 					      c->name);
 			goto fail;
@@ -935,7 +942,7 @@ int op_begin(struct manager *m, sd_bus_message *msg, enum op op, struct cell *c,
 		break;
 	}
 	if ((op == OP_ENABLE || op == OP_DISABLE) && m->busy) {
-		r = sd_bus_error_setf(error, ERR "Busy", "%s of the hypervisor is still in progress",
+		r = sd_bus_error_setf(error, CV_BUS_ERROR_BUSY, "%s of the hypervisor is still in progress",
 				      m->busy);
 		goto fail;
 	}

@@ -7,17 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cellvisor/names.h>
+
 #include "internal.h"
 
 const struct flag_name cc_mem_flag_names[] = {
-	{ CV_MEM_READ, "read" },
-	{ CV_MEM_WRITE, "write" },
-	{ CV_MEM_EXECUTE, "execute" },
-	{ CV_MEM_IO, "io" },
-	{ CV_MEM_DMA, "dma" },
-	{ CV_MEM_LOADABLE, "loadable" },
-	{ CV_MEM_COMM_REGION, "comm_region" },
-	{ CV_MEM_ROOTSHARED, "root_shared" },
+	CV_MEM_FLAG_NAMES,
 	{ 0, NULL },
 };
 

@@ -63,6 +63,17 @@ check "cellctl status of a failed cell: exit 3" test "$(st cc status beta)" = 3
 check "cellctl shutdown --destroy of a failed cell: exit 0, cell gone" eval 'cc shutdown --destroy beta && test "$(st cc show beta)" = 5'
 check "cellctl shutdown --destroy of a missing cell: exit 0 (idempotent for units)" cc shutdown --destroy beta
 
+# --wait is woken by the cell's PropertiesChanged signals: the match it adds is seen on the bus.
+dbus-monitor --system "type='method_call',interface='org.freedesktop.DBus',member='AddMatch'" \
+	>"$dir/addmatch" 2>/dev/null &
+mon=$!
+pids+=($mon)
+sleep 0.5
+check "cellctl start --config --wait: exit 0, the cell runs" eval 'test "$(st cc start --config "$dir/beta.json" --wait beta)" = 0 && test "$(cc show beta -p State --value)" = running'
+check "... having waited on the cell's PropertiesChanged" wait_for "$dir/addmatch" "path='$M/cell/beta',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'"
+kill $mon
+check "cellctl shutdown --destroy beta: exit 0" cc shutdown --destroy beta
+
 ctl alpha answer deny >/dev/null
 check "cellctl shutdown refused by the cell: exit 7" test "$(st cc shutdown alpha)" = 7
 check "... with the daemon's message" grep -q "refused to shut down" "$dir/cc.err"

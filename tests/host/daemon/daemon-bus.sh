@@ -1,7 +1,7 @@
 #!/bin/bash
-# Host tier: the real cellmgrd binary (ASan/UBSan build) with its test backend, on a private
-# dbus-daemon, with a stand-in polkit.  Driven with buscall (prints error names), busctl and
-# cellctl; signals recorded by buswatch.  Prints TAP.
+# Host tier: cellmgrd-test (cellmgrd's objects, ASan/UBSan, with the model of the driver of
+# backend-test.c) on a private dbus-daemon, with a stand-in polkit.  Driven with buscall
+# (prints error names), busctl and cellctl; signals recorded by buswatch.  Prints TAP.
 #
 # Needs: CELLMGRD, BUSCALL, BUSWATCH, FAKE_POLKIT, CELLCTL (paths), TOP (source tree).
 set -u
@@ -193,7 +193,7 @@ check "InterfacesAdded (ObjectManager) for alpha seen" wait_for "$dir/signals" "
 check "alpha: State=created" test "$(cprop "$alpha" State)" = created
 check "alpha: ConfigPath" test "$(cprop "$alpha" ConfigPath)" = "$dir/alpha.json"
 check "alpha: CPUs=[1]" test "$(cprop "$alpha" CPUs)" = "1 1"
-check "alpha: MemoryRegions from the config" grep -q '^2 1895825408 1073741824 4194304 4 read write execute loadable 0 2147483648 4096 3 read write comm-region$' <<<"$(cprop "$alpha" MemoryRegions)"
+check "alpha: MemoryRegions from the config" grep -q '^2 1895825408 1073741824 4194304 4 read write execute loadable 0 2147483648 4096 3 read write comm_region$' <<<"$(cprop "$alpha" MemoryRegions)"
 check "alpha: CreationTimestamp set" test "$(cprop "$alpha" CreationTimestamp)" -gt 0
 check "root cell lost CPU 1" test "$(cprop "$root" CPUs)" = "3 0 2 3"
 out=$(call $M $MI CreateCell s "$dir/alpha.json")

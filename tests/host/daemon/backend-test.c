@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The test backend: an in-process model of cellvisor.ko and the hypervisor, with the driver's
- * semantics and errnos (see cellmgrd(8), "ERRORS"), for the host tests.
+ * The test backend: an in-process model of cellvisor.ko and the hypervisor, for the host
+ * tests of cellmgrd.  Linked only into the test build of the daemon (cellmgrd-test, see
+ * tests/host/daemon/build.mk), never into /usr/sbin/cellmgrd: this file provides that build's
+ * backend_types[] (the driver and "test") and publishes org.cellvisor.test1.Control through
+ * the backend's publish() op.
  *
  * The model lives in a state file (the backend argument) that is rewritten after every
- * change, the way the kernel keeps its cells when the daemon restarts.  Tests steer the
- * modelled cells through backend_test_control() (exported on the bus by the daemon as
- * org.cellvisor.test1.Control in this mode only): make a cell print, lock the hypervisor,
- * fault, or answer (or not) a shutdown request after a delay; and set how many interrupts the
- * modelled GIC implements.
+ * change, the way the kernel keeps its cells when the daemon restarts.  Tests steer it with
+ * org.cellvisor.test1.Control(cell, action, argument) on /org/cellvisor/test1: make a cell
+ * print, lock the hypervisor, fault, or answer (or not) a shutdown request after a delay; and
+ * set how many interrupts the modelled GIC implements.
  *
- * Where the real hypervisor (not the module) would be the one to refuse a call, the model
- * prints the hypervisor's line saying why on the hypervisor console, in its wording
- * (hypervisor/core/control.c, setup.c, arch/arm64/gic-dist.c), before the call returns, as the
- * module makes it available; refusals that the module makes itself print nothing there.
+ * It refuses as the module and the hypervisor do, with their errno and reason value
+ * (include/cellvisor/reason.h); the blob checks are the hypervisor's own
+ * (config_check_system/cell, hypervisor/core/config.c, in the configuration library), and
+ * only the rules between cells (CPUs, memory, the lock, the states) are modelled here.
  */
+#include <cv/config.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -27,12 +31,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-bus.h>
+
 #include <cellvisor/header.h>
 
 #include "backend.h"
-#include "backend-test.h"
 #include "util.h"
 
+#define TEST_PATH		"/org/cellvisor/test1"
+#define TEST_IFACE		"org.cellvisor.test1.Control"
 #define MODEL_MAX_CELLS		16
 #define MODEL_CONSOLE_SIZE	4096
 #define MODEL_PAGE		4096ULL
@@ -70,6 +77,8 @@ struct test_backend {
 	uint32_t num_cpus;
 	uint32_t next_id;
 	uint32_t gic_lines;		/* interrupts the modelled GIC implements; 0: any number */
+	void *sys;			/* the system configuration it was enabled with */
+	size_t sys_size;
 	struct model_cell cells[MODEL_MAX_CELLS];	/* [0] is the root cell when enabled */
 	struct model_cell hv;				/* the hypervisor console only */
 	bool pending_state, pending_console;
@@ -170,6 +179,11 @@ static void model_save(struct test_backend *t)
 		t->next_id);
 	if (t->gic_lines)
 		fprintf(f, "gic_lines %u\n", t->gic_lines);
+	if (t->sys) {
+		fputs("system ", f);
+		put_hex(f, t->sys, t->sys_size);
+		fputc('\n', f);
+	}
 	for (int i = 0; i < MODEL_MAX_CELLS; i++) {
 		struct model_cell *c = &t->cells[i];
 
@@ -211,6 +225,10 @@ static int model_load(struct test_backend *t)
 		}
 		if (sscanf(line, "gic_lines %u", &t->gic_lines) == 1)
 			continue;
+		if (!strncmp(line, "system ", 7)) {
+			t->sys = get_hex(line + 7, &t->sys_size);
+			continue;
+		}
 		if (n < MODEL_MAX_CELLS) {
 			struct model_cell *c = &t->cells[n];
 
@@ -262,18 +280,6 @@ static struct model_cell *locker(struct test_backend *t, uint32_t id)
 	return NULL;
 }
 
-static bool locked_by_other(struct test_backend *t, uint32_t id)
-{
-	return locker(t, id) != NULL;
-}
-
-/* The hypervisor's refusal of call 'what' on cell 'name' while another cell holds the lock. */
-static void say_locked(struct test_backend *t, const char *what, const char *name, uint32_t id)
-{
-	hv_say(t, "%s of cell '%s' refused: cell '%s' is running locked and forbids "
-	       "reconfiguration; shut it down first", what, name, locker(t, id)->name);
-}
-
 /* Note why a call is refused, as the module's struct cv_ioctl_refusal says; returns 'err'. */
 static int refuse(struct cv_ioctl_refusal *why, int err, uint32_t reason, uint64_t object,
 		  uint64_t holder)
@@ -309,35 +315,23 @@ static int check_cell(struct test_backend *t, uint32_t id, struct model_cell **c
 
 /*
  * The hypervisor's check_lock() (hypervisor/core/control.c): create, set-loadable, start and
- * destroy of a cell are refused with -EPERM while another cell holds the hypervisor locked;
- * it says so for call 'hv_call' (its name there).  Shutdown and disable do not check it.
+ * destroy of a cell ('id', UINT32_MAX for one to be created) are refused with -EPERM while
+ * another cell holds the hypervisor locked.  Shutdown and disable do not check it.
  */
-static int check_lock(struct test_backend *t, const struct model_cell *c, const char *hv_call,
-		      struct cv_ioctl_refusal *why)
+static int check_lock(struct test_backend *t, uint32_t id, struct cv_ioctl_refusal *why)
 {
-	if (!locked_by_other(t, c->id))
-		return 0;
-	say_locked(t, hv_call, c->name, c->id);
-	return refuse(why, -EPERM, CV_REASON_LOCKED, 0, locker(t, c->id)->id);
+	struct model_cell *l = locker(t, id);
+
+	return l ? refuse(why, -EPERM, CV_REASON_LOCKED, 0, l->id) : 0;
 }
 
+/*
+ * The configuration of a modelled cell: it passed config_check_cell() when it was created,
+ * so it can be walked without further checks (as the hypervisor walks it).
+ */
 static const struct cv_cell_config *cell_cfg(const struct model_cell *c)
 {
-	return c->blob_size >= sizeof(struct cv_cell_config) ? c->blob : NULL;
-}
-
-static const struct cv_mem_region *regions(const struct cv_cell_config *cc, size_t size,
-					   uint32_t *n)
-{
-	uint64_t end = (uint64_t)cc->mem_regions.offset +
-		       (uint64_t)cc->mem_regions.count * sizeof(struct cv_mem_region);
-
-	if (!cc->mem_regions.count || end > size) {
-		*n = 0;
-		return NULL;
-	}
-	*n = cc->mem_regions.count;
-	return (const void *)((const char *)cc + cc->mem_regions.offset);
+	return c->blob;
 }
 
 /* ---- ops ---- */
@@ -425,15 +419,15 @@ static int t_enable(struct backend *b, const void *blob, size_t size,
 		r = refuse(why, -EBUSY, CV_REASON_ALREADY_ENABLED, 0, 0);
 		goto out;
 	}
-	if (size < sizeof(*sc) || sc->hdr.magic != CV_SYSTEM_MAGIC ||
-	    sc->hdr.revision != CV_CONFIG_REVISION || sc->hdr.total_size != size ||
-	    sc->root_cell.count < sizeof(*root) ||
-	    (uint64_t)sc->root_cell.offset + sc->root_cell.count > size) {
+	if (config_check_system(blob, size, NULL, 0)) {
 		r = refuse(why, -EINVAL, CV_REASON_CONFIG_INVALID, 0, 0);
 		goto out;
 	}
-	root = (const void *)((const char *)blob + sc->root_cell.offset);
-	/* The hypervisor compares the configuration with the distributor's GICD_TYPER. */
+	root = config_root_cell(sc);
+	/*
+	 * The hypervisor compares the configuration with the distributor's GICD_TYPER; its
+	 * console lines stay, as what people read (the daemon does not).
+	 */
 	if (t->gic_lines && sc->platform.num_irqs > t->gic_lines) {
 		hv_say(t, "the configuration says the GIC has %u interrupts, but it implements %u "
 		       "(GICD_TYPER); correct platform.gic.num_irqs", sc->platform.num_irqs,
@@ -442,6 +436,14 @@ static int t_enable(struct backend *b, const void *blob, size_t size,
 		r = refuse(why, -EINVAL, CV_REASON_GIC_TOO_SMALL, t->gic_lines, 0);
 		goto out;
 	}
+	free(t->sys);
+	t->sys = malloc(size);
+	if (!t->sys) {
+		r = -ENOMEM;
+		goto out;
+	}
+	memcpy(t->sys, blob, size);
+	t->sys_size = size;
 	memset(t->cells, 0, sizeof(t->cells));
 	t->enabled = true;
 	t->hv_mem_size = sc->hv_mem_size;
@@ -485,7 +487,9 @@ static int t_disable(struct backend *b, struct cv_ioctl_refusal *why)
 		r = refuse(why, -EBUSY, CV_REASON_CELLS_EXIST, others, 0);
 		goto out;
 	}
-	free(t->cells[0].blob);
+	free(t->sys);
+	t->sys = NULL;
+	t->sys_size = 0;
 	memset(t->cells, 0, sizeof(t->cells));
 	t->enabled = false;
 	model_save(t);
@@ -495,16 +499,14 @@ out:
 	return r;
 }
 
-/* The first memory region of a that overlaps one of b, or NULL; its index in *idx. */
-static const struct cv_mem_region *overlaps(const struct cv_cell_config *a, size_t as,
-					    const struct cv_cell_config *b, size_t bs,
-					    uint32_t *idx)
+/* Does a memory region of a overlap one of b?  Its index in *idx. */
+static bool overlaps(const struct cv_cell_config *a, const struct cv_cell_config *b,
+		     uint32_t *idx)
 {
-	uint32_t na, nb;
-	const struct cv_mem_region *ra = regions(a, as, &na), *rb = regions(b, bs, &nb);
+	const struct cv_mem_region *ra = config_mem(a), *rb = config_mem(b);
 
-	for (uint32_t i = 0; i < na; i++)
-		for (uint32_t j = 0; j < nb; j++) {
+	for (uint32_t i = 0; i < a->mem_regions.count; i++)
+		for (uint32_t j = 0; j < b->mem_regions.count; j++) {
 			if (ra[i].flags & CV_MEM_COMM_REGION || rb[j].flags & CV_MEM_COMM_REGION)
 				continue;
 			if (ra[i].flags & CV_MEM_ROOTSHARED || rb[j].flags & CV_MEM_ROOTSHARED)
@@ -512,10 +514,10 @@ static const struct cv_mem_region *overlaps(const struct cv_cell_config *a, size
 			if (ra[i].phys_start < rb[j].phys_start + rb[j].size &&
 			    rb[j].phys_start < ra[i].phys_start + ra[i].size) {
 				*idx = i;
-				return &ra[i];
+				return true;
 			}
 		}
-	return NULL;
+	return false;
 }
 
 static int t_cell_create(struct backend *b, const void *blob, size_t size, uint32_t *id,
@@ -532,17 +534,14 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 		r = refuse(why, -ENODEV, CV_REASON_NOT_ENABLED, 0, 0);
 		goto out;
 	}
-	if (size < sizeof(*cc) || cc->hdr.magic != CV_CELL_MAGIC ||
-	    cc->hdr.revision != CV_CONFIG_REVISION || cc->hdr.total_size != size ||
-	    !memchr(cc->name, 0, sizeof(cc->name)) || !cc->name[0] || !cc->cpu_set) {
+	if (config_check_cell(blob, size, &((const struct cv_system_config *)t->sys)->platform,
+			      NULL, 0)) {
 		r = refuse(why, -EINVAL, CV_REASON_CONFIG_INVALID, 0, 0);
 		goto out;
 	}
-	if (locked_by_other(t, UINT32_MAX)) {
-		say_locked(t, "create", cc->name, UINT32_MAX);
-		r = refuse(why, -EPERM, CV_REASON_LOCKED, 0, locker(t, UINT32_MAX)->id);
+	r = check_lock(t, UINT32_MAX, why);
+	if (r)
 		goto out;
-	}
 	memcpy(name, cc->name, sizeof(name));
 	if (find_name(t, name)) {
 		r = -EEXIST;
@@ -563,16 +562,9 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 		goto out;
 	}
 	for (int i = 1; i < MODEL_MAX_CELLS; i++) {
-		const struct cv_mem_region *mr;
 		uint32_t k;
 
-		if (!t->cells[i].used || !cell_cfg(&t->cells[i]))
-			continue;
-		mr = overlaps(cc, size, cell_cfg(&t->cells[i]), t->cells[i].blob_size, &k);
-		if (mr) {
-			hv_say(t, "create '%s': memory region %u (0x%" PRIx64 ", 0x%" PRIx64
-			       " bytes) belongs to cell '%s'", cc->name, k, (uint64_t)mr->phys_start,
-			       (uint64_t)mr->size, t->cells[i].name);
+		if (t->cells[i].used && overlaps(cc, cell_cfg(&t->cells[i]), &k)) {
 			r = refuse(why, -EBUSY, CV_REASON_MEM_BUSY, k, t->cells[i].id);
 			goto out;
 		}
@@ -583,7 +575,6 @@ static int t_cell_create(struct backend *b, const void *blob, size_t size, uint3
 			break;
 		}
 	if (!c) {
-		hv_say(t, "create: already %d cells, no room for another", MODEL_MAX_CELLS - 1);
 		r = refuse(why, -ENOMEM, CV_REASON_NO_CELL_SLOT, MODEL_MAX_CELLS - 1, 0);
 		goto out;
 	}
@@ -626,16 +617,13 @@ static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 	if (r)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t nr;
-		const struct cv_mem_region *mr = cell_cfg(c) ?
-			regions(cell_cfg(c), c->blob_size, &nr) : NULL;
+		const struct cv_mem_region *mr = config_mem(cell_cfg(c));
 		bool fits = false;
 
-		for (uint32_t j = 0; mr && j < nr; j++)
+		for (uint32_t j = 0; j < cell_cfg(c)->mem_regions.count; j++)
 			if (mr[j].flags & CV_MEM_LOADABLE && !(mr[j].flags & CV_MEM_IO) &&
-			    images[i].address >= mr[j].virt_start &&
-			    images[i].size <= mr[j].size &&
-			    images[i].address - mr[j].virt_start <= mr[j].size - images[i].size)
+			    range_within(images[i].address, images[i].size, mr[j].virt_start,
+					 mr[j].size))
 				fits = true;
 		if (!images[i].size || !fits) {
 			r = images[i].size ? refuse(why, -ERANGE, CV_REASON_IMAGE_OUTSIDE, i, 0) :
@@ -644,11 +632,10 @@ static int t_cell_load(struct backend *b, uint32_t id, const struct be_image *im
 		}
 	}
 	/* The hypervisor's set-loadable: not while another cell holds the lock or this runs. */
-	r = check_lock(t, c, "set-loadable", why);
+	r = check_lock(t, c->id, why);
 	if (r)
 		goto out;
 	if (running(c)) {
-		hv_say(t, "set-loadable: cell '%s' is running; shut it down first", c->name);
 		r = refuse(why, -EBUSY, CV_REASON_CELL_RUNNING, 0, 0);
 		goto out;
 	}
@@ -670,15 +657,12 @@ static int t_cell_start(struct backend *b, uint32_t id, struct cv_ioctl_refusal 
 	pthread_mutex_lock(&t->lock);
 	r = check_cell(t, id, &c, why);
 	if (!r)
-		r = check_lock(t, c, "start", why);
+		r = check_lock(t, c->id, why);
 	if (!r && c->state != CELL_LOADABLE) {
 		/*
 		 * Only a loaded cell starts: not a created or shut down one that was not loaded
-		 * again, a failed or a running one.  running/locked is the cell's word: to the
-		 * hypervisor it is running.
+		 * again, a failed or a running one.
 		 */
-		hv_say(t, "start: cell '%s' was not loaded (state %u); load it first", c->name,
-		       running(c) ? CV_CELL_STATE_RUNNING : (unsigned)c->state);
 		r = refuse(why, -EINVAL, CV_REASON_NOT_LOADED, c->state, 0);
 	}
 	if (r)
@@ -734,12 +718,9 @@ static int ask_shutdown(struct test_backend *t, uint32_t id, struct model_cell *
 	if (!c)
 		return refuse(why, -ENOENT, CV_REASON_NO_SUCH_CELL, id, 0);
 	if (answer == ANSWER_DENY) {
-		hv_say(t, "cell '%s' refused to shut down", c->name);
 		return refuse(why, -EPERM, CV_REASON_SHUTDOWN_DENIED, 0, 0);
 	}
 	if (answer == ANSWER_SILENT) {
-		hv_say(t, "cell '%s' did not answer the shutdown request within %u ms: failed",
-		       c->name, c->shutdown_timeout_ms);
 		c->state = CELL_FAILED;
 		c->failed_cpus = c->cpus;
 		model_save(t);
@@ -783,7 +764,7 @@ static int t_cell_destroy(struct backend *b, uint32_t id, struct cv_ioctl_refusa
 	pthread_mutex_lock(&t->lock);
 	r = check_cell(t, id, &c, why);
 	if (!r)
-		r = check_lock(t, c, "destroy", why);
+		r = check_lock(t, c->id, why);
 	if (r)
 		goto out;
 	/*
@@ -833,10 +814,17 @@ static ssize_t t_console_read(struct backend *b, uint32_t id, void *buf, size_t 
 	return n;
 }
 
-int backend_test_control(struct backend *b, const char *cell, const char *action,
-			 const char *arg, char **errmsg)
+/*
+ * Steer the model.  'cell' is a cell name, or "" for the hypervisor.  Actions: "print" TEXT
+ * (console output), "lock", "unlock" (running/locked), "fail" (the cell faults), "answer"
+ * "approve|deny|silent [DELAY-MS]" (how it answers shutdown requests), "exits" (count some
+ * exits); for the hypervisor, "gic-lines" N (the modelled GIC implements N interrupts: Enable
+ * with a configuration that claims more is refused, as the hypervisor refuses it; 0, the
+ * default: any number).
+ */
+static int control(struct test_backend *t, const char *cell, const char *action,
+		   const char *arg, char **errmsg)
 {
-	struct test_backend *t = TB(b);
 	struct model_cell *c = NULL;
 	int r = 0;
 
@@ -945,14 +933,49 @@ static int on_efd(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	return 0;
 }
 
+/* org.cellvisor.test1.Control.Control(cell, action, argument) */
+static int method_control(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	const char *cell, *action, *arg;
+	char *errmsg = NULL;
+	int r;
+
+	r = sd_bus_message_read(msg, "sss", &cell, &action, &arg);
+	if (r < 0)
+		return r;
+	r = control(userdata, cell, action, arg, &errmsg);
+	if (r < 0) {
+		r = sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "%s",
+				      errmsg ? errmsg : strerror(-r));
+		free(errmsg);
+		return r;
+	}
+	return sd_bus_reply_method_return(msg, "");
+}
+
+static const sd_bus_vtable control_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_METHOD_WITH_ARGS("Control", SD_BUS_ARGS("s", cell, "s", action, "s", argument),
+				SD_BUS_NO_RESULT, method_control, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_VTABLE_END
+};
+
+/* The object lives as long as the bus (a floating slot); the backend outlives the bus. */
+static int t_publish(struct backend *b, sd_bus *bus)
+{
+	return sd_bus_add_object_vtable(bus, NULL, TEST_PATH, TEST_IFACE, control_vtable, TB(b));
+}
+
 static void t_free(struct backend *b)
 {
 	struct test_backend *t = TB(b);
 
 	sd_event_source_disable_unref(t->efd_source);
-	close(t->efd);
+	if (t->efd >= 0)
+		close(t->efd);
 	for (int i = 0; i < MODEL_MAX_CELLS; i++)
 		free(t->cells[i].blob);
+	free(t->sys);
 	pthread_mutex_destroy(&t->lock);
 	free(t->state_file);
 	free(t);
@@ -971,10 +994,11 @@ static const struct backend_ops test_ops = {
 	.cell_shutdown = t_cell_shutdown,
 	.cell_destroy = t_cell_destroy,
 	.console_read = t_console_read,
+	.publish = t_publish,
 	.free = t_free,
 };
 
-int backend_test_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg)
+static int t_new(sd_event *event, const char *arg, struct backend **ret, char **errmsg)
 {
 	struct test_backend *t;
 	int r;
@@ -992,7 +1016,7 @@ int backend_test_new(sd_event *event, const char *arg, struct backend **ret, cha
 	t->state_file = strdup(arg);
 	t->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (!t->state_file || t->efd < 0) {
-		r = -errno;
+		r = t->state_file ? -errno : -ENOMEM;
 		goto fail;
 	}
 	r = model_load(t);
@@ -1006,9 +1030,16 @@ int backend_test_new(sd_event *event, const char *arg, struct backend **ret, cha
 	*ret = &t->b;
 	return 0;
 fail:
-	if (t->efd >= 0)
-		close(t->efd);
-	free(t->state_file);
-	free(t);
+	t_free(&t->b);
 	return r;
 }
+
+static const struct backend_type backend_test = {
+	.name = "test",
+	.syntax = "test:STATEFILE",
+	.help = "an in-process model of the driver, kept in STATEFILE (host tests)",
+	.new = t_new,
+};
+
+/* The backends of the test build: the production ones and the model. */
+const struct backend_type *const backend_types[] = { &backend_driver, &backend_test, NULL };
