@@ -9,7 +9,8 @@ for bin in gic-demo uart-demo pci-demo shutdown-deny lock fault silent; do
 	check "$bin.bin is built" test -s "$bindir/$bin.bin"
 done
 
-# gic-demo: 10 Hz virtual timer through the GIC; jitter lines consistent.
+# gic-demo: 10 Hz virtual timer through the GIC; jitter lines consistent.  How large the
+# jitter is under TCG depends on the host's load: that is for benchmarks, not for a test.
 before=$failed
 mark1='gic-demo: tick 1 ' mark2='gic-demo: tick 11 '
 boot gic-demo 'gic-demo: tick 11 ' 10
@@ -27,7 +28,6 @@ gic_ticks_ok() {
 		if (t != ++expect) { print "# tick " t " after tick " expect - 1; exit 1 }
 		if (mn > j || j > mx) { print "# jitter outside min/max: " $0; exit 1 }
 		if (expect > 1 && (mn > pmn || mx < pmx)) { print "# min/max went backwards: " $0; exit 1 }
-		if (j > 200000000) { print "# jitter above 200 ms: " $0; exit 1 }
 		pmn = mn; pmx = mx
 	} END { if (expect < 11) { print "# only " expect + 0 " ticks"; exit 1 } }' <(console)
 }
