@@ -101,6 +101,34 @@ static int make_table(struct paging *pg, u64 *pte, unsigned int level)
 	return 0;
 }
 
+/*
+ * After a mapping went into the table *pte points to: if the table now maps its whole range
+ * contiguously with the same attributes, as a block would, make it that block again and
+ * free the table.  So a range split off a block (taken from the root cell) and given back
+ * costs no table for good.
+ */
+static void merge_table(struct paging *pg, u64 *pte, unsigned int level)
+{
+	const struct pt_format *fmt = pg->fmt;
+	u64 *t, first, base, table, step = 1ULL << pt_shift(level + 1);
+	unsigned int i;
+
+	if (level < fmt->block_level || !is_table(fmt, *pte, level))
+		return;
+	table = *pte & fmt->addr_mask;
+	t = table_at(pg, table);
+	first = t[0];
+	base = first & fmt->addr_mask;
+	if (!is_valid(fmt, first, level + 1) || is_table(fmt, first, level + 1) ||
+	    !ALIGNED(base, 1ULL << pt_shift(level)))
+		return;
+	for (i = 1; i < ENTRIES; i++)
+		if (t[i] != (first + i * step))
+			return;
+	*pte = base | (first & ~fmt->addr_mask & ~fmt->type_mask) | fmt->block;
+	pg->free(table, 1);
+}
+
 /* Map [va, va + size) at 'level' in 'table', or clear it when 'unmap'. */
 static int walk(struct paging *pg, u64 table, unsigned int level, u64 va, u64 pa, u64 size,
 		unsigned int flags, bool unmap)
@@ -125,6 +153,8 @@ static int walk(struct paging *pg, u64 table, unsigned int level, u64 va, u64 pa
 			err = walk(pg, *pte & fmt->addr_mask, level + 1, va, pa, chunk, flags, unmap);
 			if (err)
 				return err;
+			if (!unmap)
+				merge_table(pg, pte, level);
 		}
 		va += chunk;
 		pa += chunk;
