@@ -6,8 +6,9 @@
  * system registers (translation, vectors as the CPU arrived, thread ids, exception state),
  * the timers, and the virtual GIC interface (nothing pending, nothing active, all masked).
  * Each CPU of the cell checks itself; the first one prints, per CPU, every register that
- * is not as reset ("cpu-state: CPU n: NAME = VALUE, expected VALUE") and
- * "cpu-state: CPU n: N registers checked, M not reset".  Then it serves shutdown requests.
+ * is not as reset ("cpu-state: CPU n: NAME = VALUE, expected VALUE"), then
+ * "cpu-state: CPU n: M of N registers not reset" or "cpu-state: CPU n: clean (N registers
+ * checked)".  Then it serves shutdown requests.
  */
 #include "hostile.h"
 
@@ -126,7 +127,10 @@ void inmate_main(void)
 		for (i = 0; i < r->bad && i < MAX_BAD; i++)
 			printf("cpu-state: CPU %u: %s = 0x%lx, expected 0x%lx\n", cpu, r->name[i],
 			       (unsigned long)r->value[i], (unsigned long)r->want[i]);
-		printf("cpu-state: CPU %u: %u registers checked, %u not reset\n", cpu, r->checked,
-		       r->bad);
+		if (r->bad)
+			printf("cpu-state: CPU %u: %u of %u registers not reset\n", cpu, r->bad,
+			       r->checked);
+		else
+			printf("cpu-state: CPU %u: clean (%u registers checked)\n", cpu, r->checked);
 	}
 }
