@@ -7,7 +7,9 @@
  *  - ACTLR_EL1 reads as zero and ignores writes;
  *  - data cache maintenance by set/way is done, and the cell carries on;
  *  - SGIs written to ICC_SGI0R_EL1 (group 0) and ICC_ASGI1R_EL1 come to its own CPU as
- *    group 1 virtual SGIs, once, and the instruction after each write runs once;
+ *    group 1 virtual SGIs, once, and the instruction after each write runs once; the same
+ *    to every other CPU (IRM) and to the root's and the canary's CPUs (0, 1, 3), Linux's
+ *    "CPU stop" SGI 2 among them, reach nobody (there is no other CPU in the cell);
  *  - last, an IMPLEMENTATION DEFINED register (CPUACTLR_EL1 of the Cortex-A57): with
  *    HCR_EL2.TIDCP the cell fails and the hypervisor says why; a CPU that does not
  *    implement the trap (QEMU 7.2) lets the read through, and the cell says so.
@@ -109,24 +111,38 @@ static void set_way(void)
 
 static volatile unsigned int after_write;
 
+static void write_sgir(unsigned int which, uint64_t v)
+{
+	if (which == 0)
+		write_sysreg(ICC_SGI0R_EL1, v);
+	else
+		write_sysreg(ICC_ASGI1R_EL1, v);
+	isb();
+}
+
 static void sgi(const char *how, unsigned int intid, unsigned int which)
 {
-	uint64_t self = 1ULL << cpu_id();
-	unsigned int got, extra;
+	unsigned int got, extra, i;
 
 	after_write = 0;
-	if (which == 0)
-		write_sysreg(ICC_SGI0R_EL1, sgir(intid, self));
-	else
-		write_sysreg(ICC_ASGI1R_EL1, sgir(intid, self));
+	write_sgir(which, sgir(intid, 1ULL << cpu_id()));
 	after_write++;		/* the instruction after the write: it must run once */
-	isb();
 	got = take_irq_within(1000000);
 	extra = take_irq_within(100000);
 	printf("sysreg: %s SGI %u to this CPU: taken as INTID %u, then %u; the next instruction "
 	       "ran %u time(s)\n", how, intid, got, extra, after_write);
 	checks++;
 	unexpected += got != intid || extra != SPURIOUS || after_write != 1;
+
+	for (i = 0; i < 16; i++) {
+		write_sgir(which, SGIR_IRM | sgir(i, 0));
+		write_sgir(which, sgir(i, 1U << 0 | 1U << 1 | 1U << 3));
+	}
+	got = take_irq_within(100000);
+	printf("sysreg: %s SGIs 0..15 to every other CPU and to CPUs 0, 1, 3: this CPU took %u\n",
+	       how, got);
+	checks++;
+	unexpected += got != SPURIOUS;
 }
 
 void inmate_main(void)

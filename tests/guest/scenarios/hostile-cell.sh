@@ -2,14 +2,14 @@
 # Hostile cells (issue 11): one inmate per class of finding, each run next to gic-demo, the
 # canary, on CPU 3:
 #  sgi-storm      thousands of SGIs from two CPUs: broadcast, target lists with the root's
-#                 and the canary's CPUs, group 0 and alternate group 1, Linux's "CPU stop"
-#                 IPI among them, its own left pending; never answers shutdown
+#                 and the canary's CPUs, Linux's "CPU stop" IPI among them, its own left
+#                 pending; never answers shutdown
 #  spi-livelock   its level-triggered SPI (edu's INTx) asserted: enabled where the hypervisor
 #                 routed it, then routed to a root CPU and to any CPU, held with interrupts on
 #  gic-rd         GICD_CTLR, GICR_CTLR.EnableLPIs, PROPBASER, PENDBASER, WAKER of its own
 #                 and the others' redistributors, the others' PPI enables, the root's SPIs
-#  sysreg         PMU, debug, ACTLR_EL1, set/way, ICC_SGI0R_EL1 and ICC_ASGI1R_EL1, an
-#                 IMPLEMENTATION DEFINED register
+#  sysreg         PMU, debug, ACTLR_EL1, set/way, ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 (to
+#                 itself, to everyone, to the root's CPUs), an IMPLEMENTATION DEFINED register
 #  destroy-fault  its CPUs fault while the root destroys it
 #  cpu-state      what its two CPUs hold when they start, right after the root's FP work there
 # For each, what cellvisor(7) says happens (refused, read as zero, or the cell alone
@@ -121,11 +121,14 @@ rmmod cellvisor_hostile
 back $r gic-rd 2
 
 # --- Trapped system registers.
+stop0=$(ipi 2) crash0=$(ipi 3)
 y=$(up hostile sysreg)
 t "sysreg started on CPU 2" [ -n "$y" ]
 t "  ... PMU, debug, ACTLR read as zero, set/way done, group 0 and alternate SGIs its own" \
 	expect $y "checks, 0 unexpected" 60000
 show $y "UNEXPECTED|SGI"
+t "  ... none of its SGIs reached Linux as its CPU stop IPIs" \
+	eval '[ "$(ipi 2)" = "$stop0" ] && [ "$(ipi 3)" = "$crash0" ]'
 if expect $y "sysreg: CPUACTLR_EL1 read returned" 3000; then
 	# QEMU 7.2 does not implement HCR_EL2.TIDCP: the access never reaches the hypervisor.
 	echo "# the CPU does not trap IMPLEMENTATION DEFINED registers (no HCR_EL2.TIDCP)"
@@ -151,6 +154,8 @@ t "  ... CPU 2 faulted during the destroy" \
 	hvsaid "cell 'hostile-smp' CPU 2 stopped: unhandled read at 0x70000000"
 t "  ... CPU 1 too, after approving the shutdown" \
 	hvsaid "cell 'hostile-smp' CPU 1 stopped: unhandled read at 0x70000000"
+t "  ... so the cell ended failed, not shut down" \
+	hvsaid "cell 'hostile-smp' approved the shutdown, but a CPU of it failed meanwhile: failed"
 t "  ... CPUs 1 2 back online in Linux, answering" online 1 2
 t "  ... mem_pool_used back to $pool1" pool_is $pool1
 unharmed $g

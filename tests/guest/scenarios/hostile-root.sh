@@ -99,7 +99,7 @@ t "a BAR over the secret cell's RAM -> -EINVAL" refused $b 22 \
 b=$(blob shared); set_region $b 0 0 0x7c000000; set_region $b 0 24 0x87
 t "a root_shared region that is the secret cell's RAM -> -EBUSY" refused $b 16 \
 	"create 'pci-demo': memory region 0 (0x7c000000, 0x400000 bytes) belongs to cell 'hostile'"
-b=$(blob ioexec); set_region $b 0 24 0xf
+b=$(blob ioexec); set_region $b 0 0 0x10200000; set_region $b 0 24 0xf
 t "an IO+execute region -> -EINVAL" refused $b 22 \
 	"memory region 0: device memory (IO) cannot be loadable or executable"
 b=$(blob twocomm); set_region $b 0 0 0; set_region $b 0 16 0x1000; set_region $b 0 24 0x43
