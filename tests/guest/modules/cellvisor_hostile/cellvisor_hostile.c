@@ -12,6 +12,7 @@
  *           destroyed again at once: 'created' its id, 'destroyed' that call's result
  *   write   a write of 'value' ('width' 32 or 64 bits) at physical 'addr' (the GIC, mapped
  *           with ioremap): 'before' and 'after' are what reads there returned around it
+ *   read    the same without the write: 'after'
  *   sgi0r   ICC_SGI0R_EL1, and
  *   asgi1r  ICC_ASGI1R_EL1 written with 'value': 'result' 0 once the write returned
  *
@@ -33,7 +34,7 @@
 
 static char *attack = "hvc";
 module_param(attack, charp, 0444);
-MODULE_PARM_DESC(attack, "hvc, create, write, sgi0r or asgi1r");
+MODULE_PARM_DESC(attack, "hvc, create, write, read, sgi0r or asgi1r");
 
 static ulong code = CV_HC_HYPERVISOR_GET_INFO;
 module_param(code, ulong, 0444);
@@ -130,7 +131,7 @@ static int cvh_create(void)
 	return buf ? 0 : -ENOMEM;
 }
 
-static int cvh_write(void)
+static int cvh_access(bool write)
 {
 	void __iomem *p;
 
@@ -142,17 +143,22 @@ static int cvh_write(void)
 	p += offset_in_page(addr);
 	if (width == 32) {
 		before = readl(p);
-		writel(value, p);
+		if (write)
+			writel(value, p);
 		after = readl(p);
 	} else {
 		before = readq(p);
-		writeq(value, p);
+		if (write)
+			writeq(value, p);
 		after = readq(p);
 	}
 	iounmap((void __iomem *)((unsigned long)p & PAGE_MASK));
 	result = 0;
-	pr_info("cellvisor_hostile: write%u %#lx at %#lx: read %#lx before, %#lx after\n",
-		width, value, addr, before, after);
+	if (write)
+		pr_info("cellvisor_hostile: write%u %#lx at %#lx: read %#lx before, %#lx after\n",
+			width, value, addr, before, after);
+	else
+		pr_info("cellvisor_hostile: read%u at %#lx: %#lx\n", width, addr, after);
 	return 0;
 }
 
@@ -166,8 +172,8 @@ static int __init cvh_init(void)
 	}
 	if (!strcmp(attack, "create"))
 		return cvh_create();
-	if (!strcmp(attack, "write"))
-		return cvh_write();
+	if (!strcmp(attack, "write") || !strcmp(attack, "read"))
+		return cvh_access(attack[0] == 'w');
 	if (!strcmp(attack, "sgi0r") || !strcmp(attack, "asgi1r")) {
 		if (attack[0] == 's')
 			write_sysreg_s(value, SYS_ICC_SGI0R_EL1);
