@@ -9,6 +9,8 @@ $(call stage,tests/guest/rootfs/cellvisor-test.service,/lib/systemd/system/cellv
 $(call stage,tests/guest/rootfs/autologin.conf,/etc/systemd/system/serial-getty@hvc0.service.d/autologin.conf,0644)
 
 GUEST_TESTS += tests/guest/scenarios/boot.sh
+# Hostile cells and a hostile root (issue 11): the inmates of inmates/tests/, cellvisor_hostile.ko.
+GUEST_TESTS += tests/guest/scenarios/hostile-cell.sh tests/guest/scenarios/hostile-root.sh
 
 # The base image depends only on the package list and the script that assembles it.
 $(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS)
@@ -41,3 +43,4 @@ $(call stage,$(BENCH_BUSLAT),/usr/libexec/cellvisor-test/buslat,0755)
 GUEST_BENCHES += tests/guest/bench/cellmgrd.sh
 GUEST_BENCHES += tests/guest/bench/cells.sh
 $(call stage,tests/guest/rootfs/tap.sh,/usr/lib/cellvisor-test/tap.sh,0644)
+$(call stage,tests/guest/rootfs/cells.sh,/usr/lib/cellvisor-test/cells.sh,0644)

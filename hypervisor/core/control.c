@@ -431,6 +431,8 @@ void cell_failed(struct cell *c)
 
 void cell_cpu_failed(struct per_cpu *cpu)
 {
+	/* The cell lives while this CPU runs: no management call frees it before it stops. */
+	atomic_set(&cpu->cell->faulted, 1);
 	while (!spin_trylock(&control_lock)) {
 		if (atomic_read(&cpu->stop))
 			return;		/* its cell is being stopped already */
@@ -649,6 +651,7 @@ static int run(struct cell *c)
 		return err;
 	fill_comm(c);
 	arch_flush_guest_tlb(c);
+	atomic_set(&c->faulted, 0);
 	c->state = CV_CELL_STATE_RUNNING;
 	for_each_cpu_of(id, c->cpu_set) {
 		cpu = per_cpu(id);
@@ -681,6 +684,12 @@ static long start(struct cell *c)
 	return 0;
 }
 
+/* Its CPUs stopped after a shutdown: failed if one of them failed meanwhile. */
+static u32 shut_down_or_failed(const struct cell *c)
+{
+	return atomic_read(&c->faulted) ? CV_CELL_STATE_FAILED : CV_CELL_STATE_SHUT_DOWN;
+}
+
 void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
 {
 	static const char *const what[] = {
@@ -699,7 +708,7 @@ void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
 	if (c != &root_cell && c->state == CV_CELL_STATE_RUNNING && !atomic_read(&cpu->stop) &&
 	    (how != CELL_CPU_OFF || cpus_stopped(c))) {
 		changed = true;
-		c->state = stop_cpus(c, true) ? CV_CELL_STATE_FAILED : CV_CELL_STATE_SHUT_DOWN;
+		c->state = stop_cpus(c, true) ? CV_CELL_STATE_FAILED : shut_down_or_failed(c);
 		if (c->state == CV_CELL_STATE_SHUT_DOWN && how == CELL_SYSTEM_RESET &&
 		    run(c) == 0)
 			c->state = CV_CELL_STATE_RUNNING;
@@ -707,7 +716,7 @@ void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
 			printk("Cellvisor: cell '%s' %s (%s)\n", name_of(c),
 			       c->state == CV_CELL_STATE_RUNNING ? "restarted itself" :
 			       c->state == CV_CELL_STATE_SHUT_DOWN ? "shut itself down" :
-			       "failed: its CPUs did not stop", what[how]);
+			       "failed while stopping", what[how]);
 	}
 	spin_unlock(&control_lock);
 	if (changed)
@@ -724,7 +733,7 @@ static long ask_shutdown(struct cell *c)
 
 	if (c->config->flags & CV_CELL_PASSIVE_COMMREG) {
 		stop_cpus(c, true);
-		c->state = CV_CELL_STATE_SHUT_DOWN;
+		c->state = shut_down_or_failed(c);
 		return 0;
 	}
 	comm->reply_from_cell = CV_REPLY_NONE;
@@ -746,9 +755,11 @@ static long ask_shutdown(struct cell *c)
 			cpu_relax();
 		err = stop_cpus(c, true);
 		comm->msg_to_cell = CV_MSG_NONE;
-		c->state = err ? CV_CELL_STATE_FAILED : CV_CELL_STATE_SHUT_DOWN;
+		c->state = err ? CV_CELL_STATE_FAILED : shut_down_or_failed(c);
 		printk("Cellvisor: cell '%s' %s\n", name_of(c), err ? "approved the shutdown, "
-		       "but its CPUs did not stop: failed" : "shut down");
+		       "but its CPUs did not stop: failed" :
+		       c->state == CV_CELL_STATE_FAILED ? "approved the shutdown, but a CPU of it "
+		       "failed meanwhile: failed" : "shut down");
 		return err;
 	}
 	printk("Cellvisor: cell '%s' did not answer the shutdown request within %u ms: "

@@ -3,6 +3,17 @@
 #include <inmate.h>
 #include <arch/board.h>
 
+/*
+ * Not in the bss, which the primary CPU clears while the others may already run: the
+ * VBAR_EL1 each CPU arrived with (head.S stores it before installing the vectors), and the
+ * flag the primary sets once the library is ready for the other CPUs.
+ */
+uint64_t boot_entry_vbar[64] __attribute__((section(".data")));
+static volatile uint32_t boot_ready __attribute__((section(".data")));
+
+/* An inmate that uses the cell's other CPUs too provides this (see inmate.h). */
+extern void inmate_secondary_main(unsigned int cpu) __attribute__((weak));
+
 bool boot_is_primary(unsigned int cpu)
 {
 	struct cv_comm_region *c = comm_probe();
@@ -38,14 +49,20 @@ noreturn void boot_primary(unsigned int cpu)
 		       console_describe());
 	}
 	comm_set_state(CV_CELL_STATE_RUNNING);
+	boot_ready = 1;
+	memory_barrier();
 	inmate_main();
 	inmate_serve(shutdown_approve);
 }
 
 noreturn void boot_secondary(unsigned int cpu)
 {
-	/* Inmates use their cell's first CPU only; the others stay parked. */
-	(void)cpu;
+	/* Most inmates use their cell's first CPU only; the others stay parked. */
+	if (inmate_secondary_main) {
+		while (!boot_ready)
+			;
+		inmate_secondary_main(cpu);
+	}
 	cpu_halt();
 }
 

@@ -31,6 +31,8 @@ struct cell {
 	struct cv_comm_region *comm;	/* the communication region page */
 	struct cell_console console;	/* CV_HC_DEBUG_CONSOLE_PUTC output */
 	struct ratelimit msg_rl;	/* hypervisor lines about what the cell does */
+	u32 faulted;			/* a CPU failed while a management call held the
+					   lock (cell_cpu_failed): the call ends it failed */
 };
 
 extern struct cell root_cell;
@@ -94,7 +96,8 @@ void cell_failed(struct cell *c);
 /*
  * The same, from that CPU: a management call may hold the lock while it stops this very
  * cell (then it has set cpu->stop, and the CPU returns without touching the cell, which may
- * be gone by the time the lock is free).  The caller parks the CPU afterwards.
+ * be gone by the time the lock is free; it has set cell->faulted first, so that a shutdown
+ * under way ends failed, not shut down).  The caller parks the CPU afterwards.
  */
 struct per_cpu;
 void cell_cpu_failed(struct per_cpu *cpu);

@@ -4,8 +4,10 @@
  *
  * The walk is generic; the descriptor format is data (struct pt_format), so that the tables
  * can be built before the MMU is on, when pointers stored in data would point nowhere.  A
- * mapping uses the largest blocks alignment allows; unmapping part of a block splits it.
- * TLB maintenance is the caller's business.
+ * mapping uses the largest blocks alignment allows; unmapping part of a block splits it, and
+ * a table that a mapping leaves mapping its whole range as one block would becomes that
+ * block again (its table freed), as a table that maps nothing any more is freed.  TLB
+ * maintenance is the caller's business.
  */
 #ifndef _CV_PAGING_H
 #define _CV_PAGING_H

@@ -28,6 +28,15 @@
 extern const char inmate_name[];
 #define INMATE_NAME(name)	const char inmate_name[] = name
 void inmate_main(void);
+/*
+ * Optional: the other CPUs of the cell run this once the first one has set the library up
+ * (bss cleared, communication region found, console chosen), at the same time as
+ * inmate_main(); without it they stay parked.  They must not print (the console is the
+ * first CPU's).  Returning parks the CPU.
+ */
+void inmate_secondary_main(unsigned int cpu);
+/* VBAR_EL1 as each CPU arrived at the entry, by MPIDR Aff0 (before the boot code set it). */
+extern uint64_t boot_entry_vbar[64];
 
 /* Where the library looks for the communication region (the cell's JSON must agree). */
 #ifndef INMATE_COMM_REGION

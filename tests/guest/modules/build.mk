@@ -2,6 +2,7 @@
 # read before this file: KMOD_* are set) and staged to /lib/modules/<release>/extra/:
 #   cellvisor_test  a root that calls the hypervisor as cellvisor.ko never would
 #   cellvisor_fuzz  random hypercalls and cell creations from the root (scenarios/fuzz.sh)
+#   cellvisor_hostile  one attack of a hostile root per load (scenarios/hostile-root.sh)
 
 # $(call guest-test-module,NAME): build tests/guest/modules/NAME/ into NAME.ko and stage it.
 define guest-test-module
@@ -21,4 +22,4 @@ $(O)/tests/guest/modules/$(1)/$(1).ko: $(wildcard tests/guest/modules/$(1)/*.c \
 ARM64_TARGETS += $(O)/tests/guest/modules/$(1)/$(1).ko
 $$(call stage,$(O)/tests/guest/modules/$(1)/$(1).ko,/lib/modules/$$(KMOD_RELEASE)/extra/$(1).ko,0644)
 endef
-$(foreach m,cellvisor_test cellvisor_fuzz,$(eval $(call guest-test-module,$(m))))
+$(foreach m,cellvisor_test cellvisor_fuzz cellvisor_hostile,$(eval $(call guest-test-module,$(m))))

@@ -17,10 +17,7 @@
 # 'make fuzz' runs a copy of this script with those variables set in front of it.
 # timeout: 1500
 . /usr/lib/cellvisor-test/tap.sh
-cvtool=/usr/libexec/cellvisor-test/cvtool
-sys=/sys/devices/cellvisor
-cfg=/usr/share/cellvisor/configs
-inm=/usr/share/cellvisor/inmates
+. /usr/lib/cellvisor-test/cells.sh
 seed=${FUZZ_SEED:-20261205}
 cell_ops=${FUZZ_CELL_OPS:-10000}
 root_ops=${FUZZ_ROOT_OPS:-10000}
@@ -32,42 +29,6 @@ cell_ms=$((cell_ops * 60 > 600000 ? cell_ops * 60 : 600000))	# 10000 ops take ab
 echo "# fuzz: seed $seed, $cell_ops cell operations, $root_ops root operations" \
 	"(FUZZ_SEED=$seed FUZZ_CELL_OPS=$cell_ops FUZZ_ROOT_OPS=$root_ops" \
 	"FUZZ_LAST_FATAL=$last_fatal FUZZ_ROOT_ARGS='$root_args' to reproduce)"
-
-hvsaid() { # hvsaid TEXT: the hypervisor console has a line with TEXT
-	$cvtool console --nonblock 2>/dev/null | grep -qF -- "$1" ||
-		{ echo "# hypervisor console lacks: $1"; return 1; }
-}
-up() { # up NAME [IMAGE]: create, load, start; print the id
-	id=$($cvtool create $cfg/$1.cvb) &&
-		$cvtool load $id "${2:-$inm/$1.bin}@0x40000000" >/dev/null &&
-		$cvtool start $id >/dev/null && echo $id
-}
-# put64 FILE OFFSET VALUE: VALUE as 8 little-endian bytes at OFFSET
-put64() {
-	bytes='' i=0
-	while [ $i -lt 8 ]; do
-		bytes="$bytes$(printf '\\%03o' $(( ($3 >> (8 * i)) & 255 )))"
-		i=$((i + 1))
-	done
-	# shellcheck disable=SC2059 # the octal escapes are the format on purpose
-	printf "$bytes" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
-}
-expect() { # expect ID TEXT TIMEOUT_MS: the cell's console shows TEXT in time
-	$cvtool console --cell $1 --timeout $3 --expect "$2" >/tmp/expect.$1 2>&1 && return 0
-	tail -n 3 /tmp/expect.$1 | sed 's/^/# cell: /'
-	return 1
-}
-lasttick() { $cvtool console --cell $g --nonblock | sed -n 's/^gic-demo: tick \([0-9]*\) .*/\1/p' | tail -n1; }
-no_kernel_trouble() {
-	! dmesg | grep -E 'Oops|BUG:|WARNING:|rcu.*stall|soft lockup|hard LOCKUP|Call trace' |
-		sed 's/^/# dmesg: /' | grep .
-}
-root_cpus_answer() {
-	for c in $(seq 0 3); do
-		[ "$(cat /sys/devices/system/cpu/cpu$c/online 2>/dev/null || echo 1)" = 1 ] || continue
-		timeout 10 taskset -c $c true || { echo "# CPU $c does not answer"; return 1; }
-	done
-}
 
 modprobe cellvisor
 t "enable" $cvtool enable $cfg/system.cvb
@@ -100,7 +61,7 @@ fi
 $cvtool console --cell $f --nonblock | grep '^fuzz: \(seed\|[0-9]* hypercalls\|done\|timer\|warning\)' |
 	sed 's/^/# /'
 
-k0=$(lasttick); sleep 2; k1=$(lasttick)
+k0=$(lasttick $g); sleep 2; k1=$(lasttick $g)
 echo "# gic-demo ticks $k0 -> $k1"
 t "gic-demo still ticks" [ "${k1:-0}" -gt "${k0:-0}" ]
 t "  ... and runs" wait_cell $g running
@@ -155,7 +116,7 @@ echo "# mem_pool_used: $(cat $sys/mem_pool_used) after the root fuzzer"
 echo 1 > /sys/devices/system/cpu/cpu1/online
 t "CPU 1 back online in Linux" [ "$(cat /sys/devices/system/cpu/cpu1/online)" = 1 ]
 
-k0=$(lasttick); sleep 2; k1=$(lasttick)
+k0=$(lasttick $g); sleep 2; k1=$(lasttick $g)
 echo "# gic-demo ticks $k0 -> $k1"
 t "gic-demo still ticks" [ "${k1:-0}" -gt "${k0:-0}" ]
 t "every root CPU answers" root_cpus_answer

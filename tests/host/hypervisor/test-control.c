@@ -122,6 +122,7 @@ static struct {
 	bool saw_request;
 	u64 park_at;		/* when it takes its CPUs offline after approving; 0: not yet */
 	bool keeps_running;	/* approves, but never takes its CPUs offline */
+	bool faults;		/* a CPU of it fails as it answers (cell_cpu_failed) */
 	unsigned int pages_at_park;	/* pages its stage 2 still mapped then */
 } guest;
 
@@ -161,6 +162,8 @@ static void tick(void)
 	if (!guest.answer_at || now_ms() < guest.answer_at)
 		return;
 	comm->reply_from_cell = guest.answer;
+	if (guest.faults)	/* what cell_cpu_failed() does while the lock is held */
+		atomic_set(&guest.cell->faulted, 1);
 	if (guest.answer == CV_REPLY_APPROVED && !guest.keeps_running)
 		guest.park_at = now_ms() + PARK_DELAY;
 }
@@ -184,6 +187,7 @@ static void guest_answers(struct cell *c, u32 answer, u64 after)
 	guest.park_at = 0;
 	guest.pages_at_park = 0;
 	guest.keeps_running = false;
+	guest.faults = false;
 }
 
 /* ---- The arch layer: stage 2 as a list of pages per cell ---- */
@@ -1126,6 +1130,21 @@ static void test_shutdown(void)
 	cell_failed(c);
 	ok(cell_set_loadable(demo) == 0 && cell_start(demo) == 0 &&
 	   cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c), "... once they do stop, it starts again");
+
+	guest_answers(c, CV_REPLY_APPROVED, 5);
+	guest.faults = true;
+	console_mark();
+	r = cell_shutdown(demo);
+	ok(r == 0 && c->state == CV_CELL_STATE_FAILED &&
+	   said("cell 'demo' approved the shutdown, but a CPU of it failed meanwhile: failed"),
+	   "the cell approves, but a CPU of it fails meanwhile: %ld, failed, \"%s\"", r, last);
+	ok(cpus_in(DEMO_CPUS, CV_CPU_PARKED, c) && pages_of(c) == 0,
+	   "... its CPUs are stopped, its memory taken away");
+	guest_answers(c, CV_REPLY_APPROVED, 5);
+	ok(cell_set_loadable(demo) == 0 && cell_start(demo) == 0 && cell_shutdown(demo) == 0 &&
+	   c->state == CV_CELL_STATE_SHUT_DOWN, "... started again, it shuts down normally");
+	ok(cell_set_loadable(demo) == 0 && cell_start(demo) == 0 &&
+	   cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c), "... and starts again");
 
 	guest_answers(c, CV_REPLY_NONE, 0);
 	console_mark();

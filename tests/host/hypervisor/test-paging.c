@@ -62,7 +62,7 @@ int main(void)
 {
 	struct paging pg;
 	unsigned int level = 99;
-	int before;
+	int before, live;
 	u64 pte;
 
 	ok(paging_va_bits(&s2) == 40, "stage 2 with two level-1 tables covers 40 bits");
@@ -146,6 +146,36 @@ int main(void)
 	   "map the PCI ECAM high up");
 	pte = paging_lookup(&pg, 0x4010000000ULL + 3 * MiB, &level);
 	ok(level == 2 && ADDR(pte) == 0x4010000000ULL + 2 * MiB, "ECAM in 2 MiB blocks");
+
+	/* A range taken out of a block and given back: the block again, no table left. */
+	live = live_pages;
+	ok(paging_map(&pg, 0x10000000, 0x10000000, 2 * MiB, PT_READ | PT_WRITE | PT_DEVICE) == 0 &&
+	   paging_unmap(&pg, 0x10000000, MiB) == 0, "unmap 1 MiB of a 2 MiB device block");
+	pte = paging_lookup(&pg, 0x10100000, &level);
+	ok(level == 3 && live_pages == live + 1, "the block is split into a level-3 table");
+	ok(paging_map(&pg, 0x10000000, 0x10000000, MiB, PT_READ | PT_WRITE | PT_DEVICE) == 0,
+	   "map the 1 MiB back as it was");
+	pte = paging_lookup(&pg, 0x10000000, &level);
+	ok(level == 2 && ADDR(pte) == 0x10000000 && ((pte >> 2) & 0xf) == 1 && (pte & (1 << 7)),
+	   "a 2 MiB device block again, writable");
+	ok(live_pages == live, "its table was freed (%d pages, %d before)", live_pages, live);
+	ok(paging_unmap(&pg, 0x10000000, PAGE_SIZE) == 0 &&
+	   paging_map(&pg, 0x10000000, 0x10000000, PAGE_SIZE, PT_READ | PT_DEVICE) == 0,
+	   "a page of it back read-only");
+	ok(paging_lookup(&pg, 0x10001000, &level) && level == 3 && live_pages == live + 1,
+	   "different rights: the table stays");
+	ok(paging_map(&pg, 0x10000000, 0x10001000, PAGE_SIZE, PT_READ | PT_WRITE | PT_DEVICE) == 0 &&
+	   paging_lookup(&pg, 0x10001000, &level) && level == 3,
+	   "another target for the page: the table stays");
+	ok(paging_map(&pg, 8 * GiB, 8 * GiB, GiB, PT_READ | PT_WRITE) == 0 &&
+	   paging_unmap(&pg, 8 * GiB + 5 * MiB, PAGE_SIZE) == 0 && live_pages == live + 3,
+	   "a page out of a 1 GiB block: two tables");
+	ok(paging_map(&pg, 8 * GiB + 5 * MiB, 8 * GiB + 5 * MiB, PAGE_SIZE, PT_READ | PT_WRITE) == 0,
+	   "the page back");
+	pte = paging_lookup(&pg, 8 * GiB + 5 * MiB, &level);
+	ok(level == 1 && ADDR(pte) == 8 * GiB && live_pages == live + 1,
+	   "a 1 GiB block again, both tables freed");
+
 
 	paging_destroy(&pg);
 	ok(live_pages == 0 && pg.root == 0, "destroy frees every table (%d left)", live_pages);

@@ -20,6 +20,7 @@
 	.global _start
 _start:
 	msr	daifset, #0xf
+	mrs	x20, vbar_el1			/* as the CPU arrived, for boot_entry_vbar */
 	ldr	x0, =SCTLR_EL1_VALUE
 	msr	sctlr_el1, x0
 	msr	spsel, #1
@@ -33,6 +34,9 @@ _start:
 	mrs	x19, mpidr_el1
 	and	x19, x19, #0xff			/* Aff0: the CPU number */
 	and	x1, x19, #63
+	adrp	x2, boot_entry_vbar
+	add	x2, x2, :lo12:boot_entry_vbar
+	str	x20, [x2, x1, lsl #3]
 	adrp	x0, __stacks_start
 	add	x0, x0, :lo12:__stacks_start
 	add	x1, x1, #1

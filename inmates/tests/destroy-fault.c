@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * destroy-fault: a cell whose CPUs fault while the root destroys it.  All its CPUs make
+ * hypercalls in a loop; when the shutdown request comes (the root's destroy, holding the
+ * hypervisor's management lock, waits for the answer), the other CPUs read memory that is
+ * not the cell's at once, again and again, while the first CPU approves the shutdown and
+ * then faults the same way.  Each fault makes the hypervisor fail the cell from that CPU
+ * while the destroy is under way (issue 11: the CPU waited for the lock, then used the
+ * freed cell and halted the hypervisor with the lock held).  Management must go on.
+ */
+#include "hostile.h"
+
+INMATE_NAME("destroy-fault");
+
+#define FOREIGN		0x70000000UL	/* the hypervisor's memory */
+
+static volatile uint32_t sink;
+
+static void spin_until_request(void)
+{
+	register uint64_t x0 __asm__("x0");
+	register uint64_t x1 __asm__("x1");
+
+	while (!comm_shutdown_requested()) {
+		x0 = CV_HC_HYPERVISOR_GET_INFO;
+		x1 = CV_INFO_NUM_CELLS;
+		__asm__ __volatile__("hvc #" __stringify(CV_HVC_IMM) : "+r"(x0), "+r"(x1) : :
+				     "memory");
+	}
+}
+
+static noreturn void fault_forever(void)
+{
+	for (;;)
+		sink += mmio_read32(FOREIGN);
+}
+
+void inmate_secondary_main(unsigned int cpu)
+{
+	(void)cpu;
+	irq_disable_local();
+	spin_until_request();
+	fault_forever();
+}
+
+void inmate_main(void)
+{
+	irq_disable_local();
+	printf("destroy-fault: CPUs 0x%lx make hypercalls; on the shutdown request the others "
+	       "read 0x%lx at once, this one approves and then reads it\n",
+	       (unsigned long)comm_region()->cpu_set, FOREIGN);
+	spin_until_request();
+	comm_approve_shutdown();
+	fault_forever();
+}
