@@ -11,7 +11,8 @@
  * ICC_SGI1R_EL1 (SGIs to random targets, broadcast included) or of the cell's own virtual
  * CPU interface, and set/way cache and TLB maintenance.  Interrupts stay masked all along.
  *
- * Left out of the loop is what ends a cell by design: PSCI CPU_OFF of its only CPU, data
+ * Left out of the loop is what ends a cell by design: PSCI CPU_OFF of its only CPU,
+ * SYSTEM_OFF and SYSTEM_RESET (the cell stops or starts again, cellvisor(7)), data
  * aborts on addresses that are not the cell's, GIC accesses of a size or alignment the
  * emulation refuses (cellvisor(7)), unknown system registers.  With FUZZ_LAST_FATAL, one
  * such access (a read of 0x70000000) is the deliberate last operation.
@@ -57,7 +58,6 @@ volatile struct fuzz_params fuzz_params __attribute__((aligned(8))) = {
 #define COMM		0x80000000UL
 
 #define PSCI_CPU_OFF		0x84000002U
-#define PSCI_CPU_OFF64		0xc4000002U
 
 /* xoshiro256** seeded with splitmix64. */
 static uint64_t rng[4];
@@ -169,6 +169,14 @@ static void op_hypercall(void)
 		hypercall_console_putc('\n');	/* whatever it wrote, on a line of its own */
 }
 
+/* PSCI calls that end the cell or start it again by design (cellvisor(7)). */
+static bool ends_cell(uint64_t fid)
+{
+	uint32_t f = (uint32_t)fid & ~0x40000000U;	/* SMC32 and SMC64 alike */
+
+	return f == PSCI_CPU_OFF || f == 0x84000008U || f == 0x84000009U;
+}
+
 /* HVC and SMC with other immediates: Linux's hyp stub numbers, anything. */
 static void op_hvc_other(void)
 {
@@ -179,7 +187,7 @@ static void op_hvc_other(void)
 
 	OP("hvc/smc variant %u x0=0x%lx x1=0x%lx x2=0x%lx\n", (unsigned long)op_index, which,
 	   (unsigned long)x0, (unsigned long)x1, (unsigned long)x2);
-	if ((uint32_t)x0 == PSCI_CPU_OFF || (uint32_t)x0 == PSCI_CPU_OFF64)
+	if (ends_cell(x0))
 		x0 = 0;
 	switch (which) {
 	case 0:
@@ -217,8 +225,8 @@ static void op_smc(void)
 		       0x84000000U + below(0x20);
 	uint64_t a1 = value(), a2 = value(), a3 = value();
 
-	if ((uint32_t)fid == PSCI_CPU_OFF || (uint32_t)fid == PSCI_CPU_OFF64)
-		fid = 0x84000000U;		/* its only CPU: by design, the end */
+	if (ends_cell(fid))
+		fid = 0x84000000U;		/* by design, the end */
 	if (((uint32_t)fid & ~0x40000000U) == 0x84000003U && below(2))
 		a1 = below(2) ? below(8) : cpu_affinity();	/* CPU_ON of a real CPU */
 	OP("smc #0 x0=0x%lx x1=0x%lx x2=0x%lx x3=0x%lx\n", (unsigned long)op_index,
