@@ -272,8 +272,9 @@ static int on_cell_changed(sd_bus_message *m, void *userdata, sd_bus_error *erro
 }
 
 /*
- * Wait up to 10 s for cell 'name' (object 'path') to run, woken by its PropertiesChanged
- * signals.  The State is read with Get each time (once the match is in place, then after
+ * Wait up to 10 s for cell 'name' (object 'path'), which was just started, to run, woken by
+ * its PropertiesChanged signals; one found shut down ran and stopped itself already (PSCI
+ * SYSTEM_OFF or CPU_OFF, cellvisor(7)), which is no failure.  The State is read with Get each time (once the match is in place, then after
  * each signal), so that a signal queued during a call never overrides a newer answer.
  */
 static int wait_running(sd_bus *bus, const char *name, const char *path)
@@ -295,7 +296,8 @@ static int wait_running(sd_bus *bus, const char *name, const char *path)
 			r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE,
 						       "State", &e, &state);
 			if (r < 0 || bus_state_running(state) ||
-			    !strcmp(state, CV_CELL_STATE_NAME_FAILED))
+			    !strcmp(state, CV_CELL_STATE_NAME_FAILED) ||
+			    !strcmp(state, CV_CELL_STATE_NAME_SHUT_DOWN))
 				break;
 		}
 		r = sd_bus_process(bus, NULL);
@@ -310,6 +312,10 @@ static int wait_running(sd_bus *bus, const char *name, const char *path)
 	if (r < 0) {
 		r = bus_error(name, &e, r);
 	} else if (state && bus_state_running(state)) {
+		r = CELLCTL_EXIT_OK;
+	} else if (state && !strcmp(state, CV_CELL_STATE_NAME_SHUT_DOWN)) {
+		fprintf(stderr, "%s: cell %s started and has shut itself down already\n",
+			cellctl_program, name);
 		r = CELLCTL_EXIT_OK;
 	} else if (state && !strcmp(state, CV_CELL_STATE_NAME_FAILED)) {
 		fprintf(stderr, "%s: cell %s failed\n", cellctl_program, name);

@@ -32,12 +32,10 @@ gic_ticks_ok() {
 	} END { if (expect < 11) { print "# only " expect + 0 " ticks"; exit 1 } }' <(console)
 }
 check "gic-demo: 11 consecutive ticks, jitter within min..max, min/max monotonic" gic_ticks_ok
-gic_rate_ok() {
-	[ -n "$t_first" ] && [ -n "$t_second" ] || { echo "# tick 1 or tick 11 never seen"; return 1; }
+# How long the ticks took is printed, not checked: under TCG it measures the host's load
+# (ticks the host saw late look too fast), which is for benchmarks, not tests.
+[ -n "$t_first" ] && [ -n "$t_second" ] &&
 	echo "# gic-demo: ticks 1..11 took $(elapsed "$t_first" "$t_second") s"
-	at_least "$(elapsed "$t_first" "$t_second")" 0.7
-}
-check "gic-demo: ticks come at 10 Hz at most (10 periods >= 0.7 s, polling slack included)" gic_rate_ok
 show_on_failure "$before"
 
 # uart-demo: a counter once per second, written straight to the PL011.
@@ -53,12 +51,8 @@ uart_counts_ok() {
 	  "uart-demo: count 1,uart-demo: count 2,uart-demo: count 3," ]
 }
 check "uart-demo: counts 1, 2, 3" uart_counts_ok
-uart_rate_ok() {
-	[ -n "$t_first" ] && [ -n "$t_second" ] || { echo "# count 1 or count 3 never seen"; return 1; }
+[ -n "$t_first" ] && [ -n "$t_second" ] &&
 	echo "# uart-demo: counts 1..3 took $(elapsed "$t_first" "$t_second") s"
-	at_least "$(elapsed "$t_first" "$t_second")" 1.5
-}
-check "uart-demo: about one count per second (1 -> 3 takes >= 1.5 s)" uart_rate_ok
 show_on_failure "$before"
 
 # pci-demo with QEMU's edu device: every step ok.
