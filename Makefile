@@ -105,6 +105,7 @@ demo: image
 # The benchmarks run in one guest with the instruction-counting plugin loaded; the guest
 # prints the wall-clock figures, tests/guest/bench/report the ones counted by the plugin.
 bench: image bench-plugin
+	$(Q)tests/guest/bench/plugin/selftest.sh $(BENCH_PLUGIN) $(BENCH_SELFTEST) $(CROSS_COMPILE)nm
 	$(Q)tests/guest/run --name bench --timeout 2400 \
 		--plugin $(BENCH_PLUGIN),$$(cat $(BENCH_PLUGIN_ARGS)) $(GUEST_BENCHES); st=$$?; \
 	tests/guest/bench/report $(O)/guest/consoles/bench || st=1; exit $$st

@@ -38,3 +38,13 @@ $(BENCH_PLUGIN_ARGS): $(BENCH_OUT)/hvlayout.o $(HV_OUT)/cellvisor.elf
 
 bench-plugin: $(BENCH_PLUGIN) $(BENCH_PLUGIN_ARGS)
 .PHONY: bench-plugin
+
+# A program with a known count, run under the plugin before the guest (plugin/selftest.sh).
+BENCH_SELFTEST := $(BENCH_OUT)/selftest.elf
+$(BENCH_SELFTEST): tests/guest/bench/plugin/selftest.S | $(DEPS)
+	@mkdir -p $(@D)
+	@echo "  AS      $@"
+	$(Q)$(ARM64_CC) -c -o $(@:.elf=.o) $<
+	$(Q)$(CROSS_COMPILE)ld -Ttext=0x40000000 -o $@ $(@:.elf=.o)
+
+bench-plugin: $(BENCH_SELFTEST)
