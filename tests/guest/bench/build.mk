@@ -48,3 +48,6 @@ $(BENCH_SELFTEST): tests/guest/bench/plugin/selftest.S | $(DEPS)
 	$(Q)$(CROSS_COMPILE)ld -Ttext=0x40000000 -o $@ $(@:.elf=.o)
 
 bench-plugin: $(BENCH_SELFTEST)
+
+# The scripts whose intervals the plugin counts (make bench's second guest).
+BENCH_COUNTED := tests/guest/bench/hypervisor.sh tests/guest/bench/cells.sh
