@@ -41,6 +41,8 @@ id=$($cvtool create $cfg/gic-demo.cvb) && $cvtool load "$id" $img@0x40000000 >/d
 $cvtool shutdown "$id" >/dev/null && $cvtool destroy "$id" >/dev/null || fail "shutdown failed"
 
 for r in $(seq "$rounds"); do
+	# The floor of every step: starting a process (taskset and the command) and the markers.
+	step "process spawn" true || fail "true failed"
 	# Linux's part alone: CPU 3 (gic-demo's) offline and online again, under the hypervisor.
 	step "hotplug offline" sh -c 'echo 0 > /sys/devices/system/cpu/cpu3/online' || fail "hotplug"
 	step "hotplug online" sh -c 'echo 1 > /sys/devices/system/cpu/cpu3/online' || fail "hotplug"
@@ -67,7 +69,7 @@ for r in $(seq "$rounds"); do
 	step shutdown $cvtool shutdown "$id" || fail "shutdown failed"
 	step destroy $cvtool destroy "$id" || fail "destroy failed"
 done
-for s in "hotplug offline" "hotplug online" create load start "first line" shutdown destroy; do
+for s in "process spawn" "hotplug offline" "hotplug online" create load start "first line" shutdown destroy; do
 	echo "bench cells: cvtool $s: $(stats <"$tmp/$s") ms"
 done
 paste -d' ' "$tmp/create" "$tmp/load" "$tmp/start" "$tmp/first line" | awk '{ print $1 + $2 + $3 + $4 }' >$tmp/sum
