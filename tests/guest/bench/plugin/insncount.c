@@ -16,7 +16,8 @@
  * ends at its next block outside the hypervisor.  The exit's reason is the hypervisor's own
  * statistic (CV_STAT_*) that it counted: with stats=ADDR:STRIDE:OFFSET, a store by hypervisor
  * code to ADDR + cpu * STRIDE + OFFSET + 8 * reason (struct per_cpu's stats[] of the cpus[]
- * array) names it (a management hypercall wins over plain "hypercall"; otherwise the first
+ * array; cpu_stat() compiles to "str Xt, [Xn, #OFFSET + 8 * reason]", the only form watched)
+ * names it (a management hypercall wins over plain "hypercall"; otherwise the first
  * non-total statistic).  Exits that count none are "other".  Instructions of the exit are
  * added to its reason.
  *
@@ -165,12 +166,24 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint32_t op;
 
-		if (t->cls == CLS_HV && stats_stride)
-			qemu_plugin_register_vcpu_mem_cb(insn, hv_store, QEMU_PLUGIN_CB_NO_REGS,
-							 QEMU_PLUGIN_MEM_W, NULL);
 		if (qemu_plugin_insn_size(insn) != 4)
 			continue;
 		memcpy(&op, qemu_plugin_insn_data(insn), 4);
+		/*
+		 * Memory callbacks only on the hypervisor's "str Xt, [Xn, #imm]" whose offset
+		 * can be a stats[] slot: QEMU 7.2 leaves an instruction's memory callbacks
+		 * armed when it raises an exception (WFE, HVC, ...), and a later access then
+		 * runs freed ones ("qemu_plugin_vcpu_mem_cb: code should not be reached").
+		 * Such a store never raises one.
+		 */
+		if (t->cls == CLS_HV && stats_stride && (op & 0xffc00000u) == 0xf9000000u) {
+			uint64_t off = ((op >> 10) & 0xfff) * 8;
+
+			if (off >= stats_off && off < stats_off + 8 * (NUM_REASONS - 1))
+				qemu_plugin_register_vcpu_mem_cb(insn, hv_store,
+								 QEMU_PLUGIN_CB_NO_REGS,
+								 QEMU_PLUGIN_MEM_W, NULL);
+		}
 		/* HINT #imm: 0xd503201f | imm << 5; markers are imm 0x70..0x7f */
 		if ((op & ~(0x7fu << 5)) == 0xd503201fu && ((op >> 5) & 0x7f) >= 0x70)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, marker, QEMU_PLUGIN_CB_NO_REGS,
