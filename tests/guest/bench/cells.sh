@@ -1,32 +1,95 @@
 #!/bin/sh
-# Benchmark of issue 5: cell lifecycle latencies and a running gic-demo (figures only).
-#  - create + load + start to the cell's first console line
+# Benchmark of issues 5 and 17: cell lifecycle latencies and a running gic-demo (figures only).
+#  - where the time of a cell start goes: Linux's CPU hotplug alone, then create, load, start
+#    and the first console line one by one (cvtool: ioctl, no daemon), then the same through
+#    cellmgrd and D-Bus (cellctl); three rounds each, median and spread; the plugin counts
+#    each step's instructions by class (report on the host)
 #  - shutdown + destroy
-#  - exits per second of a running gic-demo, and its jitter as seen under emulation
+#  - exits per second of a running gic-demo
 cvtool=/usr/libexec/cellvisor-test/cvtool
+workload=/usr/libexec/cellvisor-test/workload
 cfg=/usr/share/cellvisor/configs
 img=/usr/share/cellvisor/inmates/gic-demo.bin
 sys=/sys/devices/cellvisor
+rounds=${BENCH_ROUNDS:-3}
+tmp=$(mktemp -d)
 now_us() { echo $(( $(date +%s%N) / 1000 )); }
+stats() { sort -n | awk '{ v[NR] = $1 } END { printf "%d (min %d, max %d, n %d)", v[int((NR + 1) / 2)], v[1], v[NR], NR }'; }
+# step NAME COMMAND...: run COMMAND on CPU 0 between markers, its time in ms to $tmp/NAME
+step() {
+	name=$1
+	shift
+	echo "bench-interval: start $name" >&2
+	taskset -c 0 $workload --mark 2
+	t0=$(now_us)
+	taskset -c 0 "$@" >$tmp/out || { echo "bench cells: $name failed" >&2; return 1; }
+	t1=$(now_us)
+	taskset -c 0 $workload --mark 3
+	echo $(( (t1 - t0) / 1000 )) >>"$tmp/$name"
+}
+fail() { echo "bench cells: $*"; $cvtool disable >/dev/null 2>&1; exit 1; }
 
 systemctl is-system-running --wait >/dev/null
-modprobe cellvisor && $cvtool enable $cfg/system.cvb >/dev/null ||
-	{ echo "bench cells: cannot enable the hypervisor"; exit 1; }
-t0=$(now_us)
+systemctl stop cellvisor.service cellmgrd.service 2>/dev/null
+modprobe cellvisor && $cvtool enable $cfg/system.cvb >/dev/null || fail "cannot enable the hypervisor"
+
+# Warm-up (not measured): one cell up and down.
 id=$($cvtool create $cfg/gic-demo.cvb) && $cvtool load "$id" $img@0x40000000 >/dev/null &&
 	$cvtool start "$id" >/dev/null &&
 	$cvtool console --cell "$id" --timeout 20000 --expect "gic-demo: started" >/dev/null ||
-	{ echo "bench cells: gic-demo did not come up"; $cvtool disable; exit 1; }
-t1=$(now_us)
-echo "bench cells: create + load + start to the first console line: $(( (t1 - t0) / 1000 )) ms"
-stats=$sys/cells/$id/statistics
-e0=$(cat $stats/exits_total); sleep 10; e1=$(cat $stats/exits_total)
-echo "bench cells: running gic-demo: $(( (e1 - e0) / 10 )) exits per second" \
-	"(irq $(cat $stats/exits_irq), hypercall $(cat $stats/exits_hypercall) in all)"
-echo "bench cells: gic-demo's own last line: $(cat $sys/cells/$id/console | grep jitter | tail -n 1)"
-t2=$(now_us)
-$cvtool shutdown "$id" >/dev/null && $cvtool destroy "$id" >/dev/null ||
-	echo "bench cells: shutdown or destroy failed"
-t3=$(now_us)
-echo "bench cells: shutdown + destroy: $(( (t3 - t2) / 1000 )) ms (CPUs back online: $(cat /sys/devices/system/cpu/online))"
+	fail "gic-demo did not come up"
+$cvtool shutdown "$id" >/dev/null && $cvtool destroy "$id" >/dev/null || fail "shutdown failed"
+
+for r in $(seq "$rounds"); do
+	# The floor of every step: starting a process (taskset and the command) and the markers.
+	step "process spawn" true || fail "true failed"
+	# Linux's part alone: CPU 3 (gic-demo's) offline and online again, under the hypervisor.
+	step "hotplug offline" sh -c 'echo 0 > /sys/devices/system/cpu/cpu3/online' || fail "hotplug"
+	step "hotplug online" sh -c 'echo 1 > /sys/devices/system/cpu/cpu3/online' || fail "hotplug"
+	step create $cvtool create $cfg/gic-demo.cvb || fail "create failed"
+	id=$(cat $tmp/out)
+	step load $cvtool load "$id" $img@0x40000000 || fail "load failed"
+	step start $cvtool start "$id" || fail "start failed"
+	step "first line" $cvtool console --cell "$id" --timeout 20000 --expect "gic-demo: started" ||
+		fail "gic-demo did not come up"
+	if [ "$r" = 1 ]; then
+		stats=$sys/cells/$id/statistics
+		e0=$(cat $stats/exits_total)
+		echo "bench-interval: exits gic-demo" >&2
+		taskset -c 0 $workload --mark 2
+		sleep 10
+		taskset -c 0 $workload --mark 3
+		e1=$(cat $stats/exits_total)
+		echo "bench cells: running gic-demo: exits: $(( (e1 - e0) / 10 )) exits/s"
+		for s in $(ls $stats | grep -v '^cpu'); do
+			echo "bench cells: running gic-demo: $s since start: $(cat $stats/$s) exits"
+		done
+		echo "bench cells: gic-demo's own last line: $(cat $sys/cells/$id/console | grep jitter | tail -n 1)"
+	fi
+	step shutdown $cvtool shutdown "$id" || fail "shutdown failed"
+	step destroy $cvtool destroy "$id" || fail "destroy failed"
+done
+for s in "process spawn" "hotplug offline" "hotplug online" create load start "first line" shutdown destroy; do
+	echo "bench cells: cvtool $s: $(stats <"$tmp/$s") ms"
+done
+paste -d' ' "$tmp/create" "$tmp/load" "$tmp/start" "$tmp/first line" | awk '{ print $1 + $2 + $3 + $4 }' >$tmp/sum
+echo "bench cells: cvtool create + load + start to the first console line: $(stats <$tmp/sum) ms"
+echo "bench cells: CPUs online after destroy: $(cat /sys/devices/system/cpu/online)"
 $cvtool disable >/dev/null
+
+# The managed path: cellmgrd over D-Bus, same steps.
+systemctl start cellmgrd.service || fail "cellmgrd does not start"
+cellctl enable /etc/cellvisor/system.json >/dev/null || fail "cellctl enable failed"
+for r in $(seq "$rounds"); do
+	step "cellctl create" cellctl create /etc/cellvisor/cells/gic-demo.json || fail "cellctl create"
+	step "cellctl load" cellctl load gic-demo || fail "cellctl load"
+	step "cellctl start --wait" cellctl start --wait gic-demo || fail "cellctl start"
+	step "cellctl shutdown --destroy" cellctl shutdown --destroy gic-demo || fail "cellctl shutdown"
+done
+for s in "cellctl create" "cellctl load" "cellctl start --wait" "cellctl shutdown --destroy"; do
+	echo "bench cells: $s: $(stats <"$tmp/$s") ms"
+done
+paste -d' ' "$tmp/cellctl create" "$tmp/cellctl load" "$tmp/cellctl start --wait" | awk '{ print $1 + $2 + $3 }' >$tmp/csum
+echo "bench cells: cellctl create + load + start --wait: $(stats <$tmp/csum) ms"
+cellctl disable >/dev/null
+rm -rf "$tmp"
