@@ -107,3 +107,19 @@ set_bar() {
 	_off=$(od -An -tu4 -j112 -N4 "$1" | tr -d ' ')	# cv_cell_config.pci_devices.offset
 	put64 "$1" $((_off + 112 * $2 + 16 + 16 * $3 + $4)) "$5"
 }
+
+# wrap_up CANARY POOL0: the end of a hostile or fuzz scenario: the gic-demo canary CANARY is
+# destroyed, every CPU and the pool (mem_pool_used POOL0) are back, root CPUs answer, a new
+# cell runs, the hypervisor disables and the kernel log is clean
+wrap_up() {
+	t "destroy gic-demo" sh -c "$cvtool destroy $1 >/dev/null"
+	t "  ... every CPU online" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
+	t "  ... mem_pool_used back to $2" pool_is $2
+	t "  ... every root CPU answers" root_cpus_answer
+	_g2=$(up gic-demo)
+	t "a new cell afterwards" [ -n "$_g2" ]
+	t "  ... ticks" expect $_g2 "gic-demo: tick 3 " 10000
+	t "  ... destroyed" sh -c "$cvtool destroy $_g2 >/dev/null"
+	t "disable" sh -c "$cvtool disable >/dev/null"
+	t "no oops, warning or stall in the kernel log" no_kernel_trouble
+}

@@ -121,15 +121,6 @@ echo "# gic-demo ticks $k0 -> $k1"
 t "gic-demo still ticks" [ "${k1:-0}" -gt "${k0:-0}" ]
 t "every root CPU answers" root_cpus_answer
 t "no oops, warning or stall in the kernel log" no_kernel_trouble
-t "destroy gic-demo" $cvtool destroy $g
-t "  ... every CPU back online" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
-t "  ... mem_pool_used back to $pool0" [ "$(cat $sys/mem_pool_used)" = "$pool0" ]
-t "every root CPU answers" root_cpus_answer
-g2=$(up gic-demo)
-t "a new cell afterwards" [ -n "$g2" ]
-t "  ... ticks" expect $g2 "gic-demo: tick 3 " 10000
-t "  ... destroyed" $cvtool destroy $g2
-t "disable" $cvtool disable
-t "no oops, warning or stall in the kernel log" no_kernel_trouble
+wrap_up $g $pool0
 echo "1..$n"
 [ $fails = 0 ]

@@ -156,15 +156,6 @@ t "  ... the secret is unchanged" intact
 # --- Afterwards.
 t "destroy the secret cell" sh -c "$cvtool destroy $s >/dev/null"
 t "  ... CPU 2 back online" online 2
-t "destroy gic-demo" sh -c "$cvtool destroy $g >/dev/null"
-t "  ... every CPU online" [ "$(cat /sys/devices/system/cpu/online)" = 0-3 ]
-t "  ... mem_pool_used back to $pool0" pool_is $pool0
-t "  ... every root CPU answers" root_cpus_answer
-g2=$(up gic-demo)
-t "a new cell afterwards" [ -n "$g2" ]
-t "  ... ticks" expect $g2 "gic-demo: tick 3 " 10000
-t "  ... destroyed" sh -c "$cvtool destroy $g2 >/dev/null"
-t "disable" sh -c "$cvtool disable >/dev/null"
-t "no oops, warning or stall in the kernel log" no_kernel_trouble
+wrap_up $g $pool0
 echo "1..$n"
 [ $fails = 0 ]
