@@ -17,6 +17,7 @@
 # 'make fuzz' runs a copy of this script with those variables set in front of it.
 # timeout: 1500
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 cfg=/usr/share/cellvisor/configs
