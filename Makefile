@@ -139,7 +139,8 @@ $(DEB_CHANGES): $(PKG_FILES) $(DEB_SRCS) $(filter %build.mk Makefile,$(MAKEFILE_
 		| $(DEPS)
 	@echo "  DEB     $(DEB_DIR)"
 	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
-	+$(Q)DEB_DESTDIR=$(DEB_DIR) BUILD=$(O) dpkg-buildpackage -aarm64 -b -us -uc -tc \
+	+$(Q)DEB_DESTDIR=$(DEB_DIR) BUILD=$(O) CC=$(ARM64_CC) DEB_BUILD_OPTIONS=nocheck \
+		dpkg-buildpackage -aarm64 -Pcross,nocheck -b -us -uc -tc \
 		--changes-file=$@ --buildinfo-file=$(@:.changes=.buildinfo) \
 		--changes-option=-u$(DEB_DIR) --buildinfo-option=-u$(DEB_DIR) \
 		>$(O)/deb.log 2>&1 || { tail -n 60 $(O)/deb.log >&2; rm -f $@; exit 1; }
