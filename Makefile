@@ -133,17 +133,16 @@ $(foreach p,$(PACKAGES),$(eval $(call install-rule,$(p))))
 # a makefile changes.  The files debhelper generates in debian/ are removed afterwards (-tc).
 DEB_SRCS := $(shell find debian -maxdepth 2 -type f -not -name '*.substvars' \
 	-not -name '*debhelper*' -not -name files -not -path 'debian/.*' 2>/dev/null)
-deb: $(DEB_CHANGES)
-$(DEBS): $(DEB_CHANGES)
-$(DEB_CHANGES): $(PKG_FILES) $(DEB_SRCS) $(filter %build.mk Makefile,$(MAKEFILE_LIST)) \
+deb: $(DEB_CHANGES) $(DEBS)
+$(DEB_CHANGES) $(DEBS) &: $(PKG_FILES) $(DEB_SRCS) $(filter %build.mk Makefile,$(MAKEFILE_LIST)) \
 		| $(DEPS)
 	@echo "  DEB     $(DEB_DIR)"
 	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
 	+$(Q)DEB_DESTDIR=$(DEB_DIR) BUILD=$(O) CC=$(ARM64_CC) DEB_BUILD_OPTIONS=nocheck \
 		dpkg-buildpackage -aarm64 -Pcross,nocheck -b -us -uc -tc \
-		--changes-file=$@ --buildinfo-file=$(@:.changes=.buildinfo) \
+		--changes-file=$(DEB_CHANGES) --buildinfo-file=$(DEB_CHANGES:.changes=.buildinfo) \
 		--changes-option=-u$(DEB_DIR) --buildinfo-option=-u$(DEB_DIR) \
-		>$(O)/deb.log 2>&1 || { tail -n 60 $(O)/deb.log >&2; rm -f $@; exit 1; }
+		>$(O)/deb.log 2>&1 || { tail -n 60 $(O)/deb.log >&2; rm -f $(DEB_CHANGES); exit 1; }
 	$(Q)for d in $(DEBS); do test -f $$d || { echo "deb: $$d was not built" >&2; exit 1; }; done
 
 # The guest image: the cached base, the packages unpacked and configured the way dpkg would
