@@ -18,7 +18,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin
 	-fno-unwind-tables -MMD -MP $(HV_INCLUDES)
 
 ARM64_TARGETS += $(HV_OUT)/cellvisor.bin
-$(call stage,$(HV_OUT)/cellvisor.bin,/lib/firmware/cellvisor.bin,0644)
+$(call stage,$(HV_OUT)/cellvisor.bin,/lib/firmware/cellvisor.bin,0644,cellvisor-firmware)
 
 $(HV_OUT)/%.c.o: $(HV_DIR)/%.c
 	@mkdir -p $(@D)

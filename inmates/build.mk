@@ -1,5 +1,8 @@
 # Bare-metal inmates: one flat binary per inmate, linked at 0x40000000 (the start of a cell's
-# RAM), staged to /usr/share/cellvisor/inmates/<name>.bin.  See cellvisor-inmates(7).
+# RAM), installed as /usr/share/cellvisor/inmates/<name>.bin.  See cellvisor-inmates(7).
+# Package cellvisor-firmware ships the demos and the test inmates cellvisor-inmates(7)
+# documents; INMATES_TEST_ONLY (set in Makefile) are for the guest tests only (staged, not
+# packaged).
 
 INMATES_DEMOS := gic-demo uart-demo pci-demo
 INMATES_TESTS := shutdown-deny lock fault silent
@@ -38,7 +41,7 @@ $(INMATES_OUT)/$(1).elf: $(INMATES_OUT)/obj/$(2).o $(INMATES_LIB_OBJS) $(INMATES
 		$(INMATES_OUT)/obj/$(2).o $(INMATES_LIB_OBJS)
 $(INMATES_OUT)/$(1).bin: $(INMATES_OUT)/$(1).elf
 	$(Q)$(CROSS_COMPILE)objcopy -O binary $$< $$@
-$(call stage,$(INMATES_OUT)/$(1).bin,/usr/share/cellvisor/inmates/$(1).bin,0644)
+$(call stage,$(INMATES_OUT)/$(1).bin,/usr/share/cellvisor/inmates/$(1).bin,0644,$(if $(filter $(1),$(INMATES_TEST_ONLY)),,cellvisor-firmware))
 endef
 $(foreach i,$(INMATES_DEMOS),$(eval $(call inmate-rule,$(i),demos/$(i).c)))
 $(foreach i,$(INMATES_TESTS),$(eval $(call inmate-rule,$(i),tests/$(i).c)))

@@ -5,7 +5,7 @@
 # tree of symbolic links to the sources.  KMOD_KDIR may point at other headers, but they
 # must be of the same release as the guest kernel: the build refuses otherwise.
 #
-#   make $(O)/kmod/cellvisor.ko    the module (part of 'make')
+#   make $(O)/kmod/cellvisor.ko    the module (part of 'make'; warnings are errors)
 #   make kmod-checkpatch           checkpatch.pl --strict over the module's sources
 #                                  (CHECKPATCH=path/to/checkpatch.pl)
 
@@ -34,9 +34,17 @@ $(KMOD_OUT)/cellvisor.ko: $(KMOD_SRCS) $(wildcard include/cellvisor/*.h) kmod/bu
 		{ cat $(KMOD_OUT)/build.log >&2; exit 1; }
 	$(Q)! grep -v "^make" $(KMOD_OUT)/build.log | grep -E "warning:|WARNING:" >&2 || \
 		{ echo "kmod: warnings are errors" >&2; rm -f $@; exit 1; }
+	@touch $@ # Kbuild leaves a module it finds up to date alone: not so for make
 
 ARM64_TARGETS += $(KMOD_OUT)/cellvisor.ko
-$(call stage,$(KMOD_OUT)/cellvisor.ko,/lib/modules/$(KMOD_RELEASE)/extra/cellvisor.ko,0644)
+
+# Package cellvisor-dkms: the module's sources and the ABI headers they include, as one tree
+# that DKMS builds for every installed kernel (dkms.conf: kmod/dkms.conf, put in place by
+# dh_dkms with the version filled in).  The guest image's cellvisor.ko is built from that
+# package the way DKMS would (tests/guest/dkms-install), not from $(KMOD_OUT).
+KMOD_DKMS_TREE := /usr/src/cellvisor-$(CELLVISOR_VERSION)
+$(foreach f,$(KMOD_SRCS),$(call stage,$(f),$(KMOD_DKMS_TREE)/$(f:kmod/%=%),0644,cellvisor-dkms))
+$(foreach f,$(wildcard include/cellvisor/*.h),$(call stage,$(f),$(KMOD_DKMS_TREE)/$(f),0644,cellvisor-dkms))
 
 CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-6.1/scripts/checkpatch.pl \
 	$(O)/checkpatch/scripts/checkpatch.pl))

@@ -26,7 +26,7 @@ BENCH_WORKLOAD := $(O)/tests/guest/bench/workload
 $(BENCH_WORKLOAD): tests/guest/bench/workload.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -o $@ $<
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
 ARM64_TARGETS += $(BENCH_WORKLOAD)
 $(call stage,$(BENCH_WORKLOAD),/usr/libexec/cellvisor-test/workload,0755)
 GUEST_BENCHES += tests/guest/bench/hypervisor.sh
@@ -37,7 +37,7 @@ BENCH_BUSLAT := $(O)/tests/guest/bench/buslat
 $(BENCH_BUSLAT): tests/guest/bench/buslat.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -o $@ $< $(SYSTEMD_ARM64_LIBS)
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $< $(SYSTEMD_ARM64_LIBS)
 ARM64_TARGETS += $(BENCH_BUSLAT)
 $(call stage,$(BENCH_BUSLAT),/usr/libexec/cellvisor-test/buslat,0755)
 GUEST_BENCHES += tests/guest/bench/cellmgrd.sh

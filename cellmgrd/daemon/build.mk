@@ -5,7 +5,8 @@
 CELLMGRD_SRCS := $(wildcard cellmgrd/daemon/*.c)
 CELLMGRD_HOST := $(O)/host/cellmgrd/cellmgrd
 CELLMGRD_ARM64 := $(O)/arm64/cellmgrd/cellmgrd
-CELLMGRD_CFLAGS := -D_GNU_SOURCE -Icellmgrd/lib -Icellmgrd/include -Icellmgrd/daemon -pthread
+CELLMGRD_CFLAGS := -D_GNU_SOURCE -Icellmgrd/lib -Icellmgrd/include -Icellmgrd/daemon -pthread \
+	-DCELLVISOR_VERSION='"$(CELLVISOR_VERSION)"'
 SYSTEMD_HOST_LIBS := $(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
 SYSTEMD_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
 	pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
@@ -28,11 +29,15 @@ $(CELLMGRD_HOST): $(CELLMGRD_HOST_OBJS) $(CELLCONF_HOST_LIB)
 
 $(CELLMGRD_ARM64): $(CELLMGRD_ARM64_OBJS) $(CELLCONF_ARM64_LIB)
 	@echo "  LD      $@"
-	$(Q)$(ARM64_CC) -pthread -o $@ $(CELLMGRD_ARM64_OBJS) $(CELLCONF_ARM64_LIB) \
+	$(Q)$(ARM64_CC) $(ARM64_LDFLAGS) -pthread -o $@ $(CELLMGRD_ARM64_OBJS) $(CELLCONF_ARM64_LIB) \
 		$(CELLCONF_ARM64_LIBS) $(SYSTEMD_ARM64_LIBS)
 
 ARM64_TARGETS += $(CELLMGRD_ARM64)
-$(call stage,$(CELLMGRD_ARM64),/usr/sbin/cellmgrd,0755)
+$(call stage,$(CELLMGRD_ARM64),/usr/sbin/cellmgrd,0755,cellvisor)
+
+# The version comes from debian/changelog (CELLVISOR_VERSION).
+$(O)/host/cellmgrd/main.o $(O)/host/cellmgrd/manager.o $(O)/arm64/cellmgrd/main.o \
+	$(O)/arm64/cellmgrd/manager.o: debian/changelog
 
 # cellctl's D-Bus verbs (cellmgrd/cellctl/bus*.c) need sd-bus.
 CELLCTL_HOST_LIBS += $(SYSTEMD_HOST_LIBS)

@@ -16,7 +16,7 @@
 #include "cellmgrd.h"
 
 #ifndef CELLVISOR_VERSION
-#define CELLVISOR_VERSION "0.1"
+#error "CELLVISOR_VERSION is set by the build, from debian/changelog"
 #endif
 
 static void usage(FILE *f)

@@ -5,7 +5,7 @@ CVTOOL := $(O)/tests/guest/helpers/cvtool
 $(CVTOOL): tests/guest/helpers/cvtool.c $(wildcard include/cellvisor/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -o $@ $<
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
 
 ARM64_TARGETS += $(CVTOOL)
 $(call stage,$(CVTOOL),/usr/libexec/cellvisor-test/cvtool,0755)

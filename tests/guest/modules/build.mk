@@ -18,6 +18,7 @@ $(O)/tests/guest/modules/$(1)/$(1).ko: $(wildcard tests/guest/modules/$(1)/*.c \
 		{ cat $$(@D)/build.log >&2; exit 1; }
 	$$(Q)! grep -v "^make" $$(@D)/build.log | grep -E "warning:|WARNING:" >&2 || \
 		{ echo "$(1): warnings are errors" >&2; rm -f $$@; exit 1; }
+	@touch $$@
 
 ARM64_TARGETS += $(O)/tests/guest/modules/$(1)/$(1).ko
 $$(call stage,$(O)/tests/guest/modules/$(1)/$(1).ko,/lib/modules/$$(KMOD_RELEASE)/extra/$(1).ko,0644)

@@ -12,10 +12,10 @@ t() {
 # wait_cell ID STATE: cell ID reaches STATE in the module's sysfs within 10 s
 wait_cell() {
 	for _ in $(seq 100); do
-		[ "$(cat /sys/devices/cellvisor/cells/$1/state 2>/dev/null)" = "$2" ] && return 0
+		[ "$(cat /sys/devices/cellvisor/cells/"$1"/state 2>/dev/null)" = "$2" ] && return 0
 		sleep 0.1
 	done
-	echo "# cell $1 state: $(cat /sys/devices/cellvisor/cells/$1/state 2>&1), wanted $2"
+	echo "# cell $1 state: $(cat /sys/devices/cellvisor/cells/"$1"/state 2>&1), wanted $2"
 	return 1
 }
 
@@ -31,7 +31,7 @@ eventually() {
 # poke FILE OFFSET SIZE VALUE: VALUE as SIZE (1, 2 or 4) little-endian bytes at OFFSET (a
 # multiple of SIZE), in one write: a sysfs PCI "config" file makes it one config access
 poke() {
-	_p= _i=0
+	_p="" _i=0
 	while [ $_i -lt "$3" ]; do
 		_p="$_p$(printf '\\%03o' $(($4 >> (8 * _i) & 255)))"
 		_i=$((_i + 1))
@@ -56,4 +56,16 @@ reason() {
 	echo "# $*: status $st: $out"
 	[ $st != 0 ] && echo "$out" | grep -q ": $want (" &&
 		echo "$out" | grep -q "refusal: reason=$why "
+}
+
+# no_cellmgrd: for a scenario that drives /dev/cellvisor itself.  Package cellvisor enables
+# cellmgrd.service, which holds the device open from boot (a managed system's only opener:
+# the module could not be unloaded, and the daemon would follow every change): stop it.
+# Nothing in such a scenario calls its bus name, so D-Bus does not activate it again.
+# Called before any check: if it cannot, the scenario stops there with one failure.
+no_cellmgrd() {
+	systemctl stop cellmgrd.service && ! systemctl -q is-active cellmgrd.service && return 0
+	echo "not ok 1 - cellmgrd.service stops, so that this scenario has /dev/cellvisor to itself"
+	echo "1..1"
+	exit 1
 }

@@ -4,6 +4,7 @@
 # each refusal; the pool and the CPUs back after destroy.
 # timeout: 900
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 cfg=/usr/share/cellvisor/configs

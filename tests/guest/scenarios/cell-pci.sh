@@ -7,6 +7,7 @@
 # own edu (02.0) cannot be made to decode over the cell's BAR.
 # timeout: 600
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 cfg=/usr/share/cellvisor/configs

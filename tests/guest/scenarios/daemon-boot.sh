@@ -12,7 +12,7 @@ since_boot() { unit "$1" "${2}Monotonic"; }	# microseconds, 0 if it never happen
 
 t "cellvisor.service is enabled" [ "$(systemctl is-enabled cellvisor.service)" = enabled ]
 t "cell@gic-demo.service is enabled" [ "$(systemctl is-enabled cell@gic-demo.service)" = enabled ]
-t "cells.target is enabled by the preset" [ "$(systemctl is-enabled cells.target)" = enabled ]
+t "cells.target is enabled (package cellvisor, as its preset says)" [ "$(systemctl is-enabled cells.target)" = enabled ]
 st=$(timeout 120 systemctl is-system-running --wait)
 echo "# system: $st"
 systemctl --no-pager --failed 2>&1 | sed 's/^/# /'

@@ -18,6 +18,7 @@
 # timeout: 1500
 . /usr/lib/cellvisor-test/tap.sh
 . /usr/lib/cellvisor-test/cells.sh
+no_cellmgrd
 seed=${FUZZ_SEED:-20261205}
 cell_ops=${FUZZ_CELL_OPS:-10000}
 root_ops=${FUZZ_ROOT_OPS:-10000}

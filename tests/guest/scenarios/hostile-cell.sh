@@ -20,6 +20,7 @@
 # timeout: 900
 . /usr/lib/cellvisor-test/tap.sh
 . /usr/lib/cellvisor-test/cells.sh
+no_cellmgrd
 
 # ipi N: how many of Linux's IPI N all CPUs took (/proc/interrupts)
 ipi() {

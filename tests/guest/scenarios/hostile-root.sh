@@ -18,6 +18,7 @@
 # timeout: 600
 . /usr/lib/cellvisor-test/tap.sh
 . /usr/lib/cellvisor-test/cells.sh
+no_cellmgrd
 
 secret=0x7c200000		# hostile.json: RAM at 0x7c000000; secret.c: 2 MiB in
 par=/sys/module/cellvisor_hostile/parameters

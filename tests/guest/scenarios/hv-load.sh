@@ -4,6 +4,7 @@
 # disable under that load leaves Linux running it.
 # timeout: 900
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 blob=/usr/share/cellvisor/configs/system.cvb
 work=/tmp/hv-load

@@ -6,6 +6,7 @@
 # enables.
 # timeout: 600
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb

@@ -4,6 +4,7 @@
 # path when there is nothing to read, and load/unload.
 # timeout: 300
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 # logged TEXT: the kernel log's last lines contain TEXT

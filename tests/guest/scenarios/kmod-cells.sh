@@ -6,6 +6,7 @@
 # load, start, shutdown, destroy (the CPU comes back), with sysfs and uevents following.
 # timeout: 600
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 cfg=/usr/share/cellvisor/configs

@@ -5,6 +5,7 @@
 # log, and leaves Linux exactly as it was (CPUs, /proc/iomem, sysfs, the module unloadable).
 # timeout: 300
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb

@@ -7,6 +7,7 @@
 # enable/disable 20 times in a row leaks nothing.
 # timeout: 900
 . /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
 cvtool=/usr/libexec/cellvisor-test/cvtool
 sys=/sys/devices/cellvisor
 blob=/usr/share/cellvisor/configs/system.cvb
