@@ -209,8 +209,12 @@ void manager_refresh(struct manager *m)
 static int on_refresh(sd_event_source *s, void *userdata)
 {
 	(void)s;
-	manager_refresh(userdata);
+	/*
+	 * Consoles first: the driver fetched what a cell said before it told its new state,
+	 * so a follower that sees "shut down" or "failed" finds the cell's last words.
+	 */
 	manager_read_consoles(userdata);
+	manager_refresh(userdata);
 	return 0;
 }
 

@@ -440,6 +440,7 @@ static void job_finish(struct job *j)
 	else if (c && !strcmp(c->name, j->cell_name))
 		c->busy = NULL;
 
+	manager_read_consoles(m);	/* before the states: see on_refresh() */
 	if (j->r < 0) {
 		manager_refresh(m);
 		reply_backend_error(j);
