@@ -111,16 +111,16 @@ systemctl start cell@fault.service
 t "a faulting cell leaves its unit failed" wait_unit cell@fault.service failed || diag_unit cell@fault
 t "  ... with result exit-code (status 3)" [ "$(unit cell@fault.service ExecMainStatus)" = 3 ]
 
-# A cell that stops itself (PSCI CPU_OFF of its only CPU): its unit ends inactive, not failed,
-# and the unit's stop destroys the cell.
-mk selfoff cpuoff
-systemctl start cell@selfoff.service
+# A cell that stops itself (PSCI CPU_OFF of its only CPU, /etc/cellvisor/cells/cpuoff.json,
+# console through the hypervisor): its unit ends inactive, not failed, the unit's stop
+# destroys the cell, and its journal has what the cell said.
+systemctl start cell@cpuoff.service
 t "a cell that turns its CPU off ends its unit inactive" \
-	wait_unit cell@selfoff.service inactive || diag_unit cell@selfoff
-t "  ... with status 0" [ "$(unit cell@selfoff.service ExecMainStatus)" = 0 ]
-t "  ... and the cell is gone" eval '! cellctl status selfoff >/dev/null 2>&1'
+	wait_unit cell@cpuoff.service inactive || diag_unit cell@cpuoff
+t "  ... with status 0" [ "$(unit cell@cpuoff.service ExecMainStatus)" = 0 ]
+t "  ... and the cell is gone" eval '! cellctl status cpuoff >/dev/null 2>&1'
 t "  ... its journal has the cell's last words" \
-	sh -c "journalctl -b --no-pager -u cell@selfoff | grep -q 'cpuoff: PSCI CPU_OFF'"
+	sh -c "journalctl -b --no-pager -u cell@cpuoff | grep -q 'cpuoff: PSCI CPU_OFF'"
 
 systemctl stop cells.target cell@gic-demo.service cell@pci-demo.service
 t "stopping cellvisor.service stops the cells and disables" systemctl stop cellvisor.service
