@@ -274,8 +274,9 @@ static int on_cell_changed(sd_bus_message *m, void *userdata, sd_bus_error *erro
 /*
  * Wait up to 10 s for cell 'name' (object 'path'), which was just started, to run, woken by
  * its PropertiesChanged signals; one found shut down ran and stopped itself already (PSCI
- * SYSTEM_OFF or CPU_OFF, cellvisor(7)), which is no failure.  The State is read with Get each time (once the match is in place, then after
- * each signal), so that a signal queued during a call never overrides a newer answer.
+ * SYSTEM_OFF or CPU_OFF, cellvisor(7)), which is no failure.  The State is read with Get
+ * each time (once the match is in place, then after each signal), so that a signal queued
+ * during a call never overrides a newer answer.
  */
 static int wait_running(sd_bus *bus, const char *name, const char *path)
 {
