@@ -395,11 +395,12 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id,
 		ret = -EFAULT;
 		goto out_free;
 	}
-	cv_refuse(why, 0, CV_REASON_CONFIG_INVALID, 0);	/* unless it says more */
 	ret = cv_check_cell_config(dev, config, size, why);
-	if (ret)
+	if (ret) {
+		if (why && !why->reason)	/* a check that names no finer reason */
+			cv_refuse(why, ret, CV_REASON_CONFIG_INVALID, 0);
 		goto out_free;
-	cv_refuse(why, 0, CV_REASON_NONE, 0);
+	}
 	/* The module's own copy, made before the cell exists: it cannot fail afterwards. */
 	copy = kmemdup(config, size, GFP_KERNEL);
 	if (!copy) {

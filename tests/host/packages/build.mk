@@ -12,13 +12,13 @@ $(PKG_MANIFEST): $(filter %build.mk Makefile,$(MAKEFILE_LIST))
 	@mkdir -p $(@D)
 	$(Q)printf '%s\n' $(foreach p,$(PACKAGES),$(foreach f,$(PKG_INSTALL_$(p)),'$(p)|$(f)')) >$@
 
-$(PKG_TEST_OUT)/test-packages: tests/host/packages/packages.sh $(PKG_MANIFEST) $(DEB_CHANGES) \
+$(PKG_TEST_OUT)/test-packages: tests/host/packages/packages.sh tests/host/packages/tap.sh $(PKG_MANIFEST) $(DEB_CHANGES) \
 		$(CELLMGRD_HOST) units/90-cellvisor.preset
 	@mkdir -p $(@D)
 	$(Q)printf '#!/bin/sh\nexec %s %s %s %s %s %s\n' $(CURDIR)/$< $(DEB_CHANGES) $(PKG_MANIFEST) \
 		$(DEB_VERSION) $(CELLMGRD_HOST) $(CURDIR)/units/90-cellvisor.preset >$@ && chmod +x $@
 
-$(PKG_TEST_OUT)/test-dkms: tests/host/packages/dkms-build.sh tests/guest/dkms-install $(DEBS)
+$(PKG_TEST_OUT)/test-dkms: tests/host/packages/dkms-build.sh tests/host/packages/tap.sh tests/guest/dkms-install $(DEBS)
 	@mkdir -p $(@D)
 	$(Q)printf '#!/bin/sh\nexec %s %s %s %s\n' $(CURDIR)/$< \
 		$(DEB_DIR)/cellvisor-dkms_$(DEB_VERSION)_all.deb $(DEB_VERSION) $(KERNEL) >$@ && chmod +x $@

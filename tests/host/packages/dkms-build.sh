@@ -11,22 +11,8 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 upstream=${version%-*}
 release=$(sed -n 's/^release=//p' "$kernel/release")
 headers=$kernel/root/usr/src/linux-headers-$release
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-t() {
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what"
-		sed 's/^/#   /' "$tmp/out" | head -n 40
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/host/packages/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 root=$tmp/root
 mkdir -p "$root"

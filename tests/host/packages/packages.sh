@@ -10,24 +10,8 @@ set -u
 changes=$1 manifest=$2 version=$3 cellmgrd=$4 preset=$5
 dir=$(dirname "$changes")
 upstream=${version%-*}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-# t DESCRIPTION COMMAND...: one TAP line for the command's status (its output as comments
-# when it fails).
-t() {
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what"
-		sed 's/^/#   /' "$tmp/out" | head -n 30
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tests/host/packages/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 declare -A arch=([cellvisor]=arm64 [cellvisor-firmware]=arm64 [cellvisor-dkms]=all)
 for p in cellvisor cellvisor-firmware cellvisor-dkms; do
