@@ -395,9 +395,12 @@ static int d_cell_shutdown(struct backend *b, uint32_t id, struct cv_ioctl_refus
 	return cell_call(b, CV_IOCTL_CELL_SHUTDOWN, id, why);
 }
 
-static int d_cell_destroy(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why)
+static int d_cell_destroy(struct backend *b, uint32_t id, bool force,
+			  struct cv_ioctl_refusal *why)
 {
-	return cell_call(b, CV_IOCTL_CELL_DESTROY, id, why);
+	struct cv_ioctl_cell_id a = { .id = id, .flags = force ? CV_CELL_DESTROY_FORCE : 0 };
+
+	return mgmt_ioctl(b, CV_IOCTL_CELL_DESTROY, &a, &a.refusal, why);
 }
 
 static ssize_t d_console_read(struct backend *b, uint32_t id, void *buf, size_t len,

@@ -12,7 +12,7 @@
  * cell's answer) and are made from worker threads, several at a time; everything else is
  * called from the main thread.  Implementations serialise internally.  Every call returns 0
  * or a negative errno; a refused mutating call also fills in 'why' (the module's struct
- * cv_ioctl_refusal: reason, object, holder of include/cellvisor/reason.h).  ops.c turns
+ * cv_ioctl_refusal: reason, object, holder of include/cellvisor/reason.h).  errors.c turns
  * (call, errno, reason) into the D-Bus error documented in cellmgrd(8).
  */
 #ifndef CELLMGRD_BACKEND_H
@@ -89,7 +89,9 @@ struct backend_ops {
 			 struct cv_ioctl_refusal *why);
 	int (*cell_start)(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why);
 	int (*cell_shutdown)(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why);
-	int (*cell_destroy)(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why);
+	/* force: do not ask a running cell to shut down, stop it (CV_CELL_DESTROY_FORCE) */
+	int (*cell_destroy)(struct backend *b, uint32_t id, bool force,
+			    struct cv_ioctl_refusal *why);
 
 	/*
 	 * New console output of cell 'id' (0: the hypervisor's own console) since the last

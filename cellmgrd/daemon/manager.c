@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cellmgrd: the manager object (org.cellvisor.cell1.Manager at /org/cellvisor/cell1) and the
- * daemon's view of the hypervisor, rebuilt from the driver at start and after every
- * notification.
+ * cellmgrd: the manager, the daemon's view of the hypervisor and its cells, rebuilt from
+ * the backend at start and after every notification; its D-Bus object is manager-dbus.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,10 +13,6 @@
 
 #include "cellconf.h"
 #include "cellmgrd.h"
-
-#ifndef CELLVISOR_VERSION
-#error "CELLVISOR_VERSION is set by the build, from debian/changelog"
-#endif
 
 struct cell *manager_find_cell(struct manager *m, const char *name)
 {
@@ -315,7 +310,7 @@ void manager_free(struct manager *m)
 {
 	if (!m)
 		return;
-	ops_free_pending(m);
+	polkit_free_queries(m);
 	while (m->cells) {
 		struct cell *c = m->cells;
 
@@ -334,225 +329,4 @@ void manager_free(struct manager *m)
 	free(m->state_dir);
 	free(m->status);
 	free(m);
-}
-
-/* ---- org.cellvisor.cell1.Manager ---- */
-
-static int prop_info(sd_bus *bus, const char *path, const char *iface, const char *property,
-		     sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-	struct manager *m = userdata;
-
-	(void)bus;
-	(void)path;
-	(void)iface;
-	(void)error;
-	if (!strcmp(property, "Version"))
-		return sd_bus_message_append(reply, "s", CELLVISOR_VERSION);
-	if (!strcmp(property, "Enabled"))
-		return sd_bus_message_append(reply, "b", m->info.enabled);
-	if (!strcmp(property, "SystemConfigPath"))
-		return sd_bus_message_append(reply, "s",
-					     m->system_config_path ? m->system_config_path : "");
-	if (!strcmp(property, "DriverAPIVersion"))
-		return sd_bus_message_append(reply, "u", m->info.driver_api);
-	if (!strcmp(property, "HypervisorABI"))
-		return sd_bus_message_append(reply, "u", m->info.hv_abi);
-	if (!strcmp(property, "MemPoolSize"))
-		return sd_bus_message_append(reply, "t", m->info.mem_pool_size);
-	if (!strcmp(property, "MemPoolUsed"))
-		return sd_bus_message_append(reply, "t", m->info.mem_pool_used);
-	if (!strcmp(property, "RemapPoolSize"))
-		return sd_bus_message_append(reply, "t", m->info.remap_pool_size);
-	if (!strcmp(property, "RemapPoolUsed"))
-		return sd_bus_message_append(reply, "t", m->info.remap_pool_used);
-	if (!strcmp(property, "NumCells"))
-		return sd_bus_message_append(reply, "u", m->info.num_cells);
-	if (!strcmp(property, "EnableTimestamp"))
-		return sd_bus_message_append(reply, "t", m->enabled_ts.realtime);
-	if (!strcmp(property, "EnableTimestampMonotonic"))
-		return sd_bus_message_append(reply, "t", m->enabled_ts.monotonic);
-	return -ENOENT;
-}
-
-static int method_enable(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	return op_begin(userdata, msg, OP_ENABLE, NULL, error);
-}
-
-static int method_disable(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	return op_begin(userdata, msg, OP_DISABLE, NULL, error);
-}
-
-static int method_create(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	return op_begin(userdata, msg, OP_CREATE, NULL, error);
-}
-
-static int method_get_cell(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct manager *m = userdata;
-	const char *name;
-	struct cell *c;
-	int r;
-
-	r = sd_bus_message_read(msg, "s", &name);
-	if (r < 0)
-		return r;
-	c = manager_find_cell(m, name);
-	if (!c)
-		return sd_bus_error_setf(error, CV_BUS_ERROR_NO_SUCH_CELL,
-					 "no cell named \"%s\"%s", name,
-					 m->info.enabled ? " (ListCells() shows the cells)" :
-					 ": the hypervisor is not enabled");
-	return sd_bus_reply_method_return(msg, "o", c->path);
-}
-
-static int method_get_cell_by_id(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct manager *m = userdata;
-	uint32_t id;
-	struct cell *c;
-	int r;
-
-	r = sd_bus_message_read(msg, "u", &id);
-	if (r < 0)
-		return r;
-	c = manager_find_cell_id(m, id);
-	if (!c)
-		return sd_bus_error_setf(error, CV_BUS_ERROR_NO_SUCH_CELL, "no cell with id %u", id);
-	return sd_bus_reply_method_return(msg, "o", c->path);
-}
-
-static int method_list_cells(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct manager *m = userdata;
-	sd_bus_message *reply = NULL;
-	int r;
-
-	(void)error;
-	r = sd_bus_message_new_method_return(msg, &reply);
-	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(ssou)");
-	for (struct cell *c = m->cells; r >= 0 && c; c = c->next)
-		r = sd_bus_message_append(reply, "(ssou)", c->name, cell_state_to_string(c->state),
-					  c->path, c->id);
-	if (r >= 0)
-		r = sd_bus_message_close_container(reply);
-	if (r >= 0)
-		r = sd_bus_send(NULL, reply, NULL);
-	sd_bus_message_unref(reply);
-	return r;
-}
-
-/*
- * GetConsole and OpenConsole of the manager and of each cell: the vtables point userdata at
- * the object's console (SD_BUS_METHOD_WITH_ARGS_OFFSET).
- */
-int method_get_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct console *con = userdata;
-	sd_bus_message *reply = NULL;
-	char *data = NULL;
-	size_t n = console_snapshot(con, &data);
-	int r;
-
-	(void)error;
-	r = sd_bus_message_new_method_return(msg, &reply);
-	if (r >= 0)
-		r = sd_bus_message_append_array(reply, 'y', data ? data : "", data ? n : 0);
-	if (r >= 0)
-		r = sd_bus_send(NULL, reply, NULL);
-	sd_bus_message_unref(reply);
-	free(data);
-	return r;
-}
-
-int method_open_console(sd_bus_message *msg, void *userdata, sd_bus_error *error)
-{
-	struct console *con = userdata;
-	int follow, fd, r;
-
-	r = sd_bus_message_read(msg, "b", &follow);
-	if (r < 0)
-		return r;
-	fd = console_open(con, follow);
-	if (fd < 0)
-		return sd_bus_error_set_errnof(error, -fd, "cannot open a console stream: %m");
-	r = sd_bus_reply_method_return(msg, "h", fd);
-	close(fd);
-	return r;
-}
-
-#define MPROP(name, sig, flags) SD_BUS_PROPERTY(name, sig, prop_info, 0, flags)
-#define CHANGE SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
-
-const sd_bus_vtable manager_vtable[] = {
-	SD_BUS_VTABLE_START(0),
-	MPROP("Version", "s", SD_BUS_VTABLE_PROPERTY_CONST),
-	MPROP("Enabled", "b", CHANGE),
-	MPROP("SystemConfigPath", "s", CHANGE),
-	MPROP("DriverAPIVersion", "u", CHANGE),
-	MPROP("HypervisorABI", "u", CHANGE),
-	MPROP("MemPoolSize", "t", CHANGE),
-	MPROP("MemPoolUsed", "t", CHANGE),
-	MPROP("RemapPoolSize", "t", CHANGE),
-	MPROP("RemapPoolUsed", "t", CHANGE),
-	MPROP("NumCells", "u", CHANGE),
-	MPROP("EnableTimestamp", "t", CHANGE),
-	MPROP("EnableTimestampMonotonic", "t", CHANGE),
-	SD_BUS_METHOD_WITH_ARGS("Enable", SD_BUS_ARGS("s", system_config_path), SD_BUS_NO_RESULT,
-				method_enable, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("Disable", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_disable,
-				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("CreateCell", SD_BUS_ARGS("s", config_path),
-				SD_BUS_RESULT("o", cell), method_create,
-				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("GetCell", SD_BUS_ARGS("s", name), SD_BUS_RESULT("o", cell),
-				method_get_cell, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("GetCellById", SD_BUS_ARGS("u", id), SD_BUS_RESULT("o", cell),
-				method_get_cell_by_id, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("ListCells", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssou)", cells),
-				method_list_cells, SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS_OFFSET("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
-				       method_get_console, offsetof(struct manager, hv_console),
-				       SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS_OFFSET("OpenConsole", SD_BUS_ARGS("b", follow),
-				       SD_BUS_RESULT("h", fd), method_open_console,
-				       offsetof(struct manager, hv_console),
-				       SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_SIGNAL_WITH_ARGS("CellNew", SD_BUS_ARGS("s", name, "o", cell), 0),
-	SD_BUS_SIGNAL_WITH_ARGS("CellRemoved", SD_BUS_ARGS("s", name, "o", cell), 0),
-	SD_BUS_VTABLE_END
-};
-
-int manager_start_bus(struct manager *m)
-{
-	int r;
-
-	r = sd_bus_default_system(&m->bus);
-	if (r < 0) {
-		log_error(NULL, "cannot connect to the system bus: %s", strerror(-r));
-		return r;
-	}
-	r = sd_bus_add_object_vtable(m->bus, NULL, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE,
-				     manager_vtable, m);
-	if (r >= 0)
-		r = sd_bus_add_fallback_vtable(m->bus, NULL, CV_BUS_CELL_PATH_PREFIX, CV_BUS_CELL_IFACE,
-					       cell_vtable, cell_object_find, m);
-	if (r >= 0)
-		r = sd_bus_add_node_enumerator(m->bus, NULL, CV_BUS_CELL_PATH_PREFIX,
-					       cell_node_enumerator, m);
-	if (r >= 0)
-		r = sd_bus_add_object_manager(m->bus, NULL, CV_BUS_MANAGER_PATH);
-	if (r >= 0 && m->backend->ops->publish)
-		r = m->backend->ops->publish(m->backend, m->bus);
-	if (r >= 0)
-		r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
-	if (r < 0) {
-		log_error(NULL, "cannot publish the D-Bus objects: %s", strerror(-r));
-		return r;
-	}
-	return 0;
 }

@@ -17,6 +17,7 @@
 /* polkit actions (units/org.cellvisor.cell1.policy) */
 #define CV_BUS_ACTION_HYPERVISOR	CV_BUS_SERVICE ".manage-hypervisor"
 #define CV_BUS_ACTION_CELLS		CV_BUS_SERVICE ".manage-cells"
+#define CV_BUS_ACTION_TERMINATE		CV_BUS_SERVICE ".terminate-cells"
 
 /* Errors, as org.cellvisor.cell1(5) lists them. */
 #define CV_BUS_ERROR_PREFIX		CV_BUS_SERVICE ".Error."
@@ -40,5 +41,6 @@
 #define CV_BUS_ERROR_SHUTDOWN_REFUSED	CV_BUS_ERROR_PREFIX "ShutdownRefused"
 #define CV_BUS_ERROR_SHUTDOWN_TIMEOUT	CV_BUS_ERROR_PREFIX "ShutdownTimeout"
 #define CV_BUS_ERROR_SHUTTING_DOWN	CV_BUS_ERROR_PREFIX "ShuttingDown"
+#define CV_BUS_ERROR_TERMINATE_FAILED	CV_BUS_ERROR_PREFIX "TerminateFailed"
 
 #endif /* CELLVISOR_BUS_H */

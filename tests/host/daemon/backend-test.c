@@ -755,7 +755,8 @@ out:
 	return r;
 }
 
-static int t_cell_destroy(struct backend *b, uint32_t id, struct cv_ioctl_refusal *why)
+static int t_cell_destroy(struct backend *b, uint32_t id, bool force,
+			  struct cv_ioctl_refusal *why)
 {
 	struct test_backend *t = TB(b);
 	struct model_cell *c;
@@ -768,10 +769,11 @@ static int t_cell_destroy(struct backend *b, uint32_t id, struct cv_ioctl_refusa
 	if (r)
 		goto out;
 	/*
-	 * A running cell is asked first; only its refusal stops the destroy.  One that does not
-	 * answer in time is marked failed by ask_shutdown() and destroyed all the same.
+	 * A running cell is asked first, unless forced; only its refusal stops the destroy.  One
+	 * that does not answer in time is marked failed by ask_shutdown() and destroyed all the
+	 * same.
 	 */
-	if (running(c)) {
+	if (running(c) && !force) {
 		r = ask_shutdown(t, id, &c, why);
 		if (r == -ETIMEDOUT) {
 			r = 0;
