@@ -33,6 +33,8 @@ int cellctl_load(int argc, char **argv);
 int cellctl_start(int argc, char **argv);
 int cellctl_shutdown(int argc, char **argv);
 int cellctl_destroy(int argc, char **argv);
+int cellctl_restart(int argc, char **argv);
+int cellctl_terminate(int argc, char **argv);
 int cellctl_console(int argc, char **argv);
 
 /* bus.c */

@@ -28,6 +28,8 @@ static const struct cellctl_verb verbs[] = {
 	{ "start", "NAME [--config FILE] [--wait] [--follow]", "start a cell", cellctl_start },
 	{ "shutdown", "NAME [--destroy]", "shut a cell down", cellctl_shutdown },
 	{ "destroy", "NAME", "destroy a cell", cellctl_destroy },
+	{ "restart", "NAME...", "load from the config again and start", cellctl_restart },
+	{ "terminate", "NAME...", "stop and destroy, without asking", cellctl_terminate },
 	{ "console", "NAME|--hypervisor [-f]", "print a console", cellctl_console },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -460,8 +460,14 @@ int cellctl_shutdown(int argc, char **argv)
 	}
 	if (bus_state_running(state)) {
 		r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Shutdown", what, NULL);
-		if (r && r != CELLCTL_EXIT_CELL_FAILED)
+		if (r && r != CELLCTL_EXIT_CELL_FAILED) {
+			/* It refused, or could not be asked: it must not outlive its unit. */
+			fprintf(stderr, "%s: cell %s did not shut down; terminating it\n",
+				cellctl_program, name);
+			snprintf(what, sizeof(what), "terminate %s", name);
+			r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Terminate", what, NULL);
 			goto out;
+		}
 	}
 	snprintf(what, sizeof(what), "destroy %s", name);
 	r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Destroy", what, NULL);
@@ -490,6 +496,38 @@ int cellctl_destroy(int argc, char **argv)
 	}
 	bus_opts_free(&o);
 	return r;
+}
+
+/* A method without arguments on each cell named; the first failure's exit status. */
+static int each_cell_call(int argc, char **argv, const char *method, const char *verb)
+{
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet", 1, argc, "NAME...", &o);
+
+	if (first < 0)
+		return -first;
+	sd_bus *bus = bus_connect(&o);
+	int r = bus ? CELLCTL_EXIT_OK : CELLCTL_EXIT_NO_DAEMON;
+
+	for (int i = first; bus && i < argc; i++) {
+		int k = cell_call(&o, bus, argv[i], method, verb);
+
+		if (k && !r)
+			r = k;
+	}
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+int cellctl_restart(int argc, char **argv)
+{
+	return each_cell_call(argc, argv, "Restart", "restart");
+}
+
+int cellctl_terminate(int argc, char **argv)
+{
+	return each_cell_call(argc, argv, "Terminate", "terminate");
 }
 
 int cellctl_console(int argc, char **argv)

@@ -83,6 +83,25 @@ echo allow >"$dir/policy"
 ctl alpha answer approve >/dev/null
 check "cellctl shutdown + destroy: exit 0" eval 'cc shutdown alpha && cc destroy alpha'
 check "cellctl destroy of a missing cell: exit 5" test "$(st cc destroy alpha)" = 5
+
+# restart and terminate, several cells at a time; shutdown --destroy (the unit's stop)
+# terminates a cell that refuses.
+check "cellctl start --config alpha and beta" eval 'cc start --config "$dir/alpha.json" alpha && cc start --config "$dir/beta.json" beta'
+ctl alpha answer deny >/dev/null
+check "cellctl restart of a cell that refuses the shutdown: exit 7" test "$(st cc restart alpha)" = 7
+check "... saying it was not restarted" grep -qF "cell \"alpha\" refused to shut down, so it was not restarted" "$dir/cc.err"
+ctl alpha answer approve >/dev/null
+s0=$(cc show alpha -p StartTimestampMonotonic --value)
+check "cellctl restart alpha beta: exit 0, both running" eval 'test "$(st cc restart alpha beta)" = 0 && test "$(cc show alpha -p State --value)/$(cc show beta -p State --value)" = running/running'
+check "... alpha started again (StartTimestamp moved)" test "$(cc show alpha -p StartTimestampMonotonic --value)" != "$s0"
+check "cellctl restart of a missing cell among others: exit 5, the others restarted" test "$(st cc restart nosuch alpha)/$(cc show alpha -p State --value)" = 5/running
+ctl alpha answer deny >/dev/null
+ctl beta answer deny >/dev/null
+check "cellctl terminate of a cell that refuses shutdowns: exit 0, gone" eval 'test "$(st cc terminate alpha)" = 0 && test "$(st cc show alpha)" = 5'
+check "cellctl terminate of a missing cell: exit 5" test "$(st cc terminate alpha)" = 5
+check "cellctl shutdown --destroy of a cell that refuses: exit 0" test "$(st cc shutdown --destroy beta)" = 0
+check "... saying it terminates it" grep -q "cell beta did not shut down; terminating it" "$dir/cc.err"
+check "... beta is gone" test "$(st cc show beta)" = 5
 check "cellctl disable: exit 0" test "$(st cc disable)" = 0
 check "cellctl disable again: exit 7" test "$(st cc disable)" = 7
 check "cellctl against no daemon: exit 6" test "$(DBUS_SYSTEM_BUS_ADDRESS=unix:path=$dir/nonexistent st cc list)" = 6

@@ -371,6 +371,61 @@ check "a faulting cell: State=failed via the driver notification" wait_prop "$al
 check "PropertiesChanged failed for alpha after the restart" wait_for "$dir/signals" "PropertiesChanged $alpha $CI.*State=\"failed\""
 check "the failure is logged with the cell's name" wait_for "$dir/cellmgrd.log" 'alpha: Cell "alpha" failed'
 
+# ---- Restart: from failed, running and shut down; Terminate: whatever the cell answers ----
+out=$(call "$alpha" $CI Restart)
+check "Restart of a failed cell succeeds" test -z "$out"
+check "... it runs again, images loaded again" test "$(cprop "$alpha" State)" = running -a "$(cprop "$alpha" LoadTimestamp)" -gt 0
+check "PropertiesChanged failed -> running for alpha seen" wait_for "$dir/signals" "PropertiesChanged $alpha $CI.*State=\"running\""
+l0=$(cprop "$alpha" LoadTimestampMonotonic) s0=$(cprop "$alpha" StartTimestampMonotonic)
+sleep 0.01
+out=$(call "$alpha" $CI Restart)
+check "Restart of a running cell succeeds" test -z "$out"
+check "... shut down, loaded and started again (Load and Start timestamps moved)" test "$(cprop "$alpha" State)" = running -a "$(cprop "$alpha" LoadTimestampMonotonic)" -gt "$l0" -a "$(cprop "$alpha" StartTimestampMonotonic)" -gt "$s0"
+check "... the model saw a shutdown request, a load and a start" grep -q "Cell \"alpha\" started" <<<"$(call $M $MI GetConsole)"
+call "$alpha" $CI Shutdown >/dev/null
+check "alpha shut down" test "$(cprop "$alpha" State)" = "shut down"
+out=$(call "$alpha" $CI Restart)
+check "Restart of a shut down cell succeeds" test -z "$out" -a "$(cprop "$alpha" State)" = running
+ctl alpha answer deny >/dev/null
+out=$(call "$alpha" $CI Restart)
+echo "# $out"
+check "Restart of a cell that refuses the shutdown: ShutdownRefused, not restarted" grep -qF "Error.ShutdownRefused: cell \"alpha\" refused to shut down, so it was not restarted; it keeps running" <<<"$out"
+check "... it keeps running" test "$(cprop "$alpha" State)" = running
+out=$(call "$root" $CI Restart)
+check "Restart of the root cell: InvalidState" grep -qF "Error.InvalidState: \"root\" is the root cell: it cannot be restarted" <<<"$out"
+out=$(call "$root" $CI Terminate)
+check "Terminate of the root cell: InvalidState" grep -qF "Error.InvalidState: \"root\" is the root cell: it cannot be terminated" <<<"$out"
+mkcell zeta 3 0x71c00000
+sed -i 's/"images": .*/"images": []/' "$dir/zeta.json"
+zeta=$(call $M $MI CreateCell s "$dir/zeta.json")
+out=$(call "$zeta" $CI Restart)
+check "Restart of a cell whose configuration has no images: InvalidImage" grep -q "Error.InvalidImage: cell \"zeta\" has no images in its configuration" <<<"$out"
+call "$zeta" $CI Load 'a(st)' 1 "$dir/demo.bin" 0x40000000 >/dev/null
+call "$zeta" $CI Start >/dev/null
+ctl zeta answer deny >/dev/null
+out=$(call "$zeta" $CI Destroy)
+check "Destroy of zeta, which refuses: ShutdownRefused" grep -q "Error.ShutdownRefused" <<<"$out"
+echo deny >"$dir/policy"
+: >"$dir/polkit.log"
+out=$(nobody "$BUSCALL" "$zeta" $CI Terminate)
+check "unprivileged Terminate refused: NotAuthorized naming its own action" grep -qF "Error.NotAuthorized: Terminate of cell zeta is not allowed for uid 65534 (pid" <<<"$out"
+check "... org.cellvisor.cell1.terminate-cells" grep -q "it needs the polkit action org.cellvisor.cell1.terminate-cells" <<<"$out"
+check "polkit asked for terminate-cells with the cell" grep -q "^org.cellvisor.cell1.terminate-cells system-bus-name 0 cell=zeta -> deny" "$dir/polkit.log"
+out=$(nobody "$BUSCALL" "$alpha" $CI Restart)
+check "unprivileged Restart refused" grep -q "Error.NotAuthorized: Restart of cell alpha" <<<"$out"
+check "polkit asked for manage-cells for a Restart" grep -q "^org.cellvisor.cell1.manage-cells system-bus-name 0 cell=alpha -> deny" "$dir/polkit.log"
+echo allow >"$dir/policy"
+out=$(nobody "$BUSCALL" "$zeta" $CI Terminate)
+check "Terminate of a cell that refuses shutdowns (authorized through polkit) succeeds" test -z "$out"
+check "... zeta is gone: CellRemoved" wait_for "$dir/signals" "CellRemoved zeta"
+check "... the journal says terminated" wait_for "$dir/cellmgrd.log" 'Cell "zeta" terminated, requested by uid 65534'
+check "... and the root cell has CPU 3 again" grep -q " 3$" <<<"$(cprop "$root" CPUs)"
+out=$(call "$zeta" $CI Terminate)
+check "Terminate of a cell that is gone: UnknownObject" grep -q "UnknownObject\|UnknownMethod" <<<"$out"
+ctl alpha answer approve >/dev/null
+ctl alpha fail >/dev/null
+check "alpha failed again, for the teardown" wait_prop "$alpha" State failed
+
 # ---- teardown: Disable refused with cells, then destroy, then disable ----
 out=$(call $M $MI Disable)
 check "Disable with cells: CellsRemaining" grep -q "Error.CellsRemaining" <<<"$out"
