@@ -50,3 +50,4 @@ GUEST_TESTS += tests/guest/scenarios/daemon-hypervisor.sh
 GUEST_TESTS += tests/guest/scenarios/daemon-cells.sh
 GUEST_TESTS += tests/guest/scenarios/daemon-boot.sh
 GUEST_TESTS += tests/guest/scenarios/daemon-remote.sh
+GUEST_TESTS += tests/guest/scenarios/daemon-restart.sh

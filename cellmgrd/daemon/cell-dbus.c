@@ -503,7 +503,10 @@ static void reply_restart(struct job *j)
 		 "Cell \"%s\" restarted (%s, %zu image(s) loaded again), requested by %s",
 		 j->cell_name, j->was_running ? "shut down" : "it did not run", j->n_images,
 		 j->who.text);
-	if (c)
+	/* Running before and after: no transition was seen, the timestamps are set here. */
+	if (c && j->was_running && cell_state_is_running(c->state))
+		cell_restarted(c);
+	else if (c)
 		cell_loaded(c);
 	sd_bus_reply_method_return(j->msg, "");
 }
@@ -534,6 +537,7 @@ static int method_restart(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	}
 	j->run = run_restart;
 	j->reply = reply_restart;
+	j->quiet_steps = true;
 	return job_submit(j);
 }
 

@@ -126,6 +126,14 @@ void cell_update(struct cell *c, const struct be_cell *bc)
 	const char *names[16];
 	int n = 0;
 
+	/*
+	 * A Restart passes through "shut down" and "loadable": a follower (cell@.service's
+	 * cellctl) must not take that for the end of the cell.  The refresh after the job
+	 * publishes where it ended.
+	 */
+	if (c->quiet_steps)
+		return;
+
 	if (bc->cpus != c->cpus) {
 		c->cpus = bc->cpus;
 		names[n++] = "CPUs";
@@ -171,4 +179,19 @@ void cell_loaded(struct cell *c)
 	if (c->m->bus)
 		sd_bus_emit_properties_changed(c->m->bus, c->path, CV_BUS_CELL_IFACE,
 					       "LoadTimestamp", "LoadTimestampMonotonic", NULL);
+}
+
+void cell_restarted(struct cell *c)
+{
+	dual_ts_now(&c->changed);
+	c->loaded = c->started = c->changed;
+	state_save_cell(c->m, c);
+	log_full(LOG_INFO, MID_CELL_STATE, c->name, "Cell \"%s\": %s -> %s (restarted)", c->name,
+		 cell_state_to_string(c->state), cell_state_to_string(c->state));
+	if (c->m->bus)
+		sd_bus_emit_properties_changed(c->m->bus, c->path, CV_BUS_CELL_IFACE,
+					       "LoadTimestamp", "LoadTimestampMonotonic",
+					       "StartTimestamp", "StartTimestampMonotonic",
+					       "StateChangeTimestamp",
+					       "StateChangeTimestampMonotonic", NULL);
 }

@@ -53,6 +53,7 @@ struct cell {
 	struct dual_ts created, loaded, started, shut_down, changed;
 	struct console console;
 	const char *busy;		/* the operation in progress, or NULL */
+	bool quiet_steps;		/* ... a Restart: its steps are not published */
 };
 
 struct manager {
@@ -115,6 +116,8 @@ const void *cell_config_array(const struct cell *c, const struct cv_array *a, si
 			      uint32_t *n);
 /* Record a Load: LoadTimestamp now, saved and announced. */
 void cell_loaded(struct cell *c);
+/* Record a Restart that left it running: loaded and started now, saved and announced. */
+void cell_restarted(struct cell *c);
 
 /* cell-dbus.c: org.cellvisor.cell1.Cell at CV_BUS_CELL_PATH_PREFIX/<encoded name> */
 extern const sd_bus_vtable cell_vtable[];
@@ -198,6 +201,8 @@ struct job {
 	struct be_image *images;	/* Load, Restart: read from the files */
 	size_t n_images;
 	bool was_running;		/* the cell ran when the job was submitted */
+	bool quiet_steps;		/* JOB_HOLDS_CELL: the cell's states in between are
+					   not taken up (one Restart, not its steps) */
 	/* result */
 	int r;
 	uint32_t new_id;		/* CreateCell */

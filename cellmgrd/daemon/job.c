@@ -71,8 +71,10 @@ static void job_hold(struct job *j, bool hold)
 	switch (j->holds) {
 	case JOB_HOLDS_CELL:
 		c = manager_find_cell_id(m, j->cell_id);
-		if (c && !strcmp(c->name, j->cell_name))
+		if (c && !strcmp(c->name, j->cell_name)) {
 			c->busy = hold ? j->method : NULL;
+			c->quiet_steps = hold && j->quiet_steps;
+		}
 		break;
 	case JOB_HOLDS_MANAGER:
 		m->busy = hold ? j->method : NULL;
