@@ -503,11 +503,12 @@ static void reply_restart(struct job *j)
 		 "Cell \"%s\" restarted (%s, %zu image(s) loaded again), requested by %s",
 		 j->cell_name, j->was_running ? "shut down" : "it did not run", j->n_images,
 		 j->who.text);
-	/* Running before and after: no transition was seen, the timestamps are set here. */
-	if (c && j->was_running && cell_state_is_running(c->state))
+	/*
+	 * Its steps were not taken up: the state may read as before (running, or shut down
+	 * for a cell that stopped itself again at once), but it was loaded and started now.
+	 */
+	if (c)
 		cell_restarted(c);
-	else if (c)
-		cell_loaded(c);
 	sd_bus_reply_method_return(j->msg, "");
 }
 

@@ -186,8 +186,8 @@ void cell_restarted(struct cell *c)
 	dual_ts_now(&c->changed);
 	c->loaded = c->started = c->changed;
 	state_save_cell(c->m, c);
-	log_full(LOG_INFO, MID_CELL_STATE, c->name, "Cell \"%s\": %s -> %s (restarted)", c->name,
-		 cell_state_to_string(c->state), cell_state_to_string(c->state));
+	log_full(LOG_INFO, MID_CELL_STATE, c->name, "Cell \"%s\" restarted, now %s", c->name,
+		 cell_state_to_string(c->state));
 	if (c->m->bus)
 		sd_bus_emit_properties_changed(c->m->bus, c->path, CV_BUS_CELL_IFACE,
 					       "LoadTimestamp", "LoadTimestampMonotonic",

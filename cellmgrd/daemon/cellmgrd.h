@@ -116,7 +116,7 @@ const void *cell_config_array(const struct cell *c, const struct cv_array *a, si
 			      uint32_t *n);
 /* Record a Load: LoadTimestamp now, saved and announced. */
 void cell_loaded(struct cell *c);
-/* Record a Restart that left it running: loaded and started now, saved and announced. */
+/* Record a Restart: loaded and started now, saved and announced (its steps were not). */
 void cell_restarted(struct cell *c);
 
 /* cell-dbus.c: org.cellvisor.cell1.Cell at CV_BUS_CELL_PATH_PREFIX/<encoded name> */
