@@ -185,7 +185,8 @@ static int check_cell_call(struct cell *c, const char *what, sd_bus_error *error
 					 "\"%s\" is the root cell: it cannot be %s", c->name, what);
 	if (c->busy)
 		return sd_bus_error_setf(error, CV_BUS_ERROR_BUSY,
-					 "%s of cell \"%s\" is still in progress", c->busy, c->name);
+					 "%s of cell \"%s\" is still in progress", c->busy,
+					 c->name);
 	return 0;
 }
 
@@ -317,7 +318,8 @@ static int method_load(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 				      "cell \"%s\" is running; shut it down before loading images",
 				      c->name);
 	if (r >= 0)
-		r = polkit_check(c->m, msg, CV_BUS_ACTION_CELLS, "cell", c->name, method_load, error);
+		r = polkit_check(c->m, msg, CV_BUS_ACTION_CELLS, "cell", c->name, method_load,
+				 error);
 	if (r <= 0) {
 		r = r < 0 ? r : 1;	/* 1: polkit's answer calls it again */
 		goto out;
@@ -523,7 +525,8 @@ static int method_restart(sd_bus_message *msg, void *userdata, sd_bus_error *err
 		r = sd_bus_error_setf(error, CV_BUS_ERROR_INVALID_IMAGE,
 				      "cell \"%s\" has no images in its configuration (%s); "
 				      "Restart() loads them from there, so Load() and Start() it "
-				      "instead", c->name, c->config_path ? c->config_path : "unknown");
+				      "instead", c->name,
+				      c->config_path ? c->config_path : "unknown");
 	if (r >= 0)
 		r = polkit_check(c->m, msg, CV_BUS_ACTION_CELLS, "cell", c->name, method_restart,
 				 error);
@@ -572,11 +575,16 @@ const sd_bus_vtable cell_vtable[] = {
 	TS("StateChangeTimestamp", changed, CHANGE),
 	SD_BUS_METHOD_WITH_ARGS("Load", SD_BUS_ARGS("a(st)", images), SD_BUS_NO_RESULT,
 				method_load, UNPRIV),
-	SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_start, UNPRIV),
-	SD_BUS_METHOD_WITH_ARGS("Shutdown", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_shutdown, UNPRIV),
-	SD_BUS_METHOD_WITH_ARGS("Destroy", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_destroy, UNPRIV),
-	SD_BUS_METHOD_WITH_ARGS("Restart", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_restart, UNPRIV),
-	SD_BUS_METHOD_WITH_ARGS("Terminate", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_terminate, UNPRIV),
+	SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_start,
+				UNPRIV),
+	SD_BUS_METHOD_WITH_ARGS("Shutdown", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_shutdown,
+				UNPRIV),
+	SD_BUS_METHOD_WITH_ARGS("Destroy", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_destroy,
+				UNPRIV),
+	SD_BUS_METHOD_WITH_ARGS("Restart", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_restart,
+				UNPRIV),
+	SD_BUS_METHOD_WITH_ARGS("Terminate", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_terminate,
+				UNPRIV),
 	SD_BUS_METHOD_WITH_ARGS_OFFSET("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
 				       method_get_console, offsetof(struct cell, console),
 				       SD_BUS_VTABLE_UNPRIVILEGED),

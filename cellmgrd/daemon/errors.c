@@ -83,7 +83,8 @@ int reply_error(sd_bus_message *msg, const char *cell, const char *name, const c
 
 /*
  * What a refused driver call answers on the bus.  The first entry that matches the call
- * ('method', its D-Bus member name, or NULL for any) and the refusal reason of include/cellvisor/reason.h wins; a refusal
+ * ('method', its D-Bus member name, or NULL for any) and the refusal reason of
+ * include/cellvisor/reason.h wins; a refusal
  * without a reason (CV_REASON_NONE) is matched on its errno.  In 'text', {cell} is the cell
  * of the call, {config} the configuration file given, {call} the method, {object} the
  * reason's object as a number, {bdf} and {dev}/{bar} the object as a PCI function or as a

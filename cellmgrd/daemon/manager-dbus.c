@@ -180,7 +180,8 @@ static int method_enable(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 		r = read_config_arg(msg, &path, error);
 	if (r >= 0 && m->info.enabled)
 		r = sd_bus_error_setf(error, CV_BUS_ERROR_ALREADY_ENABLED,
-				      "the hypervisor is already enabled (with %s); disable it first",
+				      "the hypervisor is already enabled (with %s); disable it "
+				      "first",
 				      m->system_config_path ? m->system_config_path :
 							      "an unknown configuration");
 	if (r >= 0 && m->busy)
@@ -228,12 +229,14 @@ static int method_disable(sd_bus_message *msg, void *userdata, sd_bus_error *err
 
 	r = check_manager_call(m, error);
 	if (r >= 0 && !m->info.enabled)
-		r = sd_bus_error_set(error, CV_BUS_ERROR_NOT_ENABLED, "the hypervisor is not enabled");
+		r = sd_bus_error_set(error, CV_BUS_ERROR_NOT_ENABLED,
+				     "the hypervisor is not enabled");
 	if (r >= 0 && m->busy)
 		r = sd_bus_error_setf(error, CV_BUS_ERROR_BUSY,
 				      "%s of the hypervisor is still in progress", m->busy);
 	if (r >= 0)
-		r = polkit_check(m, msg, CV_BUS_ACTION_HYPERVISOR, NULL, NULL, method_disable, error);
+		r = polkit_check(m, msg, CV_BUS_ACTION_HYPERVISOR, NULL, NULL, method_disable,
+				 error);
 	if (r <= 0)
 		return r < 0 ? r : 1;	/* 1: polkit's answer calls it again */
 	j = job_new(m, msg, NULL);

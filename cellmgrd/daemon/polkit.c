@@ -101,9 +101,10 @@ static int polkit_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret
 			       "%s%s%s is not allowed for %s: it needs the polkit action %s%s",
 			       method, q->cell ? " of cell " : "", q->cell ? q->cell : "",
 			       q->who.text, q->action,
-			       challenge ? " and authentication (run it as root, or allow "
-					   "interactive authorization, e.g. without --no-ask-password)"
-					 : " (run it as root, or ask the administrator to grant it)");
+			       challenge ?
+			       " and authentication (run it as root, or allow interactive "
+			       "authorization, e.g. without --no-ask-password)" :
+			       " (run it as root, or ask the administrator to grant it)");
 		goto out;
 	}
 	call_again(q);

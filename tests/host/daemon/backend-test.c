@@ -44,7 +44,8 @@
 #define MODEL_CONSOLE_SIZE	4096
 #define MODEL_PAGE		4096ULL
 
-enum answer { ANSWER_APPROVE, ANSWER_DENY, ANSWER_SILENT };
+/* STUCK: its CPUs never stop, so that a destroy, forced or not, fails (Terminate's error). */
+enum answer { ANSWER_APPROVE, ANSWER_DENY, ANSWER_SILENT, ANSWER_STUCK };
 
 struct model_cell {
 	bool used;
@@ -766,6 +767,8 @@ static int t_cell_destroy(struct backend *b, uint32_t id, bool force,
 	r = check_cell(t, id, &c, why);
 	if (!r)
 		r = check_lock(t, c->id, why);
+	if (!r && running(c) && c->answer == ANSWER_STUCK)
+		r = refuse(why, -EBUSY, CV_REASON_CPUS_DO_NOT_STOP, c->cpus, 0);
 	if (r)
 		goto out;
 	/*
@@ -883,7 +886,7 @@ static int control(struct test_backend *t, const char *cell, const char *action,
 
 		if (sscanf(arg, "%15s %u", how, &delay) < 1) {
 			r = -EINVAL;
-			xasprintf(errmsg, "answer wants \"approve|deny|silent [DELAY-MS]\"");
+			xasprintf(errmsg, "answer wants \"approve|deny|silent|stuck [DELAY-MS]\"");
 			goto out;
 		}
 		if (!strcmp(how, "approve"))
@@ -892,6 +895,8 @@ static int control(struct test_backend *t, const char *cell, const char *action,
 			c->answer = ANSWER_DENY;
 		else if (!strcmp(how, "silent"))
 			c->answer = ANSWER_SILENT;
+		else if (!strcmp(how, "stuck"))
+			c->answer = ANSWER_STUCK;
 		else {
 			r = -EINVAL;
 			xasprintf(errmsg, "unknown answer \"%s\"", how);

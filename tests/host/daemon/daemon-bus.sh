@@ -409,6 +409,12 @@ call "$zeta" $CI Start >/dev/null
 ctl zeta answer deny >/dev/null
 out=$(call "$zeta" $CI Destroy)
 check "Destroy of zeta, which refuses: ShutdownRefused" grep -q "Error.ShutdownRefused" <<<"$out"
+ctl zeta answer stuck >/dev/null
+out=$(call "$zeta" $CI Terminate)
+echo "# $out"
+check "Terminate of a cell whose CPUs do not stop: TerminateFailed" grep -qF "Error.TerminateFailed: the CPUs of cell \"zeta\" did not stop, so it could not be terminated" <<<"$out"
+check "... zeta is still there" test "$(cprop "$zeta" State)" = running
+ctl zeta answer deny >/dev/null
 echo deny >"$dir/policy"
 : >"$dir/polkit.log"
 out=$(nobody "$BUSCALL" "$zeta" $CI Terminate)
