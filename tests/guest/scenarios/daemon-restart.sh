@@ -2,7 +2,7 @@
 # Restart and Terminate of cells through cellmgrd (issue 16): cellctl restart from running
 # (under its unit, which stays active), from shut down (a cell that turned its CPU off) and
 # from failed (a cell that faulted, its image replaced meanwhile); systemctl restart of a
-# cell's unit; cellctl terminate of a cell that refuses shutdowns, and the unit's stop
+# cell's unit (running, failed, shut down); cellctl terminate of a cell that refuses shutdowns, and the unit's stop
 # terminating it; a Restart=on-failure drop-in bringing a failing cell back.
 # Needs the hypervisor's cell calls.
 # timeout: 300
@@ -106,6 +106,22 @@ t "  ... inactive, not failed" [ "$(unit cell@shutdown-deny.service ActiveState)
 t "  ... the cell is gone (terminated)" gone shutdown-deny
 t "  ... the unit's journal says why" \
 	sh -c "journalctl -u cell@shutdown-deny -o cat | grep -q 'cell shutdown-deny did not shut down; terminating it'"
+
+# ---- systemctl restart of a unit whose cell failed, or shut itself down ----
+cp $INM/fault.bin /etc/cellvisor/flaky.bin
+systemctl start cell@flaky.service
+t "cell@flaky (the fault inmate) failed" wait_unit cell@flaky.service failed
+cp $INM/silent.bin /etc/cellvisor/flaky.bin
+t "systemctl restart cell@flaky (failed)" systemctl restart cell@flaky.service
+t "  ... active, the cell running" eval 'wait_unit cell@flaky.service active && wait_state flaky running'
+systemctl stop cell@flaky.service
+offs() { journalctl -u cell@cpuoff -o cat | grep -c "cpuoff: PSCI CPU_OFF"; }
+systemctl start cell@cpuoff.service
+t "cell@cpuoff ends inactive (its cell shut itself down)" \
+	eval 'wait_unit cell@cpuoff.service inactive && eventually eval "[ \$(offs) = 1 ]"'
+t "systemctl restart cell@cpuoff (shut down)" systemctl restart cell@cpuoff.service
+t "  ... it ran again and ended inactive again" \
+	eval 'wait_unit cell@cpuoff.service inactive && eventually eval "[ \$(offs) = 2 ]"'
 
 # ---- Restart=on-failure: a cell that fails comes back ----
 flaky flaky2 fault
