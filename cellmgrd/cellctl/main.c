@@ -51,7 +51,7 @@ static void help(void)
 	printf("Usage: %s [OPTIONS] VERB [ARGUMENTS]\n\nControl Cellvisor cells.\n\nVerbs:\n",
 	       cellctl_program);
 	for (const struct cellctl_verb *v = verbs; v->name; v++)
-		printf("  %-8s %-26s %s\n", v->name, v->synopsis, v->help);
+		printf("  %-9s %-26s %s\n", v->name, v->synopsis, v->help);
 	printf("\nConfiguration verbs:\n"
 	       "  config check [--system FILE] FILE...   check files, each and then together\n"
 	       "  config compile [--system FILE] FILE -o OUT\n"
