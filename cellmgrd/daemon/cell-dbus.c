@@ -236,32 +236,35 @@ static int job_read_images(struct job *j, struct cell *c, const struct image_spe
 			   size_t n)
 {
 	if (!n) {
-		if (!c->n_images)
-			return reply_error_by(j->msg, &j->who, c->name, CV_BUS_ERROR_INVALID_IMAGE,
-					      "cell \"%s\" has no images in its configuration "
-					      "(%s); name them in the Load() call", c->name,
-					      c->config_path ? c->config_path : "unknown") + 1;
+		if (!c->n_images) {
+			reply_error(j->msg, &j->who, c->name, CV_BUS_ERROR_INVALID_IMAGE,
+				    "cell \"%s\" has no images in its configuration (%s); name "
+				    "them in the Load() call", c->name,
+				    c->config_path ? c->config_path : "unknown");
+			return 1;
+		}
 		specs = c->images;
 		n = c->n_images;
 	}
 	j->images = calloc(n, sizeof(*j->images));
-	if (!j->images)
-		return reply_error_by(j->msg, &j->who, c->name, SD_BUS_ERROR_NO_MEMORY,
-				      "out of memory") + 1;
+	if (!j->images) {
+		reply_error(j->msg, &j->who, c->name, SD_BUS_ERROR_NO_MEMORY, "out of memory");
+		return 1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *data = NULL;
 		long size = read_file(specs[i].path, &data, 1L << 30);
 
+		if (size == 0)
+			reply_error(j->msg, &j->who, c->name, CV_BUS_ERROR_INVALID_IMAGE,
+				    "image %s for cell \"%s\" is empty", specs[i].path, c->name);
+		else if (size < 0)
+			reply_error(j->msg, &j->who, c->name, CV_BUS_ERROR_INVALID_IMAGE,
+				    "cannot read image %s for cell \"%s\": %s", specs[i].path,
+				    c->name, strerror((int)-size));
 		if (size <= 0) {
 			free(data);
-			if (size == 0)
-				return reply_error_by(j->msg, &j->who, c->name,
-						      CV_BUS_ERROR_INVALID_IMAGE,
-						      "image %s for cell \"%s\" is empty",
-						      specs[i].path, c->name) + 1;
-			return reply_error_by(j->msg, &j->who, c->name, CV_BUS_ERROR_INVALID_IMAGE,
-					      "cannot read image %s for cell \"%s\": %s",
-					      specs[i].path, c->name, strerror((int)-size)) + 1;
+			return 1;
 		}
 		j->images[i] = (struct be_image){ data, size, specs[i].address };
 		j->n_images++;
@@ -394,9 +397,9 @@ static void reply_shutdown(struct job *j)
 	 * it as it is: a cell that was failed already did not time out now.
 	 */
 	if (j->was_running && c && c->state == CELL_FAILED) {
-		reply_error_by(j->msg, &j->who, j->cell_name, CV_BUS_ERROR_SHUTDOWN_TIMEOUT,
-			       "cell \"%s\" did not answer the shutdown request in time and was "
-			       "marked failed; destroy it to get its resources back", j->cell_name);
+		reply_error(j->msg, &j->who, j->cell_name, CV_BUS_ERROR_SHUTDOWN_TIMEOUT,
+			    "cell \"%s\" did not answer the shutdown request in time and was "
+			    "marked failed; destroy it to get its resources back", j->cell_name);
 		return;
 	}
 	sd_bus_reply_method_return(j->msg, "");

@@ -162,11 +162,9 @@ struct caller {
 	char text[48];			/* "uid U (pid P)" */
 };
 void caller_of(sd_bus_message *msg, struct caller *who);
-/* Reply to 'msg' with the named error, and log it (MID_OP_FAILED) with the cell's name. */
-int reply_error(sd_bus_message *msg, const char *cell, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-/* The same, for the caller known already. */
-int reply_error_by(sd_bus_message *msg, const struct caller *who, const char *cell,
+/* Reply to 'msg' of 'who' with the named error, and log it (MID_OP_FAILED) with the cell's
+ * name; returns 0. */
+int reply_error(sd_bus_message *msg, const struct caller *who, const char *cell,
 		   const char *name, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /*

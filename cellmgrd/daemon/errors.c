@@ -56,25 +56,13 @@ static int vreply_error(sd_bus_message *msg, const struct caller *who, const cha
 	return 0;
 }
 
-int reply_error_by(sd_bus_message *msg, const struct caller *who, const char *cell,
+int reply_error(sd_bus_message *msg, const struct caller *who, const char *cell,
 		   const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vreply_error(msg, who, cell, name, fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
-int reply_error(sd_bus_message *msg, const char *cell, const char *name, const char *fmt, ...)
-{
-	struct caller who;
-	va_list ap;
-
-	caller_of(msg, &who);
-	va_start(ap, fmt);
-	vreply_error(msg, &who, cell, name, fmt, ap);
 	va_end(ap);
 	return 0;
 }
@@ -305,13 +293,13 @@ void job_reply_refusal(struct job *j)
 	char *msg = t ? refusal_message(j, t->text) : NULL;
 
 	if (!t) {
-		reply_error_by(j->msg, &j->who, j->cell_name, CV_BUS_ERROR_DRIVER_ERROR,
-			       "%s%s%s failed in the driver: %s (reason %u)",
-			       j->method, j->cell_name[0] ? " of cell " : "", j->cell_name,
-			       strerror(-j->r), (unsigned)j->why.reason);
+		reply_error(j->msg, &j->who, j->cell_name, CV_BUS_ERROR_DRIVER_ERROR,
+			    "%s%s%s failed in the driver: %s (reason %u)",
+			    j->method, j->cell_name[0] ? " of cell " : "", j->cell_name,
+			    strerror(-j->r), (unsigned)j->why.reason);
 		return;
 	}
-	reply_error_by(j->msg, &j->who, j->cell_name, t->error, "%s", msg ? msg : "out of memory");
+	reply_error(j->msg, &j->who, j->cell_name, t->error, "%s", msg ? msg : "out of memory");
 	free(msg);
 }
 

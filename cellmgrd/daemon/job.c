@@ -103,8 +103,8 @@ int job_submit(struct job *j)
 	pthread_attr_destroy(&attr);
 	if (r) {
 		job_hold(j, false);
-		reply_error_by(j->msg, &j->who, j->cell_name, CV_BUS_ERROR_DRIVER_ERROR,
-			       "cannot start a worker thread: %s", strerror(r));
+		reply_error(j->msg, &j->who, j->cell_name, CV_BUS_ERROR_DRIVER_ERROR,
+			    "cannot start a worker thread: %s", strerror(r));
 		job_free(j);
 		return 1;
 	}

@@ -118,8 +118,8 @@ static int job_load_config(struct job *j, enum cc_kind kind)
 	}
 	text = diags_text(&d, "the configuration cannot be used");
 	cc_diags_free(&d);
-	reply_error_by(j->msg, &j->who, NULL, CV_BUS_ERROR_INVALID_CONFIGURATION, "%s",
-		       text ? text : j->config_path);
+	reply_error(j->msg, &j->who, NULL, CV_BUS_ERROR_INVALID_CONFIGURATION, "%s",
+		    text ? text : j->config_path);
 	free(text);
 	return 1;
 }
@@ -288,9 +288,9 @@ static void reply_create(struct job *j)
 	struct cell *c = manager_find_cell_id(j->m, j->new_id);
 
 	if (!c) {
-		reply_error_by(j->msg, &j->who, j->cell_name, CV_BUS_ERROR_NO_SUCH_CELL,
-			       "cell \"%s\" was created with id %u but vanished at once",
-			       j->cell_name, j->new_id);
+		reply_error(j->msg, &j->who, j->cell_name, CV_BUS_ERROR_NO_SUCH_CELL,
+			    "cell \"%s\" was created with id %u but vanished at once",
+			    j->cell_name, j->new_id);
 		return;
 	}
 	sd_bus_reply_method_return(j->msg, "o", c->path);
@@ -328,9 +328,9 @@ static int method_create_cell(sd_bus_message *msg, void *userdata, sd_bus_error 
 	memcpy(j->cell_name, cc_cell(j->cfg)->name, sizeof(j->cell_name));
 	j->cell_name[sizeof(j->cell_name) - 1] = 0;
 	if (manager_find_cell(m, j->cell_name)) {
-		reply_error_by(msg, &j->who, j->cell_name, CV_BUS_ERROR_CELL_EXISTS,
-			       "a cell named \"%s\" already exists; destroy it first or rename "
-			       "the cell in %s", j->cell_name, path);
+		reply_error(msg, &j->who, j->cell_name, CV_BUS_ERROR_CELL_EXISTS,
+			    "a cell named \"%s\" already exists; destroy it first or rename "
+			    "the cell in %s", j->cell_name, path);
 		job_free(j);
 		return 1;
 	}

@@ -54,8 +54,8 @@ static void call_again(struct polkit_query *q)
 	int r;
 
 	if (!object) {
-		reply_error_by(q->msg, &q->who, q->cell, CV_BUS_ERROR_NO_SUCH_CELL,
-			       "cell \"%s\" does not exist any more", q->cell ? q->cell : "?");
+		reply_error(q->msg, &q->who, q->cell, CV_BUS_ERROR_NO_SUCH_CELL,
+			    "cell \"%s\" does not exist any more", q->cell ? q->cell : "?");
 		return;
 	}
 	r = sd_bus_message_rewind(q->msg, true);
@@ -67,7 +67,7 @@ static void call_again(struct polkit_query *q)
 	if (r < 0 || sd_bus_error_is_set(&e)) {
 		if (!sd_bus_error_is_set(&e))
 			sd_bus_error_set_errno(&e, r);
-		reply_error_by(q->msg, &q->who, q->cell, e.name, "%s", e.message ? e.message : "");
+		reply_error(q->msg, &q->who, q->cell, e.name, "%s", e.message ? e.message : "");
 	}
 	sd_bus_error_free(&e);
 }
@@ -81,30 +81,30 @@ static int polkit_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret
 
 	(void)ret_error;
 	if (e) {
-		reply_error_by(q->msg, &q->who, q->cell, CV_BUS_ERROR_NOT_AUTHORIZED,
-			       "%s needs authorization (%s), but polkit could not be asked: %s",
-			       method, q->action, e->message ? e->message : e->name);
+		reply_error(q->msg, &q->who, q->cell, CV_BUS_ERROR_NOT_AUTHORIZED,
+			    "%s needs authorization (%s), but polkit could not be asked: %s",
+			    method, q->action, e->message ? e->message : e->name);
 		goto out;
 	}
 	r = sd_bus_message_enter_container(reply, 'r', "bba{ss}");
 	if (r >= 0)
 		r = sd_bus_message_read(reply, "bb", &authorized, &challenge);
 	if (r < 0) {
-		reply_error_by(q->msg, &q->who, q->cell, CV_BUS_ERROR_NOT_AUTHORIZED,
-			       "polkit sent an unreadable answer: %s", strerror(-r));
+		reply_error(q->msg, &q->who, q->cell, CV_BUS_ERROR_NOT_AUTHORIZED,
+			    "polkit sent an unreadable answer: %s", strerror(-r));
 		goto out;
 	}
 	if (!authorized) {
 		log_full(LOG_NOTICE, MID_DENIED, q->cell, "%s refused to %s: polkit said no%s",
 			 method, q->who.text, challenge ? " without authentication" : "");
-		reply_error_by(q->msg, &q->who, q->cell, CV_BUS_ERROR_NOT_AUTHORIZED,
-			       "%s%s%s is not allowed for %s: it needs the polkit action %s%s",
-			       method, q->cell ? " of cell " : "", q->cell ? q->cell : "",
-			       q->who.text, q->action,
-			       challenge ?
-			       " and authentication (run it as root, or allow interactive "
-			       "authorization, e.g. without --no-ask-password)" :
-			       " (run it as root, or ask the administrator to grant it)");
+		reply_error(q->msg, &q->who, q->cell, CV_BUS_ERROR_NOT_AUTHORIZED,
+			    "%s%s%s is not allowed for %s: it needs the polkit action %s%s",
+			    method, q->cell ? " of cell " : "", q->cell ? q->cell : "",
+			    q->who.text, q->action,
+			    challenge ?
+			    " and authentication (run it as root, or allow interactive "
+			    "authorization, e.g. without --no-ask-password)" :
+			    " (run it as root, or ask the administrator to grant it)");
 		goto out;
 	}
 	call_again(q);
