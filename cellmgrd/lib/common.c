@@ -26,6 +26,11 @@ const struct flag_name cc_console_flag_names[] = {
 	{ 0, NULL },
 };
 
+const struct flag_name cc_link_peer_flag_names[] = {
+	{ CV_LINK_PEER_WRITE, "write" },
+	{ 0, NULL },
+};
+
 const char *const cc_console_type_names[CC_NUM_CONSOLE_TYPES] = {
 	[CV_CONSOLE_NONE] = "none",
 	[CV_CONSOLE_PL011] = "pl011",
