@@ -178,6 +178,13 @@ void cv_notify_irq_start(u32 intid);
 void cv_notify_irq_stop(void);
 ssize_t cv_console_show_tail(struct cv_conbuf *con, char *buf);
 
+/* link.c */
+int cv_links_check(const struct cv_system_config *sys, u32 size);
+void cv_links_start(const struct cv_system_config *sys);
+void cv_links_stop(void);
+void cv_links_restart(void);
+void cv_links_exit(void);
+
 /* sysfs.c */
 extern const struct attribute_group *cv_root_groups[];
 int cv_cells_init(void);

@@ -439,6 +439,11 @@ int cv_enable(const void __user *uconfig, u32 size, struct cv_ioctl_refusal *why
 		ret = cv_refuse(why, -EADDRINUSE, CV_REASON_HV_MEM_IN_USE, 0);
 		goto out_free;
 	}
+	ret = cv_links_check(sys, size);
+	if (ret) {
+		cv_refuse(why, ret, CV_REASON_LINK_CONFLICT, 0);
+		goto out_free;
+	}
 	res = request_mem_region(sys->hv_mem_phys, sys->hv_mem_size, "Cellvisor hypervisor");
 	if (!res) {
 		dev_err(dev, "enable: the hypervisor memory %#llx+%#llx is claimed by another driver (see /proc/iomem)\n",
@@ -476,6 +481,7 @@ int cv_enable(const void __user *uconfig, u32 size, struct cv_ioctl_refusal *why
 	cv_notify_attr(&cv.root_dev->kobj, "remap_pool_size");
 	cv_notify("enabled", NULL);
 	cv_notify_irq_start(sys->platform.notify_irq);
+	cv_links_start(sys);
 	cv_poll_start();
 	ret = 0;
 out_free:
@@ -531,6 +537,7 @@ int cv_disable(struct cv_ioctl_refusal *why)
 		goto out_unlock;
 	}
 	cv_notify_irq_stop();
+	cv_links_stop();
 	cv_poll_stop();
 	cv_console_fetch(cv.hv_console);	/* the last words of the hypervisor */
 
@@ -544,6 +551,7 @@ int cv_disable(struct cv_ioctl_refusal *why)
 		dev_err(dev, "disable: the hypervisor refused (%d) and stays enabled; see its console\n",
 			ret);
 		cv_notify_irq_start(cv.notify_intid);
+		cv_links_restart();
 		cv_poll_start();
 		goto out_unlock;
 	}
