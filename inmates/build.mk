@@ -4,7 +4,7 @@
 # documents; INMATES_TEST_ONLY (set in Makefile) are for the guest tests only (staged, not
 # packaged).
 
-INMATES_DEMOS := gic-demo uart-demo pci-demo
+INMATES_DEMOS := gic-demo uart-demo pci-demo ivshmem-demo
 INMATES_TESTS := shutdown-deny lock fault silent
 INMATES_TESTS += fuzz selfstop cpuoff
 # The hostile cells of issue 11 (tests/guest/scenarios/hostile-cell.sh, hostile-root.sh).

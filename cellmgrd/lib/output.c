@@ -302,6 +302,24 @@ static void print_cell(const struct cv_cell_config *cfg, bool root, FILE *out)
 	}
 }
 
+static void print_links(const struct cv_system_config *s, FILE *out)
+{
+	const struct cv_link *l = (const void *)((const char *)s + s->links.offset);
+	char size[32];
+
+	for (uint32_t i = 0; i < s->links.count; i++) {
+		cc_format_size(l[i].size, size, sizeof(size));
+		fprintf(out, "link %u \"%.*s\": %s at 0x%llx\n", i, CV_LINK_NAME_LEN, l[i].name,
+			size, (unsigned long long)l[i].phys_start);
+		for (uint32_t p = 0; p < l[i].num_peers && p < CV_LINK_MAX_PEERS; p++)
+			fprintf(out, "  peer %u: cell \"%.*s\" at 0x%llx, doorbell INTID %u, %s\n",
+				p, CV_CELL_NAME_LEN, l[i].peers[p].cell,
+				(unsigned long long)l[i].peers[p].virt_start,
+				l[i].peers[p].doorbell_irq,
+				l[i].peers[p].flags & CV_LINK_PEER_WRITE ? "read-write" : "read-only");
+	}
+}
+
 void cc_print(const struct cc_config *c, FILE *out)
 {
 	const struct cv_system_config *s = cc_system(c);
@@ -335,6 +353,8 @@ void cc_print(const struct cc_config *c, FILE *out)
 			fputs("PCI:               none\n", out);
 	}
 	print_cell(cc_cell(c), s != NULL, out);
+	if (s)
+		print_links(s, out);
 	if (c->num_images)
 		fputs("  images:\n", out);
 	for (size_t i = 0; i < c->num_images; i++)
