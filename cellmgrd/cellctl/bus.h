@@ -26,6 +26,7 @@
 int cellctl_enable(int argc, char **argv);
 int cellctl_disable(int argc, char **argv);
 int cellctl_list(int argc, char **argv);
+int cellctl_links(int argc, char **argv);
 int cellctl_status(int argc, char **argv);
 int cellctl_show(int argc, char **argv);
 int cellctl_create(int argc, char **argv);

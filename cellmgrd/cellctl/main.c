@@ -29,6 +29,8 @@ static const struct cellctl_verb verbs[] = {
 	{ "shutdown", "NAME [--destroy]", "shut a cell down", cellctl_shutdown },
 	{ "destroy", "NAME", "destroy a cell", cellctl_destroy },
 	{ "console", "NAME|--hypervisor [-f]", "print a console", cellctl_console },
+	{ "links", "[--json] [--no-legend]", "the root cell's links and their peers",
+	  cellctl_links },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -19,6 +19,7 @@
 #include <cellvisor/names.h>
 
 #include "bus.h"
+#include "cellconf.h"
 #include "cellctl.h"
 #include "props.h"
 
@@ -586,6 +587,116 @@ int cellctl_list(int argc, char **argv)
 		print_json(arr);
 	else if (!o.no_legend)
 		printf("\n%u cell%s listed.\n", count, count == 1 ? "" : "s");
+	r = CELLCTL_EXIT_OK;
+out:
+	cJSON_Delete(arr);
+	sd_bus_error_free(&e);
+	sd_bus_message_unref(reply);
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+/* links: ListLinks as a table, one line per peer, or JSON. */
+int cellctl_links(int argc, char **argv)
+{
+	struct bus_opts o;
+	int first = parse(argc, argv, "host json no-legend no-pager", 0, 0, "", &o);
+
+	if (first < 0)
+		return -first;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	sd_bus *bus = bus_connect(&o);
+	const char *name, *cell;
+	uint64_t size, address, events;
+	uint32_t irq, state, received, sent;
+	int32_t cell_id;
+	int writable;
+	cJSON *arr = NULL;
+	unsigned count = 0;
+	int r;
+
+	if (!bus) {
+		bus_opts_free(&o);
+		return CELLCTL_EXIT_NO_DAEMON;
+	}
+	r = bus_call_manager(bus, "ListLinks", &e, &reply, "");
+	if (r < 0) {
+		r = bus_error("links", &e, r);
+		goto out;
+	}
+	if (o.json)
+		arr = cJSON_CreateArray();
+	else if (!o.no_legend)
+		printf("%-20s %-10s %-12s %4s %-20s %4s %-6s %9s %9s\n", "LINK", "SIZE", "ADDRESS",
+		       "PEER", "CELL", "ID", "STATE", "RECEIVED", "SENT");
+	r = sd_bus_message_enter_container(reply, 'a', "(sttubta(siuuu))");
+	while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sttubta(siuuu)")) > 0) {
+		cJSON *lj = NULL, *peers = NULL;
+		char sz[32];
+		unsigned p = 0;
+
+		r = sd_bus_message_read(reply, "sttubt", &name, &size, &address, &irq, &writable,
+					&events);
+		if (r >= 0)
+			r = sd_bus_message_enter_container(reply, 'a', "(siuuu)");
+		if (r < 0)
+			break;
+		cc_format_size(size, sz, sizeof(sz));
+		if (o.json) {
+			lj = cJSON_CreateObject();
+			cJSON_AddStringToObject(lj, "name", name);
+			cJSON_AddNumberToObject(lj, "size", (double)size);
+			cJSON_AddNumberToObject(lj, "address", (double)address);
+			cJSON_AddNumberToObject(lj, "doorbell_irq", irq);
+			cJSON_AddBoolToObject(lj, "writable", writable);
+			cJSON_AddNumberToObject(lj, "events", (double)events);
+			peers = cJSON_AddArrayToObject(lj, "peers");
+		}
+		while ((r = sd_bus_message_read(reply, "(siuuu)", &cell, &cell_id, &state,
+						&received, &sent)) > 0) {
+			char id[16] = "-";
+
+			if (cell_id >= 0)
+				snprintf(id, sizeof(id), "%d", cell_id);
+			if (o.json) {
+				cJSON *pj = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(pj, "cell", cell);
+				cJSON_AddNumberToObject(pj, "id", cell_id);
+				cJSON_AddStringToObject(pj, "state", state ? "up" : "down");
+				cJSON_AddNumberToObject(pj, "state_value", state);
+				cJSON_AddNumberToObject(pj, "received", received);
+				cJSON_AddNumberToObject(pj, "sent", sent);
+				cJSON_AddItemToArray(peers, pj);
+			} else {
+				char addr[24];
+
+				snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)address);
+				printf("%-20s %-10s %-12s %4u %-20s %4s %-6s %9u %9u\n", p ? "" : name,
+				       p ? "" : sz, p ? "" : addr, p, cell, id, state ? "up" : "down",
+				       received, sent);
+			}
+			p++;
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+		if (o.json)
+			cJSON_AddItemToArray(arr, lj);
+		count++;
+	}
+	if (r < 0) {
+		fprintf(stderr, "%s: links: unreadable answer: %s\n", cellctl_program, strerror(-r));
+		r = CELLCTL_EXIT_INVALID;
+		goto out;
+	}
+	if (o.json)
+		print_json(arr);
+	else if (!o.no_legend)
+		printf("\n%u link%s of the root cell listed.\n", count, count == 1 ? "" : "s");
 	r = CELLCTL_EXIT_OK;
 out:
 	cJSON_Delete(arr);

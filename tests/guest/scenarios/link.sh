@@ -73,7 +73,9 @@ db=$(sed -n 's/.*cell: \([0-9]*\) doorbells.*/\1/p' /tmp/out)
 # A message the cell sees on a timer wake-up is echoed before its doorbell is counted.
 t "  ... the cell took a doorbell for (nearly) each ($db)" [ "${db:-0}" -ge 195 ]
 ev1=$(cat $cls/events)
-t "  ... the root took one for each echo ($ev0 -> $ev1)" [ $((ev1 - ev0)) -ge 200 ]
+# An edge-triggered SPI raised again while still pending is taken once: the interrupts
+# the root takes may be a few less than the doorbells (the hypervisor counts every one).
+t "  ... the root took an interrupt for (nearly) each echo ($ev0 -> $ev1)" [ $((ev1 - ev0)) -ge 190 ]
 t "10 round trips of 512 KiB - 64 bytes (the largest)" out "data ok" $cvlink echo $dev 10 524224
 t "the hypervisor counted the doorbells (received, sent)" out "^peer 1 cell=ivshmem-demo id=$id state=1 (up) received=2[0-9][0-9] sent=2[0-9][0-9]" \
 	$cvlink info $dev
