@@ -397,7 +397,7 @@ static const struct rule rules[] = {
 	  "[{\"phys_start\": 0, \"size\": 4096, \"flags\": [\"read\", \"io\"]}]" }, {},
 	  "t.json: .root_cell.memory_regions: the cell has no RAM" },
 	{ "root cell IRQ outside the GIC", "system.json", { ".root_cell.irqs[+]", "256" }, {},
-	  "t.json: .root_cell.irqs[5]: INTID 256 is outside the GIC's shared peripheral interrupts" },
+	  "t.json: .root_cell.irqs[6]: INTID 256 is outside the GIC's shared peripheral interrupts" },
 	{ "root cell with flags", "system.json", { ".root_cell.flags",
 	  "[\"passive_comm_region\"]" }, {}, "t.json: .root_cell.flags: the root cell takes no cell "
 	  "flags" },
@@ -816,11 +816,12 @@ static void test_blobs(void)
 	u32 = 100;
 	blob_case("system: root cell beyond the blob", sys,
 		  FIELD(cv_system_config, root_cell.count), &u32, 4, 700,
-		  "t.cvb: .header: total_size is 704 but the blob has 700 bytes");
+		  "t.cvb: .header: total_size is 968 but the blob has 700 bytes");
 	u32 = 1000;
 	blob_case("system: root cell outside", sys, FIELD(cv_system_config, root_cell.count), &u32,
-		  4, sys->blob_size, "t.cvb: .root_cell: entries at bytes 112..1112");
-	blob_case("system: root cell header", sys, 112, "CVSY", 4, sys->blob_size,
+		  4, sys->blob_size, "t.cvb: .root_cell: entries at bytes 120..1120");
+	blob_case("system: root cell header", sys, sizeof(struct cv_system_config), "CVSY", 4,
+		  sys->blob_size,
 		  "t.cvb: .root_cell.header: magic is 0x59535643");
 	u32 = 20;
 	blob_case("system: notification interrupt that is no SPI", sys,
