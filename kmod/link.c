@@ -496,9 +496,9 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 		return ret;
 	}
 	cv_links[id] = link;
+	cv_hypercall(CV_HC_LINK_SET_STATE, id, CV_LINK_STATE_UP, 0);
 	if (!cv_link_query(link, &ev))
 		cv_link_update(link, &ev);
-	cv_hypercall(CV_HC_LINK_SET_STATE, id, CV_LINK_STATE_UP, 0);
 	dev_info(dev, "link '%s': /dev/%s, %llu KiB at %#llx, doorbell interrupt %u\n",
 		 link->name, link->devname, link->size >> 10, link->phys, link->intid);
 	return 0;

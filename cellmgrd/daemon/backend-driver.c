@@ -466,11 +466,14 @@ static int d_read_link(struct drv_backend *d, const char *dev, struct be_link *l
 			field = v;						\
 	} while (0)
 	LINK_U64("size", l->size);
-	LINK_U64("address", l->address);
 	LINK_U64("doorbell_irq", l->doorbell_irq);
 	LINK_U64("writable", l->writable);
 	LINK_U64("events", l->events);
 #undef LINK_U64
+	snprintf(rel, sizeof(rel), "misc/%s/address", dev);	/* hex, "0x7ff00000" */
+	n = sysfs_read(d, rel, buf, sizeof(buf));
+	if (n > 0)
+		l->address = strtoull(buf, NULL, 0);
 	snprintf(rel, sizeof(rel), "misc/%s/peers", dev);
 	n = sysfs_read(d, rel, buf, sizeof(buf));
 	if (n < 0)

@@ -44,7 +44,10 @@ echo "  the root's side is $link (cellvisor-link(4)); gic-demo makes room on CPU
 run systemctl stop cell@gic-demo.service
 run systemctl start cell@ivshmem-demo.service
 run cellctl links
-seq=$($cvlink send $link "hello, cell: this is the root speaking" | tee /dev/stderr | sed -n 's/^message \([0-9]*\) sent.*/\1/p') 2>&1
+printf '$ %s\n' "$cvlink send $link 'hello, cell: this is the root speaking'"
+sent=$($cvlink send $link "hello, cell: this is the root speaking" 2>&1)
+echo "  $sent"
+seq=$(echo "$sent" | sed -n 's/^message \([0-9]*\) sent.*/\1/p')
 run $cvlink await $link "$seq" 5000
 run $cvlink echo $link 100 4096
 run cellctl links
