@@ -8,7 +8,7 @@ INMATES_DEMOS := gic-demo uart-demo pci-demo ivshmem-demo
 INMATES_TESTS := shutdown-deny lock fault silent
 INMATES_TESTS += fuzz selfstop cpuoff
 # The hostile cells of issue 11 (tests/guest/scenarios/hostile-cell.sh, hostile-root.sh).
-INMATES_TESTS += sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret
+INMATES_TESTS += sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret reset-storm
 # A cell that is no peer of a link tries to use it (issue 14, tests/guest/scenarios/link.sh).
 INMATES_TESTS += link-hostile
 INMATES := $(INMATES_DEMOS) $(INMATES_TESTS)

@@ -83,15 +83,15 @@ static int cv_link_query(struct cv_link_dev *link, struct cv_link_event *ev)
 	if (link->dead || !cv.enabled)
 		return -ENODEV;
 	for (p = 0; p < ev->num_peers; p++) {
-		v = cv_hypercall(CV_HC_LINK_GET_INFO, link->id, CV_LINK_INFO_CELL, p);
+		v = cv_hc_link_get_info(link->id, CV_LINK_INFO_CELL, p);
 		ev->peers[p].cell_id = v < 0 ? -1 : v;
-		v = cv_hypercall(CV_HC_LINK_GET_INFO, link->id, CV_LINK_INFO_STATE, p);
+		v = cv_hc_link_get_info(link->id, CV_LINK_INFO_STATE, p);
 		if (v < 0)
 			return v;
 		ev->peers[p].state = v;
-		ev->peers[p].received = cv_hypercall(CV_HC_LINK_GET_INFO, link->id,
+		ev->peers[p].received = cv_hc_link_get_info(link->id,
 						     CV_LINK_INFO_RECEIVED, p);
-		ev->peers[p].sent = cv_hypercall(CV_HC_LINK_GET_INFO, link->id,
+		ev->peers[p].sent = cv_hc_link_get_info(link->id,
 						 CV_LINK_INFO_SENT, p);
 	}
 	return 0;
@@ -233,18 +233,22 @@ static int cv_link_mmap(struct file *file, struct vm_area_struct *vma)
 			       len, vma->vm_page_prot);
 }
 
-static long cv_link_hypercall(struct cv_link_dev *link, unsigned long code, unsigned long arg)
+/* Ring a peer (ring) or set the root's state (!ring). */
+static long cv_link_call(struct cv_link_dev *link, bool ring, u32 arg)
 {
 	long ret = down_read_killable(&cv.state_sem);
 
 	if (ret)
 		return ret;
-	ret = link->dead || !cv.enabled ? -ENODEV :
-	      cv_hypercall(code, link->id, arg, 0);
+	if (link->dead || !cv.enabled)
+		ret = -ENODEV;
+	else
+		ret = ring ? cv_hc_link_ring(link->id, arg) : cv_hc_link_set_state(link->id, arg);
 	up_read(&cv.state_sem);
-	if (ret < 0 && ret != -ENOTCONN)
-		dev_err_ratelimited(link->misc.this_device, "link '%s': the hypervisor refused call %lu (%ld)\n",
-				    link->name, code, ret);
+	if (ret < 0 && ret != -ENOTCONN && ret != -ENODEV)
+		dev_err_ratelimited(link->misc.this_device, "link '%s': the hypervisor refused to %s %u (%ld)\n",
+				    link->name, ring ? "ring peer" : "set the root's state to", arg,
+				    ret);
 	return ret < 0 ? ret : 0;
 }
 
@@ -286,13 +290,13 @@ static long cv_link_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 			return -EFAULT;
 		if (ring.flags || ring.reserved)
 			return -EINVAL;
-		return cv_link_hypercall(link, CV_HC_LINK_RING, ring.peer);
+		return cv_link_call(link, true, ring.peer);
 	case CV_LINK_IOCTL_SET_STATE:
 		if (copy_from_user(&st, uarg, sizeof(st)))
 			return -EFAULT;
 		if (st.flags || st.reserved)
 			return -EINVAL;
-		return cv_link_hypercall(link, CV_HC_LINK_SET_STATE, st.state);
+		return cv_link_call(link, false, st.state);
 	}
 	return -ENOTTY;
 }
@@ -430,7 +434,7 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 	int ret;
 	u32 p;
 
-	self = cv_hypercall(CV_HC_LINK_GET_INFO, id, CV_LINK_INFO_SELF, 0);
+	self = cv_hc_link_get_info(id, CV_LINK_INFO_SELF, 0);
 	if (self < 0)
 		return self == -EPERM ? 0 : self;	/* -EPERM: not the root's link */
 	link = kzalloc(sizeof(*link), GFP_KERNEL);
@@ -450,10 +454,10 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 		link->now.peers[p].cell[sizeof(cfg->peers[p].cell) - 1] = 0;
 		link->now.peers[p].cell_id = -1;
 	}
-	link->phys = cv_hypercall(CV_HC_LINK_GET_INFO, id, CV_LINK_INFO_ADDRESS, 0);
-	link->size = cv_hypercall(CV_HC_LINK_GET_INFO, id, CV_LINK_INFO_SIZE, 0);
-	link->intid = cv_hypercall(CV_HC_LINK_GET_INFO, id, CV_LINK_INFO_IRQ, 0);
-	link->writable = cv_hypercall(CV_HC_LINK_GET_INFO, id, CV_LINK_INFO_WRITABLE, 0) == 1;
+	link->phys = cv_hc_link_get_info(id, CV_LINK_INFO_ADDRESS, 0);
+	link->size = cv_hc_link_get_info(id, CV_LINK_INFO_SIZE, 0);
+	link->intid = cv_hc_link_get_info(id, CV_LINK_INFO_IRQ, 0);
+	link->writable = cv_hc_link_get_info(id, CV_LINK_INFO_WRITABLE, 0) == 1;
 	snprintf(link->devname, sizeof(link->devname), "cellvisor-link-%s", link->name);
 	link->misc.minor = MISC_DYNAMIC_MINOR;
 	link->misc.name = link->devname;
@@ -496,7 +500,7 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 		return ret;
 	}
 	cv_links[id] = link;
-	cv_hypercall(CV_HC_LINK_SET_STATE, id, CV_LINK_STATE_UP, 0);
+	cv_hc_link_set_state(id, CV_LINK_STATE_UP);
 	if (!cv_link_query(link, &ev))
 		cv_link_update(link, &ev);
 	dev_info(dev, "link '%s': /dev/%s, %llu KiB at %#llx, doorbell interrupt %u\n",
@@ -572,7 +576,7 @@ void cv_links_stop(void)
 			continue;
 		cv_links[i] = NULL;
 		if (cv.enabled)
-			cv_hypercall(CV_HC_LINK_SET_STATE, link->id, CV_LINK_STATE_DOWN, 0);
+			cv_hc_link_set_state(link->id, CV_LINK_STATE_DOWN);
 		cv_link_free_irq(link);
 		WRITE_ONCE(link->dead, true);
 		cancel_delayed_work_sync(&link->work);
