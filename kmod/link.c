@@ -89,10 +89,8 @@ static int cv_link_query(struct cv_link_dev *link, struct cv_link_event *ev)
 		if (v < 0)
 			return v;
 		ev->peers[p].state = v;
-		ev->peers[p].received = cv_hc_link_get_info(link->id,
-						     CV_LINK_INFO_RECEIVED, p);
-		ev->peers[p].sent = cv_hc_link_get_info(link->id,
-						 CV_LINK_INFO_SENT, p);
+		ev->peers[p].received = cv_hc_link_get_info(link->id, CV_LINK_INFO_RECEIVED, p);
+		ev->peers[p].sent = cv_hc_link_get_info(link->id, CV_LINK_INFO_SENT, p);
 	}
 	return 0;
 }
