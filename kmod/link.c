@@ -32,6 +32,7 @@
 
 #define CV_LINK_FWSPEC_SPI	0	/* first cell of a GIC interrupt specifier: an SPI */
 #define CV_LINK_RETRY_MS	20	/* the refresh work, when state_sem is busy */
+#define CV_LINK_REFRESH_MS	10	/* ... after a doorbell */
 
 struct cv_link_dev {
 	struct kref ref;
@@ -139,7 +140,8 @@ static irqreturn_t cv_link_irq(int irq, void *data)
 
 	atomic64_inc(&link->events);
 	wake_up_interruptible(&link->wait);
-	mod_delayed_work(system_wq, &link->work, 0);
+	/* Not again while one is pending: a burst of doorbells costs one refresh. */
+	schedule_delayed_work(&link->work, msecs_to_jiffies(CV_LINK_REFRESH_MS));
 	return IRQ_HANDLED;
 }
 
@@ -493,6 +495,7 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 		dev_err(dev, "link '%s': cannot register /dev/%s (%d)\n", link->name,
 			link->devname, ret);
 		cv_link_free_irq(link);
+		cancel_delayed_work_sync(&link->work);	/* an interrupt may have queued it */
 		release_mem_region(link->phys, link->size);
 		kfree(link);
 		return ret;

@@ -259,6 +259,15 @@ static void test_links(void)
 	ok(info(root_cpu, CV_LINK_INFO_STATE, 1) == CV_LINK_STATE_DOWN, "a failed peer is down");
 	ok(cell_destroy(id, CV_DESTROY_FORCE) == 0 && cell_destroy(small, CV_DESTROY_FORCE) == 0 &&
 	   bad_temp == 0, "with the root up, destroying the peer scrubs nothing");
+
+	/* A peer without "write" maps the link read-only. */
+	small_blob(&b, "absent", 3, 12);
+	blob_irqs(&b, 50, 1);
+	id = create(&b);
+	ok(id > 0 && maps(cell_of(id), 0x500000, LINK_PHYS, P, PT_READ) &&
+	   link_get_info(&cpus[3], 0, CV_LINK_INFO_WRITABLE, 0) == 0,
+	   "a peer without the write flag maps the link read-only and is told so");
+	ok(cell_destroy(id, CV_DESTROY_FORCE) == 0, "... and goes");
 }
 
 int main(void)
