@@ -222,10 +222,11 @@ int cellctl_config(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*run)(int argc, char **argv);
-	} sub[] = { { "check", check }, { "compile", compile }, { "show", show } };
+	} sub[] = { { "check", check }, { "compile", compile }, { "show", show },
+		    { "create", cellctl_config_create } };
 
 	if (argc < 2)
-		return cellctl_usage_error("config: expected check, compile or show");
+		return cellctl_usage_error("config: expected check, compile, show or create");
 	for (unsigned i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
 		if (!strcmp(argv[1], sub[i].name))
 			return sub[i].run(argc - 1, argv + 1);

@@ -13,7 +13,7 @@
 const char *cellctl_program = "cellctl";
 
 static const struct cellctl_verb verbs[] = {
-	{ "config", "check|compile|show ...",
+	{ "config", "check|compile|show|create ...",
 	  "check, compile and show configuration files (no daemon needed)", cellctl_config },
 	/* Through cellmgrd on the system bus (bus.h, verbs-cells.c). */
 	{ "enable", "[SYSTEM-CONFIG]", "enable the hypervisor", cellctl_enable },
@@ -55,6 +55,8 @@ static void help(void)
 	       "  config compile [--system FILE] FILE -o OUT\n"
 	       "                                         compile JSON to a binary blob\n"
 	       "  config show [--json] FILE              describe a JSON or binary file\n"
+	       "  config create [-o OUT] [--fdt FILE] [--cmdline FILE] [--hypervisor-size SIZE]\n"
+	       "                                         a system configuration for this machine\n"
 	       "\nOptions:\n  -h, --help     show this help\n      --version  show the version\n"
 	       "\nExit status: 0 success, 1 invalid input or failure, 2 usage error.\n"
 	       "See cellctl(1) and cellvisor-config(5).\n");
@@ -68,7 +70,7 @@ static void verb_first(int argc, char **argv)
 {
 	static const char *const with_arg[] = {
 		"-H", "--host", "-p", "--property", "-n", "--lines", "--config", "-o", "--system",
-		NULL,
+		"--fdt", "--cmdline", "--hypervisor-size", NULL,
 	};
 	int i;
 
