@@ -199,7 +199,7 @@ static int show(int argc, char **argv)
 	struct args a;
 	int ret;
 
-	if ((ret = parse_args(argc, argv, ACCEPT_JSON, &a)))
+	if ((ret = parse_args(argc, argv, ACCEPT_JSON | ACCEPT_QUIET, &a)))
 		return ret;
 	if (a.num_files != 1)
 		return cellctl_usage_error("config show: expected one FILE");
@@ -214,7 +214,7 @@ static int show(int argc, char **argv)
 		cc_print(c, stdout);
 	}
 	cc_free(c);
-	return finish(&d, false, CC_WARNING);
+	return finish(&d, a.quiet, CC_WARNING);
 }
 
 int cellctl_config(int argc, char **argv)
