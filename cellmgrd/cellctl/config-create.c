@@ -457,11 +457,20 @@ static cJSON *build(struct machine *m, uint64_t limit, uint64_t hv_size)
 			free_ram.r[i].size -= hv_size;
 		}
 	if (!hv) {
-		fprintf(stderr, "%s: config create: Linux uses all RAM%s: boot it with \"mem=\" "
-			"below the %" PRIu64 " MiB of RAM in the device tree, to leave room for "
-			"the hypervisor (%" PRIu64 " MiB) and the cells\n", cellctl_program,
-			limit ? " that is not too small for the hypervisor" : " (no \"mem=\")",
-			(m->ram.n ? m->ram.r[0].size : 0) >> 20, hv_size >> 20);
+		uint64_t total = 0;
+
+		for (unsigned i = 0; i < m->ram.n; i++)
+			total += m->ram.r[i].size;
+		if (limit)
+			fprintf(stderr, "%s: config create: mem=%" PRIu64 "M leaves no more than "
+				"%" PRIu64 " MiB of RAM outside Linux", cellctl_program, limit >> 20,
+				hv_size >> 20);
+		else
+			fprintf(stderr, "%s: config create: Linux uses all RAM (no \"mem=\")",
+				cellctl_program);
+		fprintf(stderr, ": boot it with \"mem=\" well below the %" PRIu64 " MiB of RAM "
+			"in the device tree, to leave room for the hypervisor (%" PRIu64 " MiB) "
+			"and the cells\n", total >> 20, hv_size >> 20);
 		return NULL;
 	}
 	for (unsigned i = num_irqs - 1; i >= 32 && !notify; i--)

@@ -119,8 +119,13 @@ t "  ... config check passes" 0 "$cellctl" config check "$tmp/small.json"
 t "no mem= on the command line: refused, nothing written" 1 "$cellctl" config create \
 	--fdt "$tmp/qemu.dtb" --cmdline "$tmp/nomem" -o "$tmp/none.json"
 has "  ... saying how to leave room" "$tmp/err" \
-	"Linux uses all RAM (no \"mem=\"): boot it with \"mem=\" below the 1024 MiB of RAM in the device tree"
+	"Linux uses all RAM (no \"mem=\"): boot it with \"mem=\" well below the 1024 MiB of RAM in the device tree"
 t "  ... no file" 0 test ! -e "$tmp/none.json"
+echo "mem=1016M" >"$tmp/mem1016"
+t "mem= leaving less than the hypervisor memory: refused" 1 "$cellctl" config create \
+	--fdt "$tmp/qemu.dtb" --cmdline "$tmp/mem1016"
+has "  ... saying so" "$tmp/err" \
+	"mem=1016M leaves no more than 16 MiB of RAM outside Linux: boot it with \"mem=\" well below"
 t "QEMU: GICv2" 0 dtb gic2 gic-version=2 -smp 2 -m 1G
 t "a GICv2 machine is refused" 1 "$cellctl" config create --fdt "$tmp/gic2.dtb" \
 	--cmdline "$tmp/cmdline"
