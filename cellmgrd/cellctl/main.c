@@ -14,20 +14,20 @@
 const char *cellctl_program = "cellctl";
 
 static const struct cellctl_verb verbs[] = {
-	{ "config", "check|compile|show|create ...",
+	{ "config", "check|compile|show|create",
 	  "check, compile and show configuration files (no daemon needed)", cellctl_config },
 	/* Through cellmgrd on the system bus (bus.h, verbs-cells.c). */
 	{ "enable", "[SYSTEM-CONFIG]", "enable the hypervisor", cellctl_enable },
 	{ "disable", "", "disable the hypervisor", cellctl_disable },
 	{ "list", "[--json] [--no-legend]", "list the cells (the default verb)", cellctl_list },
-	{ "status", "[NAME...] [--json] [-n LINES]", "state and last console lines",
+	{ "status", "[NAME...] [--json] [-n N]", "state and last console lines",
 	  cellctl_status },
-	{ "show", "[NAME...] [-p PROP] [-P PROP] [-a]", "properties as KEY=VALUE",
+	{ "show", "[NAME...] [-p|-P PROP] [-a]", "properties as KEY=VALUE",
 	  cellctl_show },
 	{ "create", "CELL-CONFIG...", "create cells", cellctl_create },
 	{ "load", "NAME [IMAGE@ADDRESS...]", "load images (default: its config's)",
 	  cellctl_load },
-	{ "start", "NAME... [--config FILE] [--wait]", "start cells", cellctl_start },
+	{ "start", "NAME... [--config F] [--wait]", "start cells", cellctl_start },
 	{ "shutdown", "NAME... [--destroy]", "shut cells down", cellctl_shutdown },
 	{ "destroy", "NAME...", "destroy cells", cellctl_destroy },
 	{ "console", "NAME|--hypervisor [-f]", "print a console", cellctl_console },
@@ -51,7 +51,7 @@ static void help(void)
 	printf("Usage: %s [OPTIONS] VERB [ARGUMENTS]\n\nControl Cellvisor cells.\n\nVerbs:\n",
 	       cellctl_program);
 	for (const struct cellctl_verb *v = verbs; v->name; v++)
-		printf("  %-8s %-26s %s\n", v->name, v->synopsis, v->help);
+		printf("  %-8s %-29s %s\n", v->name, v->synopsis, v->help);
 	printf("\nConfiguration verbs:\n"
 	       "  config check [--system FILE] FILE...   check files, each and then together\n"
 	       "  config compile [--system FILE] FILE -o OUT\n"
