@@ -3,8 +3,9 @@
  * cellmgrd: what the driver does not remember, kept in the state directory (default
  * /run/cellmgrd, preserved across daemon restarts): the system configuration the hypervisor
  * was enabled with, and for each cell its configuration path and blob, its images, the
- * parameter page of a "parameters": {"text": ...} and the timestamps of its transitions.  The driver stays the authority on which cells exist and
- * in which state: an entry whose id no longer matches is ignored and replaced.
+ * parameter page of a "parameters": {"text": ...} and the timestamps of its transitions.
+ * The driver stays the authority on which cells exist and in which state: an entry whose id
+ * no longer matches is ignored and replaced.
  */
 #include <errno.h>
 #include <inttypes.h>
