@@ -101,6 +101,24 @@ check "uart-demo: counts 1, 2, 3" uart_counts_ok
 	echo "# uart-demo: counts 1..3 took $(elapsed "$t_first" "$t_second") s"
 show_on_failure "$before"
 
+# uart-demo with the parameter count=2: two counts, then PSCI SYSTEM_OFF, which QEMU (no
+# firmware, PSCI through HVC) answers by powering off.
+before=$failed
+t0=$(now)
+# until a third count (which must not come) or 6 s, unless QEMU powers off before
+image=uart-demo boot uart-count 'uart-demo: count 3' 6 \
+	-device "loader,file=$(params_page 'count=2'),addr=0x40100000,force-raw=on"
+t1=$(now)
+check "uart-demo count=2: QEMU powered off by itself within 5 s ($(elapsed "$t0" "$t1") s)" \
+	eval "! at_least $t1 $(awk -v a="$t0" 'BEGIN { printf "%.2f", a + 5 }')"
+check "uart-demo count=2: says so" has_line 'uart-demo: 2 counts, then PSCI SYSTEM_OFF \(parameter count\)'
+check "uart-demo count=2: counts 1, 2, then SYSTEM_OFF, no third" eval \
+	"[ \"\$(console | grep '^uart-demo: \(count\|all\)' | tr '\\n' ,)\" = \
+	   'uart-demo: count 1,uart-demo: count 2,uart-demo: all counts done: PSCI SYSTEM_OFF,' ]"
+check "uart-demo count=2: the machine powered off (SYSTEM_OFF did not return)" \
+	no_line 'SYSTEM_OFF returned'
+show_on_failure "$before"
+
 # pci-demo with QEMU's edu device: every step ok.
 before=$failed
 boot pci-demo 'pci-demo: (all checks passed|[0-9]+ checks FAILED)' 10 -device edu

@@ -1,7 +1,8 @@
 #!/bin/bash
-# cellctl and the machine (issue 16): a cell's "parameters" reach its inmate (gic-demo's rate,
-# shown on its console); "cellctl config create" writes a system configuration from this
-# machine's device tree that checks, enables the hypervisor as it is, runs a cell, disables.
+# cellctl and the machine (issue 16): a cell's "parameters" reach its inmate (gic-demo's
+# rate, shown on its console; uart-demo's count, after which it stops itself); "cellctl
+# config create" writes a system configuration from this machine's device tree that checks,
+# enables the hypervisor as it is, runs a cell, disables.
 # timeout: 300
 . /usr/lib/cellvisor-test/tap.sh
 # run STATUS COMMAND...: COMMAND exits with STATUS; its output goes to /tmp/out
@@ -49,6 +50,21 @@ t "  ... more than 30 ticks in 2 s (10 Hz would give 20)" [ $((k1 - k0)) -gt 30 
 t "  ... load again, then start: the same parameters" eval \
 	'cellctl shutdown gic-demo && cellctl load gic-demo && cellctl start --wait gic-demo'
 t "shutdown --destroy gic-demo" run 0 cellctl shutdown --destroy gic-demo
+
+# uart-demo: "count=0" (shipped) counts forever, "count=2" stops itself after two
+wait_state() { # wait_state CELL STATE SECONDS
+	for _ in $(seq $(($3 * 10))); do [ "$(cellctl show -P State "$1" 2>&1)" = "$2" ] && return 0; sleep 0.1; done
+	echo "# $1: $(cellctl show -P State "$1" 2>&1), wanted $2"; return 1
+}
+t "start uart-demo from the shipped configuration (count=0)" \
+	run 0 cellctl start --wait --config=/etc/cellvisor/cells/uart-demo.json uart-demo
+sleep 4
+t "  ... still running after 4 s" [ "$(cellctl show -P State uart-demo)" = running ]
+t "shutdown --destroy uart-demo" run 0 cellctl shutdown --destroy uart-demo
+sed 's/"count=0"/"count=2"/' /etc/cellvisor/cells/uart-demo.json >$w/uart-two.json
+t "start uart-demo with count=2" run 0 cellctl start --config=$w/uart-two.json uart-demo
+t "  ... it stops itself after two counts: shut down within 10 s" wait_state uart-demo "shut down" 10
+t "destroy uart-demo" run 0 cellctl destroy uart-demo
 t "disable" run 0 cellctl disable
 
 # ---- config create ----
