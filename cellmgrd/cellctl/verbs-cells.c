@@ -348,7 +348,7 @@ static int wait_running(sd_bus *bus, const char *name, const char *path, bool qu
 	return r;
 }
 
-static int start_one(struct bus_opts *o, sd_bus *bus, const char *name);
+static int start_one(const struct bus_opts *o, sd_bus *bus, const char *name);
 
 int cellctl_start(int argc, char **argv)
 {
@@ -376,7 +376,7 @@ int cellctl_start(int argc, char **argv)
 }
 
 /* Start one cell; with --follow, 'bus' is closed (the follower connects on its own). */
-static int start_one(struct bus_opts *o_, sd_bus *bus, const char *name)
+static int start_one(const struct bus_opts *o_, sd_bus *bus, const char *name)
 {
 	struct bus_opts o = *o_;
 	char *path = NULL, *state = NULL, *cfg = NULL, what[96];
