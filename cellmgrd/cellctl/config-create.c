@@ -627,6 +627,11 @@ int cellctl_config_create(int argc, char **argv)
 	m.fdt = data;
 	m.addr_cells = fdt_address_cells(m.fdt, 0);
 	m.size_cells = fdt_size_cells(m.fdt, 0);
+	if (m.addr_cells < 1 || m.addr_cells > 2 || m.size_cells < 1 || m.size_cells > 2) {
+		fail(&m, "the root node's #address-cells %d and #size-cells %d are not 1 or 2",
+		     m.addr_cells, m.size_cells);
+		goto out;
+	}
 	find_cpus(&m);
 	find_gic(&m);
 	uart = find_uart(&m);
