@@ -14,7 +14,7 @@
 #   make install DESTDIR=DIR   what the packages ship, at their paths under DIR
 #                   (install-PACKAGE: one package's files)
 #
-# Conventions for <folder>/build.mk fragments:
+# Conventions for <folder>/build.mk fragments (FRAGMENTS below lists them in the order read):
 #   ARM64_TARGETS += files cross-built for the guest (prerequisites of 'all')
 #   HOST_TESTS    += host test programs; each prints TAP ("ok N - ...", "not ok N - ...")
 #   GUEST_TESTS   += scenario scripts for tests/guest/run, each printing TAP as well
@@ -107,7 +107,18 @@ else
 DEPS :=
 endif
 
-include $(sort $(shell find . -name build.mk -not -path "./build/*" -not -path "./.git/*"))
+# The fragments, each read after those whose variables it names: prerequisites are expanded
+# as a fragment is read, so a fragment may use only what the fragments before it set.
+FRAGMENTS := hypervisor kmod cellmgrd/lib cellmgrd/cellctl cellmgrd/daemon inmates configs \
+	bus-interfaces units man tests tests/guest/helpers tests/guest/modules \
+	tests/guest/modules/cellvisor_fuzz tests/guest/bench tests/host/hypervisor \
+	tests/host/config tests/host/daemon tests/host/packages
+FRAGMENTS_FOUND := $(patsubst ./%/build.mk,%,$(shell find . -name build.mk -not -path "./build/*" \
+	-not -path "./.git/*" -not -path "./debian/*"))
+ifneq ($(filter-out $(FRAGMENTS),$(FRAGMENTS_FOUND)),)
+$(error $(addsuffix /build.mk,$(filter-out $(FRAGMENTS),$(FRAGMENTS_FOUND))) not read: add it to FRAGMENTS in Makefile)
+endif
+include $(addsuffix /build.mk,$(FRAGMENTS))
 
 # Nothing is built before the dependencies are in place.
 $(ARM64_TARGETS) $(HOST_TESTS): | $(DEPS)
