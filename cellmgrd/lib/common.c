@@ -233,6 +233,18 @@ void cc_free(struct cc_config *c)
 	free(c);
 }
 
+void *cc_params_page(const char *text)
+{
+	size_t n = strlen(text);
+	char *page;
+
+	if (n >= CC_PARAMS_PAGE_SIZE)
+		return NULL;
+	page = cc_xzalloc(CC_PARAMS_PAGE_SIZE);
+	memcpy(page, text, n);
+	return page;
+}
+
 const struct cv_system_config *cc_system(const struct cc_config *c)
 {
 	return c->kind == CC_KIND_SYSTEM ? c->blob : NULL;

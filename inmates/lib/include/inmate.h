@@ -44,10 +44,32 @@ extern uint64_t boot_entry_vbar[64];
 #define INMATE_COMM_REGION	0x80000000UL
 #endif
 
+/*
+ * Where the library looks for the cell's parameters: the page that "parameters": {"text":
+ * ...} of the cell's JSON loads (its "address" must be this), 1 MiB into the cell's RAM.
+ * Images must end below it (the link map checks the library's own).
+ */
+#ifndef INMATE_PARAMS
+#define INMATE_PARAMS		0x40100000UL
+#endif
+
 /* Strings and memory. */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+
+/*
+ * Parameters: NAME=VALUE words separated by spaces, tabs, newlines or commas, e.g.
+ * "rate=20 label=left".  cell_params() is the whole text, NULL when the cell has none (no
+ * NUL-terminated printable text at INMATE_PARAMS).  param_str() copies the value of NAME
+ * (the last one given) into buf and returns true if it is there and fits.  param_u32()
+ * returns the value of NAME (decimal or 0x hex), 'def' when it is not given, and 'def' with
+ * a console line saying why when it is not a number from min to max.
+ */
+const char *cell_params(void);
+bool param_str(const char *name, char *buf, size_t size);
+uint32_t param_u32(const char *name, uint32_t def, uint32_t min, uint32_t max);
 
 /* Console: PL011 or the hypercall console, whichever the cell has. */
 void console_init(void);

@@ -299,9 +299,9 @@ static const struct rule rules[] = {
 	  "{\"path\": \"" CONFIGS_DIR "/system.json\", \"address\": \"0x403fff00\"}" }, {},
 	  "t.json: .images[0]: * bytes at 0x403fff00 do not fit in .memory_regions[0], which ends "
 	  "at 0x403fffff" },
-	{ "parameters too large for their region", "gic-demo.json", { ".parameters",
-	  "{\"address\": \"0x403ffffe\", \"text\": \"abc\"}" }, {},
-	  "t.json: .parameters: 3 bytes at 0x403ffffe do not fit in .memory_regions[0]" },
+	{ "parameters too large for their region (text: one page)", "gic-demo.json",
+	  { ".parameters", "{\"address\": \"0x403ff800\", \"text\": \"abc\"}" }, {},
+	  "t.json: .parameters: 4096 bytes at 0x403ff800 do not fit in .memory_regions[0]" },
 	{ "parameters over the image", "gic-demo.json", { ".parameters",
 	  "{\"address\": \"0x40000000\", \"text\": \"abc\"}", ".images[0].path",
 	  "\"" CONFIGS_DIR "/system.json\"" }, {},
@@ -868,6 +868,50 @@ static void test_blobs(void)
 	cc_diags_free(&d);
 }
 
+/* "parameters": {"text": ...}: one page, the text, a NUL, zeros; longer text refused. */
+static void test_params(void)
+{
+	char *text = calloc(1, CC_PARAMS_PAGE_SIZE + 1), *json, *page, *base;
+	struct cc_config *sys = load_system(NULL);
+	struct cc_diags d;
+	bool zeros = true, valid;
+	cJSON *j;
+
+	page = cc_params_page("rate=20 label=x");
+	for (size_t i = strlen("rate=20 label=x"); page && i < CC_PARAMS_PAGE_SIZE; i++)
+		zeros &= !page[i];
+	ok(page && !memcmp(page, "rate=20 label=x", 15) && zeros,
+	   "params: the page holds the text, then zeros to %u bytes", CC_PARAMS_PAGE_SIZE);
+	free(page);
+	memset(text, 'a', CC_PARAMS_PAGE_SIZE - 1);
+	page = cc_params_page(text);
+	ok(page && page[CC_PARAMS_PAGE_SIZE - 2] == 'a' && !page[CC_PARAMS_PAGE_SIZE - 1],
+	   "params: %u characters fill the page up to its NUL", CC_PARAMS_PAGE_SIZE - 1);
+	free(page);
+	text[CC_PARAMS_PAGE_SIZE - 1] = 'a';
+	ok(!cc_params_page(text), "params: %u characters do not fit", CC_PARAMS_PAGE_SIZE);
+
+	base = read_text("gic-demo.json");
+	j = cJSON_Parse(base);
+	free(base);
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "parameters"),
+					      "text", cJSON_CreateString(text));
+	json = cJSON_Print(j);
+	cc_diags_init(&d);
+	valid = run_text(json, sys, &d);
+	ok(!valid && has_message(&d, "t.json: .parameters.text: 4096 characters do not fit in "
+				 "the 4096-byte parameter page with their terminating NUL "
+				 "(shorten it, or load it from a \"file\")"),
+	   "params: validate refuses a text that does not fit in the page");
+	if (valid)
+		show_diags(&d);
+	cc_diags_free(&d);
+	cJSON_Delete(j);
+	free(json);
+	free(text);
+	cc_free(sys);
+}
+
 /* Huge inputs: bounded time and memory. */
 static void test_limits(void)
 {
@@ -910,6 +954,7 @@ int main(void)
 	test_configs();
 	test_sets();
 	test_blobs();
+	test_params();
 	test_limits();
 	printf("1..%d\n", test_num);
 	return failures ? 1 : 0;
