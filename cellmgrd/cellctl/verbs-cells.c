@@ -740,7 +740,7 @@ int cellctl_links(int argc, char **argv)
 		goto out;
 	}
 	if (o.json)
-		print_json(arr);
+		print_json(&o, arr);
 	else if (!o.no_legend)
 		printf("\n%u link%s of the root cell listed.\n", count, count == 1 ? "" : "s");
 	r = CELLCTL_EXIT_OK;
