@@ -63,7 +63,8 @@ CELLVISOR_VERSION := $(shell v='$(DEB_VERSION)'; echo "$${v%-*}")
 DEB_DIR := $(O)/deb
 # Inmates that only the guest tests use (inmates/build.mk): neither they nor their cell
 # configurations (configs/build.mk) are packaged; the hostile ones attack the hypervisor.
-INMATES_TEST_ONLY := fuzz sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret reset-storm
+INMATES_TEST_ONLY := fuzz sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret \
+	reset-storm link-hostile
 CONFIGS_TEST_ONLY := $(INMATES_TEST_ONLY) hostile hostile-smp hostile-pci
 DEB_CHANGES := $(DEB_DIR)/cellvisor_$(DEB_VERSION)_arm64.changes
 DEBS := $(DEB_DIR)/cellvisor_$(DEB_VERSION)_arm64.deb \

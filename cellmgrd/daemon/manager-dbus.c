@@ -261,23 +261,35 @@ static int run_create(struct job *j)
 static void record_create(struct job *j)
 {
 	const struct cc_config *cfg = j->cfg;
-	bool params = cfg->has_params && cfg->params_file;
 	struct cell tmp = { .id = j->new_id, .config_path = j->config_path,
 			    .state = CELL_STATE_INVALID, .blob = cfg->blob,
 			    .blob_size = cfg->blob_size };
 	struct image_spec *specs = calloc(cfg->num_images + 1, sizeof(*specs));
+	char *page_file = NULL;
+	bool params;
 
 	memcpy(tmp.name, j->cell_name, sizeof(tmp.name));
 	dual_ts_now(&tmp.created);
 	for (size_t i = 0; specs && i < cfg->num_images; i++)
 		specs[i] = (struct image_spec){ cfg->images[i].path, cfg->images[i].address };
+	/* The parameters load after the images: a file, or the page of their text. */
+	if (cfg->has_params && cfg->params_text) {
+		void *page = cc_params_page(cfg->params_text);
+
+		if (page)
+			page_file = state_save_params(j->m, j->cell_name, page,
+						      CC_PARAMS_PAGE_SIZE);
+		free(page);
+	}
+	params = cfg->has_params && (page_file || cfg->params_file);
 	if (specs && params)
-		specs[cfg->num_images] = (struct image_spec){ cfg->params_file,
-							      cfg->params_address };
+		specs[cfg->num_images] = (struct image_spec){
+			page_file ? page_file : cfg->params_file, cfg->params_address };
 	tmp.images = specs;
 	tmp.n_images = specs ? cfg->num_images + params : 0;
 	state_save_cell(j->m, &tmp);
 	free(specs);
+	free(page_file);
 	log_full(LOG_NOTICE, MID_CELL_CREATED, j->cell_name,
 		 "Cell \"%s\" created with id %u from %s, requested by %s", j->cell_name,
 		 j->new_id, j->config_path, j->who.text);
@@ -398,6 +410,53 @@ static int method_list_cells(sd_bus_message *msg, void *userdata, sd_bus_error *
 }
 
 /*
+ * ListLinks: the links the root cell is a peer of, fresh from the backend (the module's
+ * counters move with every doorbell: they are read when asked, not followed).
+ */
+static int method_list_links(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+	sd_bus_message *reply = NULL;
+	struct be_link *links = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (m->backend->ops->list_links)
+		r = m->backend->ops->list_links(m->backend, &links, &n);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, -r, "cannot read the links from %s: %m",
+					       m->backend->ops->name);
+	r = sd_bus_message_new_method_return(msg, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(sttubta(siuuu))");
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		const struct be_link *l = &links[i];
+
+		r = sd_bus_message_open_container(reply, 'r', "sttubta(siuuu)");
+		if (r >= 0)
+			r = sd_bus_message_append(reply, "sttubt", l->name, l->size, l->address,
+						  l->doorbell_irq, (int)l->writable, l->events);
+		if (r >= 0)
+			r = sd_bus_message_open_container(reply, 'a', "(siuuu)");
+		for (uint32_t p = 0; r >= 0 && p < l->num_peers; p++)
+			r = sd_bus_message_append(reply, "(siuuu)", l->peers[p].cell,
+						  l->peers[p].cell_id, l->peers[p].state,
+						  l->peers[p].received, l->peers[p].sent);
+		if (r >= 0)
+			r = sd_bus_message_close_container(reply);
+		if (r >= 0)
+			r = sd_bus_message_close_container(reply);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	free(links);
+	return r;
+}
+
+/*
  * GetConsole and OpenConsole of the manager and of each cell: the vtables point userdata at
  * the object's console (SD_BUS_METHOD_WITH_ARGS_OFFSET).
  */
@@ -473,6 +532,9 @@ const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS_OFFSET("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
 				       method_get_console, offsetof(struct manager, hv_console),
 				       SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListLinks", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(sttubta(siuuu))", links), method_list_links,
+				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS_OFFSET("OpenConsole", SD_BUS_ARGS("b", follow),
 				       SD_BUS_RESULT("h", fd), method_open_console,
 				       offsetof(struct manager, hv_console),

@@ -75,6 +75,18 @@
 #define CV_REASON_GIC_TOO_SMALL		62	/* the configuration names more interrupts than
 						   the GIC implements; object: those it does */
 
-#define CV_REASON_MAX			62
+/* Inter-cell links (link.h).  object: the link id, or link id << 8 | peer index. */
+#define CV_REASON_NO_SUCH_LINK		70	/* object: the link id */
+#define CV_REASON_LINK_NOT_PEER		71	/* the caller is no peer of link 'object' */
+#define CV_REASON_LINK_PEER_BUSY	72	/* create: object: link << 8 | peer; holder: the
+						   cell that is that peer already */
+#define CV_REASON_LINK_CONFLICT		73	/* create: object: link << 8 | peer: the peer's
+						   address meets the cell's memory, devices or
+						   the interrupt controller, or its doorbell is
+						   not an interrupt of the cell's own */
+#define CV_REASON_LINK_PEER_ABSENT	74	/* ring: object: link << 8 | peer: its cell does
+						   not exist or does not run */
+
+#define CV_REASON_MAX			74
 
 #endif /* _CELLVISOR_REASON_H */
