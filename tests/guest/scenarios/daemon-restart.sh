@@ -5,7 +5,7 @@
 # cell's unit (running, failed, shut down); cellctl terminate of a cell that refuses shutdowns, and the unit's stop
 # terminating it; a Restart=on-failure drop-in bringing a failing cell back.
 # Needs the hypervisor's cell calls.
-# timeout: 300
+# timeout: 420
 . /usr/lib/cellvisor-test/tap.sh
 S=org.cellvisor.cell1
 M=/org/cellvisor/cell1
