@@ -252,5 +252,6 @@ _Static_assert(sizeof(struct cv_irq_range) == 8, "ABI");
 _Static_assert(sizeof(struct cv_pci_device) == 112, "ABI");
 _Static_assert(sizeof(struct cv_console) == 16, "ABI");
 _Static_assert(sizeof(struct cv_cell_config) == 120, "ABI");
-_Static_assert(sizeof(struct cv_platform) == 48, "ABI");
-_Static_assert(sizeof(struct cv_system_config) == 112, "ABI");
+_Static_assert(sizeof(struct cv_iommu) == 32, "ABI");
+_Static_assert(sizeof(struct cv_platform) == 80, "ABI");
+_Static_assert(sizeof(struct cv_system_config) == 144, "ABI");

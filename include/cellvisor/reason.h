@@ -75,6 +75,8 @@
 #define CV_REASON_GIC_TOO_SMALL		62	/* the configuration names more interrupts than
 						   the GIC implements; object: those it does */
 
-#define CV_REASON_MAX			62
+#define CV_REASON_IOMMU			63	/* the IOMMU cannot be set up (absent, in use,
+						   lacking a feature); object: its address */
+#define CV_REASON_MAX			63
 
 #endif /* _CELLVISOR_REASON_H */
