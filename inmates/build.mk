@@ -9,6 +9,8 @@ INMATES_TESTS := shutdown-deny lock fault silent
 INMATES_TESTS += fuzz selfstop cpuoff
 # The hostile cells of issue 11 (tests/guest/scenarios/hostile-cell.sh, hostile-root.sh).
 INMATES_TESTS += sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret
+# DMA isolation (issue 13: tests/guest/scenarios/hostile-dma.sh).
+INMATES_TESTS += dma-attack
 INMATES := $(INMATES_DEMOS) $(INMATES_TESTS)
 
 INMATES_OUT := $(O)/inmates

@@ -11,6 +11,8 @@ $(call stage,tests/guest/rootfs/autologin.conf,/etc/systemd/system/serial-getty@
 GUEST_TESTS += tests/guest/scenarios/boot.sh
 # Hostile cells and a hostile root (issue 11): the inmates of inmates/tests/, cellvisor_hostile.ko.
 GUEST_TESTS += tests/guest/scenarios/hostile-cell.sh tests/guest/scenarios/hostile-root.sh
+# DMA isolation with the SMMUv3 (issue 13): dma-attack, the root's edu, enable/disable.
+GUEST_TESTS += tests/guest/scenarios/hostile-dma.sh
 
 # The base image depends only on the package list and the script that assembles it.
 $(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS)

@@ -46,7 +46,7 @@ static int build_map(struct cell *c)
 	for (i = 0; i < c->config->mem_regions.count && !err; i++)
 		if (iommu_dma_region(&r[i]))
 			err = paging_map(&c->dma, r[i].virt_start, r[i].phys_start, r[i].size,
-					 cell_region_flags(&r[i]));
+					 cell_region_flags(&r[i]) & ~PT_EXEC);
 	return err;
 }
 
@@ -77,6 +77,7 @@ void iommu_disable(void)
 	if (!enabled)
 		return;
 	arch_iommu_exit();
+	paging_destroy(&root_cell.dma);
 	enabled = false;
 }
 
@@ -124,7 +125,9 @@ static int change(struct cell *c, u64 iova, u64 pa, u64 size, unsigned int flags
 	if (!enabled || !c->dma.root)
 		return 0;
 	spin_lock(&iommu_lock);
-	err = map ? paging_map(&c->dma, iova, pa, size, flags) : paging_unmap(&c->dma, iova, size);
+	/* Devices read and write; nothing they fetch is executed. */
+	err = map ? paging_map(&c->dma, iova, pa, size, flags & ~PT_EXEC) :
+		    paging_unmap(&c->dma, iova, size);
 	err2 = arch_iommu_flush(c->id);
 	spin_unlock(&iommu_lock);
 	return err ? err : err2;
@@ -156,28 +159,57 @@ static struct cell *stream_owner(u32 stream)
 	return &root_cell;
 }
 
+/* One console line for a run of faults: the first, and how many followed in its page. */
+static void report(const struct iommu_fault *f, unsigned int more, u64 last)
+{
+	struct cell *c = stream_owner(f->stream);
+	unsigned int bus = f->stream >> 8 & 0xff, dev = f->stream >> 3 & 0x1f, fn = f->stream & 7;
+
+	if (!console_ratelimit(&c->dma_rl))
+		return;
+	if (!f->has_addr)
+		printk("Cellvisor: DMA blocked: device %02x:%02x.%u of cell '%s': %s\n", bus, dev,
+		       fn, c->config->name, f->what);
+	else if (!more)
+		printk("Cellvisor: DMA blocked: device %02x:%02x.%u of cell '%s' %s 0x%llx, which "
+		       "the cell does not own (%s)\n", bus, dev, fn, c->config->name,
+		       f->write ? "wrote" : "read", f->addr, f->what);
+	else
+		printk("Cellvisor: DMA blocked: device %02x:%02x.%u of cell '%s' %s 0x%llx, which "
+		       "the cell does not own (%s; %u more up to 0x%llx)\n", bus, dev, fn,
+		       c->config->name, f->write ? "wrote" : "read", f->addr, f->what, more, last);
+}
+
+/*
+ * A device's transfer faults once for every piece the IOMMU translates: the faults of one
+ * device, access and kind in one page that follow each other make one line.
+ */
 void iommu_poll(void)
 {
-	struct iommu_fault f;
+	struct iommu_fault f, run;
+	unsigned int more = 0;
+	u64 last = 0;
+	bool have = false;
 
 	if (!enabled || !spin_trylock(&iommu_lock))
 		return;		/* another CPU reads the queue */
 	cells_lock();
 	while (arch_iommu_next_fault(&f)) {
-		struct cell *c = stream_owner(f.stream);
-
-		if (!console_ratelimit(&c->dma_rl))
+		if (have && f.has_addr && run.has_addr && f.stream == run.stream &&
+		    f.write == run.write && f.type == run.type &&
+		    (f.addr & ~(PAGE_SIZE - 1)) == (run.addr & ~(PAGE_SIZE - 1))) {
+			more++;
+			last = f.addr;
 			continue;
-		if (f.has_addr)
-			printk("Cellvisor: DMA blocked: device %02x:%02x.%u of cell '%s' %s 0x%llx, "
-			       "which the cell does not own (%s)\n", f.stream >> 8 & 0xff,
-			       f.stream >> 3 & 0x1f, f.stream & 7, c->config->name,
-			       f.write ? "wrote" : "read", f.addr, f.what);
-		else
-			printk("Cellvisor: DMA blocked: device %02x:%02x.%u of cell '%s': %s\n",
-			       f.stream >> 8 & 0xff, f.stream >> 3 & 0x1f, f.stream & 7,
-			       c->config->name, f.what);
+		}
+		if (have)
+			report(&run, more, last);
+		run = f;
+		have = true;
+		more = 0;
 	}
+	if (have)
+		report(&run, more, last);
 	cells_unlock();
 	spin_unlock(&iommu_lock);
 }

@@ -10,7 +10,6 @@
  * with CMD_SYNC whose completion is polled with a time limit; faults are recorded (CD.R)
  * in the event queue, which iommu_poll() reads.  The SMMU's interrupts stay off.
  */
-#include <asm/mmu.h>
 #include <asm/processor.h>
 #include <asm/sysregs.h>
 #include <cv/cell.h>
