@@ -13,8 +13,9 @@
  * unharmed and that the hypervisor reported every attempt; the cell checks its own RAM
  * without 'dma' still holds the marker.  Targets, as device addresses (what the cell would
  * program; no translation lets them through): the hypervisor's memory (0x70000000), the
- * canary gic-demo's RAM (0x71000000), the root's RAM (0x50000000), and the cell's own RAM
- * without 'dma' (its second region, 0x40400000).
+ * canary gic-demo's RAM (0x71000000), the root's RAM (0x50000000), the cell's own RAM
+ * without 'dma' (its second region, 0x40400000), and the doorbells an MSI would write: the
+ * ITS's GITS_TRANSLATER (0x08090040) and the distributor's GICD_SETSPI_NSR (0x08000040).
  * Ends with "dma-attack: done, N leaked"; approves shutdown. */
 #include <inmate.h>
 
@@ -50,6 +51,9 @@ static const struct {
 	{ "the canary gic-demo", 0x71000000, (const void *)ENTRY, 64 },
 	{ "the root", 0x50000000, NULL, 0 },
 	{ "its own RAM without dma", NO_DMA_RAM, (const void *)NO_DMA_RAM, BYTES },
+	/* What an MSI is: a device's write to an interrupt controller's doorbell. */
+	{ "the ITS doorbell GITS_TRANSLATER", 0x08090040, NULL, 0 },
+	{ "the distributor's GICD_SETSPI_NSR", 0x08000040, NULL, 0 },
 };
 
 static uintptr_t bar;

@@ -5,8 +5,9 @@
 #  - the hypervisor takes the SMMU at enable; the root's own device DMAs to the root's RAM
 #  - dma-attack (cell hostile-dma, edu 00:01.0): DMA through its own 'dma' RAM works; edu
 #    reading the hypervisor's memory, the canary's RAM, the root's RAM and the cell's own RAM
-#    without 'dma' brings nothing; writing there changes nothing; the hypervisor names the
-#    device, the address, the access and the cell for each
+#    without 'dma' brings nothing; writing there changes nothing, nor writing to the ITS's
+#    and the distributor's MSI doorbells; the hypervisor names the device, the address, the
+#    access and the cell for each
 #  - the root's edu 00:02.0 writing into a cell's RAM or the hypervisor is blocked and
 #    reported; the RAM of a destroyed cell is the root's to DMA to again
 #  - the canary gic-demo ticks on, the root is unharmed, the pool is back after each cell
@@ -67,6 +68,10 @@ t "  ... its write to the canary's RAM" blocked "00:01.0 of cell 'hostile-dma' w
 t "  ... its write to the root's RAM" blocked "00:01.0 of cell 'hostile-dma' wrote 0x50000000"
 t "  ... its write to its own RAM without 'dma'" \
 	blocked "00:01.0 of cell 'hostile-dma' wrote 0x40400000"
+t "  ... its write to the ITS doorbell (an MSI)" \
+	blocked "00:01.0 of cell 'hostile-dma' wrote 0x8090040"
+t "  ... its write to GICD_SETSPI_NSR (a message-based SPI)" \
+	blocked "00:01.0 of cell 'hostile-dma' wrote 0x8000040"
 unharmed $g
 t "  ... the cell itself runs on (a blocked DMA is the device's failure, not the cell's)" \
 	[ "$(cat $sys/cells/$d/state)" = running ]
