@@ -44,5 +44,7 @@ ARM64_TARGETS += $(BENCH_BUSLAT)
 $(call stage,$(BENCH_BUSLAT),/usr/libexec/cellvisor-test/buslat,0755)
 GUEST_BENCHES += tests/guest/bench/cellmgrd.sh
 GUEST_BENCHES += tests/guest/bench/cells.sh
+# What DMA isolation (the SMMU's reconfiguration) costs create and destroy (issue 13).
+GUEST_BENCHES += tests/guest/bench/dma.sh
 $(call stage,tests/guest/rootfs/tap.sh,/usr/lib/cellvisor-test/tap.sh,0644)
 $(call stage,tests/guest/rootfs/cells.sh,/usr/lib/cellvisor-test/cells.sh,0644)

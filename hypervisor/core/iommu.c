@@ -96,8 +96,8 @@ int iommu_cell_create(struct cell *c)
 {
 	int err;
 
-	if (!enabled)
-		return 0;
+	if (!enabled || !c->config->pci_devices.count)
+		return 0;	/* no device of its own: nothing translates through a map of it */
 	spin_lock(&iommu_lock);
 	err = build_map(c);
 	if (!err)

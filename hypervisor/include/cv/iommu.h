@@ -40,7 +40,7 @@ static inline u32 iommu_stream_id(u8 bus, u8 devfn)
 int iommu_enable(void);
 /* Disable (or a failed enable): the IOMMU back as the hypervisor found it. */
 void iommu_disable(void);
-/* A new cell: its map, its PCI functions' streams through it. */
+/* A new cell with PCI functions: its map, their streams through it. */
 int iommu_cell_create(struct cell *c);
 /* The cell's streams back to the root's map, its map freed.  Again: nothing. */
 void iommu_cell_destroy(struct cell *c);

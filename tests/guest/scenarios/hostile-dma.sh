@@ -33,6 +33,8 @@ blocked() {
 }
 nblocked() { $cvtool console --nonblock 2>/dev/null | grep -c "DMA blocked: device $1"; }
 
+t "Linux does not see the SMMU (not in its device tree, no IOMMU group for 00:02.0)" \
+	sh -c "! ls /sys/bus/platform/devices | grep -q smmu && [ ! -e /sys/bus/pci/devices/0000:00:02.0/iommu_group ]"
 t "before the hypervisor: the root's edu DMAs through the root's RAM" \
 	[ "$(root_dma)" = 256 ]
 modprobe cellvisor
