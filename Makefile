@@ -14,7 +14,7 @@
 #   make install DESTDIR=DIR   what the packages ship, at their paths under DIR
 #                   (install-PACKAGE: one package's files)
 #
-# Conventions for <folder>/build.mk fragments:
+# Conventions for <folder>/build.mk fragments (FRAGMENTS below lists them in the order read):
 #   ARM64_TARGETS += files cross-built for the guest (prerequisites of 'all')
 #   HOST_TESTS    += host test programs; each prints TAP ("ok N - ...", "not ok N - ...")
 #   GUEST_TESTS   += scenario scripts for tests/guest/run, each printing TAP as well
@@ -63,7 +63,8 @@ CELLVISOR_VERSION := $(shell v='$(DEB_VERSION)'; echo "$${v%-*}")
 DEB_DIR := $(O)/deb
 # Inmates that only the guest tests use (inmates/build.mk): neither they nor their cell
 # configurations (configs/build.mk) are packaged; the hostile ones attack the hypervisor.
-INMATES_TEST_ONLY := fuzz sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret dma-attack
+INMATES_TEST_ONLY := fuzz sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret \
+	reset-storm dma-attack
 CONFIGS_TEST_ONLY := $(INMATES_TEST_ONLY) hostile hostile-smp hostile-pci hostile-dma
 DEB_CHANGES := $(DEB_DIR)/cellvisor_$(DEB_VERSION)_arm64.changes
 DEBS := $(DEB_DIR)/cellvisor_$(DEB_VERSION)_arm64.deb \
@@ -107,7 +108,18 @@ else
 DEPS :=
 endif
 
-include $(sort $(shell find . -name build.mk -not -path "./build/*" -not -path "./.git/*"))
+# The fragments, each read after those whose variables it names: prerequisites are expanded
+# as a fragment is read, so a fragment may use only what the fragments before it set.
+FRAGMENTS := hypervisor kmod cellmgrd/lib cellmgrd/cellctl cellmgrd/daemon inmates configs \
+	bus-interfaces units man tests tests/guest/helpers tests/guest/modules \
+	tests/guest/modules/cellvisor_fuzz tests/guest/bench tests/host/hypervisor \
+	tests/host/config tests/host/daemon tests/host/packages
+FRAGMENTS_FOUND := $(patsubst ./%/build.mk,%,$(shell find . -name build.mk -not -path "./build/*" \
+	-not -path "./.git/*" -not -path "./debian/*"))
+ifneq ($(filter-out $(FRAGMENTS),$(FRAGMENTS_FOUND)),)
+$(error $(addsuffix /build.mk,$(filter-out $(FRAGMENTS),$(FRAGMENTS_FOUND))) not read: add it to FRAGMENTS in Makefile)
+endif
+include $(addsuffix /build.mk,$(FRAGMENTS))
 
 # Nothing is built before the dependencies are in place.
 $(ARM64_TARGETS) $(HOST_TESTS): | $(DEPS)

@@ -8,7 +8,7 @@ INMATES_DEMOS := gic-demo uart-demo pci-demo
 INMATES_TESTS := shutdown-deny lock fault silent
 INMATES_TESTS += fuzz selfstop cpuoff
 # The hostile cells of issue 11 (tests/guest/scenarios/hostile-cell.sh, hostile-root.sh).
-INMATES_TESTS += sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret
+INMATES_TESTS += sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret reset-storm
 # DMA isolation (issue 13: tests/guest/scenarios/hostile-dma.sh).
 INMATES_TESTS += dma-attack
 INMATES := $(INMATES_DEMOS) $(INMATES_TESTS)

@@ -78,8 +78,7 @@ u64 cv_cell_cpus_failed(struct cv_cell *cell)
 		return 0;
 	for (cpu = 0; cpu < CV_MAX_CPUS; cpu++)
 		if ((set & BIT_ULL(cpu)) &&
-		    cv_hypercall(CV_HC_CPU_GET_INFO, cpu, CV_CPU_INFO_STATE, 0) ==
-		    CV_CPU_FAILED)
+		    cv_hc_cpu_get_info(cpu, CV_CPU_INFO_STATE) == CV_CPU_FAILED)
 			failed |= BIT_ULL(cpu);
 	return failed;
 }
@@ -98,7 +97,7 @@ void cv_cell_update_state(struct cv_cell *cell)
 	if (!cv.enabled)
 		return;
 	mutex_lock(&cv_state_lock);
-	state = cv_hypercall(CV_HC_CELL_GET_STATE, cell->id, 0, 0);
+	state = cv_hc_cell_get_state(cell->id);
 	if (state < 0 || state == cell->state) {
 		mutex_unlock(&cv_state_lock);
 		return;
@@ -362,7 +361,7 @@ static int cv_cpus_offline(struct device *dev, const char *name, u64 set)
 static void cv_cell_create_undo(struct device *dev, const struct cv_cell_config *config,
 				u32 id)
 {
-	long ret = cv_hypercall(CV_HC_CELL_DESTROY, id, 0, 0);
+	long ret = cv_hc_cell_destroy(id, false, NULL);
 
 	if (ret < 0) {
 		dev_err(dev, "create: cell '%s' (id %u) cannot be tracked by the module and the hypervisor refused to destroy it again (%ld); disable is impossible until it is destroyed\n",
@@ -444,7 +443,7 @@ int cv_cell_create(const void __user *uconfig, u32 size, u32 *id,
 	}
 	cv_pci_remove(dev, config);
 
-	ret = cv_hypercall_why(why, CV_HC_CELL_CREATE, virt_to_phys(config), size, 0);
+	ret = cv_hc_cell_create(virt_to_phys(config), size, why);
 	if (ret <= 0) {
 		dev_err(dev, "create: cell '%s': the hypervisor refused it (%ld, reason %u); its console says why\n",
 			config->name, ret, why->reason);
@@ -644,8 +643,7 @@ int cv_cell_load(u32 id, const void __user *uimages, u32 num_images,
 			goto out_put;
 		}
 	}
-	ret = cv_hc_error("load", cell,
-			  cv_hypercall_why(why, CV_HC_CELL_SET_LOADABLE, id, 0, 0));
+	ret = cv_hc_error("load", cell, cv_hc_cell_set_loadable(id, why));
 	if (ret)
 		goto out_put;
 	cv_cell_update_state(cell);
@@ -660,7 +658,8 @@ out_free:
 }
 
 /* A management call that is one hypercall on an existing cell. */
-static int cv_cell_call(const char *what, u32 id, unsigned long code,
+static int cv_cell_call(const char *what, u32 id,
+			long (*hc)(u32 id, struct cv_ioctl_refusal *why),
 			struct cv_ioctl_refusal *why)
 {
 	struct cv_cell *cell;
@@ -669,19 +668,19 @@ static int cv_cell_call(const char *what, u32 id, unsigned long code,
 	ret = cv_cell_lock_find(what, id, &cell, why);
 	if (ret)
 		return ret;
-	ret = cv_hc_error(what, cell, cv_hypercall_why(why, code, id, 0, 0));
+	ret = cv_hc_error(what, cell, hc(id, why));
 	cv_cell_update_unlock(cell);
 	return ret;
 }
 
 int cv_cell_start(u32 id, struct cv_ioctl_refusal *why)
 {
-	return cv_cell_call("start", id, CV_HC_CELL_START, why);
+	return cv_cell_call("start", id, cv_hc_cell_start, why);
 }
 
 int cv_cell_shutdown(u32 id, struct cv_ioctl_refusal *why)
 {
-	return cv_cell_call("shutdown", id, CV_HC_CELL_SHUTDOWN, why);
+	return cv_cell_call("shutdown", id, cv_hc_cell_shutdown, why);
 }
 
 /*
@@ -699,7 +698,7 @@ static int cv_cell_destroy_locked(struct cv_cell *cell, bool force,
 	cv_console_fetch(cell->console);	/* its last words */
 	/* Off the list as it goes: the poll work must not ask for a cell that is gone. */
 	mutex_lock(&cv.cells_lock);
-	hc = cv_hypercall_why(why, CV_HC_CELL_DESTROY, cell->id, force ? CV_DESTROY_FORCE : 0, 0);
+	hc = cv_hc_cell_destroy(cell->id, force, why);
 	if (hc >= 0)
 		list_del_init(&cell->list);
 	mutex_unlock(&cv.cells_lock);

@@ -137,10 +137,18 @@ int cv_disable(struct cv_ioctl_refusal *why);
 void cv_refresh_pools(void);
 bool cv_is_system_ram(u64 phys, u64 size);
 u64 cv_get_info(unsigned int what);
-long cv_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
-		  unsigned long arg3);
-long cv_hypercall_why(struct cv_ioctl_refusal *why, unsigned long code, unsigned long arg1,
-		      unsigned long arg2, unsigned long arg3);
+/*
+ * The hypercalls of include/cellvisor/hypercall.h, typed; each needs state_sem.  'why' (may
+ * be NULL) gets the hypervisor's reason of a refusal.
+ */
+long cv_hc_cell_create(phys_addr_t config, size_t size, struct cv_ioctl_refusal *why);
+long cv_hc_cell_set_loadable(u32 id, struct cv_ioctl_refusal *why);
+long cv_hc_cell_start(u32 id, struct cv_ioctl_refusal *why);
+long cv_hc_cell_shutdown(u32 id, struct cv_ioctl_refusal *why);
+long cv_hc_cell_destroy(u32 id, bool force, struct cv_ioctl_refusal *why);
+long cv_hc_cell_get_state(u32 id);
+long cv_hc_cpu_get_info(unsigned int cpu, unsigned long what);
+long cv_hc_console_read(phys_addr_t buf, size_t size, u32 cell_id);
 
 /* cell.c */
 struct cv_cell *cv_cell_add(u32 id, const char *name, u64 cpu_set,

@@ -159,8 +159,7 @@ void cv_console_fetch(struct cv_conbuf *con)
 	for (round = 0; round < CV_FETCH_ROUNDS && !con->failed; round++) {
 		hdr->seq = con->hv_seq;
 		hdr->lost = 0;
-		n = cv_hypercall(CV_HC_CONSOLE_READ, virt_to_phys(hdr), PAGE_SIZE,
-				 con->cell_id);
+		n = cv_hc_console_read(virt_to_phys(hdr), PAGE_SIZE, con->cell_id);
 		if (n < 0 || n > room) {
 			con->failed = true;
 			if (con->cell_id)

@@ -35,18 +35,8 @@ struct cv_cpu_call {
 	struct cv_ioctl_refusal why[NR_CPUS];	/* each CPU's reason of its result */
 };
 
-long cv_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
-		  unsigned long arg3)
-{
-	lockdep_assert_held(&cv.state_sem);
-	if (WARN_ON_ONCE(!cv.enabled))
-		return -ENODEV;
-	return cv_arch_hypercall(code, arg1, arg2, arg3, NULL);
-}
-
-/* A management call: the hypervisor's reason of a refusal lands in 'why'. */
-long cv_hypercall_why(struct cv_ioctl_refusal *why, unsigned long code, unsigned long arg1,
-		      unsigned long arg2, unsigned long arg3)
+static long cv_hypercall(struct cv_ioctl_refusal *why, unsigned long code,
+			 unsigned long arg1, unsigned long arg2, unsigned long arg3)
 {
 	lockdep_assert_held(&cv.state_sem);
 	if (WARN_ON_ONCE(!cv.enabled))
@@ -54,9 +44,49 @@ long cv_hypercall_why(struct cv_ioctl_refusal *why, unsigned long code, unsigned
 	return cv_arch_hypercall(code, arg1, arg2, arg3, why);
 }
 
+long cv_hc_cell_create(phys_addr_t config, size_t size, struct cv_ioctl_refusal *why)
+{
+	return cv_hypercall(why, CV_HC_CELL_CREATE, config, size, 0);
+}
+
+long cv_hc_cell_set_loadable(u32 id, struct cv_ioctl_refusal *why)
+{
+	return cv_hypercall(why, CV_HC_CELL_SET_LOADABLE, id, 0, 0);
+}
+
+long cv_hc_cell_start(u32 id, struct cv_ioctl_refusal *why)
+{
+	return cv_hypercall(why, CV_HC_CELL_START, id, 0, 0);
+}
+
+long cv_hc_cell_shutdown(u32 id, struct cv_ioctl_refusal *why)
+{
+	return cv_hypercall(why, CV_HC_CELL_SHUTDOWN, id, 0, 0);
+}
+
+long cv_hc_cell_destroy(u32 id, bool force, struct cv_ioctl_refusal *why)
+{
+	return cv_hypercall(why, CV_HC_CELL_DESTROY, id, force ? CV_DESTROY_FORCE : 0, 0);
+}
+
+long cv_hc_cell_get_state(u32 id)
+{
+	return cv_hypercall(NULL, CV_HC_CELL_GET_STATE, id, 0, 0);
+}
+
+long cv_hc_cpu_get_info(unsigned int cpu, unsigned long what)
+{
+	return cv_hypercall(NULL, CV_HC_CPU_GET_INFO, cpu, what, 0);
+}
+
+long cv_hc_console_read(phys_addr_t buf, size_t size, u32 cell_id)
+{
+	return cv_hypercall(NULL, CV_HC_CONSOLE_READ, buf, size, cell_id);
+}
+
 u64 cv_get_info(unsigned int what)
 {
-	long ret = cv_hypercall(CV_HC_HYPERVISOR_GET_INFO, what, 0, 0);
+	long ret = cv_hypercall(NULL, CV_HC_HYPERVISOR_GET_INFO, what, 0, 0);
 
 	return ret < 0 ? 0 : ret;
 }

@@ -236,7 +236,7 @@ static ssize_t cv_stats_show(struct kobject *kobj, struct attribute *attr, char 
 	for (cpu = 0; cpu < CV_MAX_CPUS; cpu++) {
 		if (!(set & BIT_ULL(cpu)))
 			continue;
-		val = cv_hypercall(CV_HC_CPU_GET_INFO, cpu, code, 0);
+		val = cv_hc_cpu_get_info(cpu, code);
 		if (val < 0) {
 			up_read(&cv.state_sem);
 			return val;

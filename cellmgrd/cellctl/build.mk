@@ -5,19 +5,6 @@
 CELLCTL_SRCS := $(wildcard cellmgrd/cellctl/*.c)
 CELLCTL_HOST := $(O)/host/cellctl/cellctl
 CELLCTL_ARM64 := $(O)/arm64/cellctl/cellctl
-# The configuration library's variables (its rules are in cellmgrd/lib/build.mk).  They are
-# set here because make reads this fragment first of all under cellmgrd/ (fragments are read
-# in sorted order, and prerequisites are expanded when read).
-CELLCONF_SRCS := $(wildcard cellmgrd/lib/*.c)
-# hv-*.c compile the hypervisor's own config checks into the library (hv-rules.c).
-# cellmgrd/include: cellvisor-bus.h, the D-Bus names that cellctl shares with cellmgrd.
-CELLCONF_CFLAGS := -Icellmgrd/lib -Icellmgrd/include -Ihypervisor/include
-CELLCONF_HOST_LIB := $(O)/host/cellconf/libcellconf.a
-CELLCONF_ARM64_LIB := $(O)/arm64/cellconf/libcellconf.a
-CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson)
-CELLCONF_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
-	pkg-config --libs libcjson 2>/dev/null),-lcjson)
-
 CELLCTL_HOST_LIBS += $(CELLCONF_HOST_LIB) $(CELLCONF_HOST_LIBS)
 CELLCTL_ARM64_LIBS += $(CELLCONF_ARM64_LIB) $(CELLCONF_ARM64_LIBS)
 

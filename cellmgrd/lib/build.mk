@@ -3,10 +3,15 @@
 #   $(CELLCONF_CFLAGS) to their compile flags, and link $(CELLCONF_ARM64_LIB) $(CELLCONF_ARM64_LIBS)
 #   or $(CELLCONF_HOST_LIB) $(CELLCONF_HOST_LIBS).
 
-# CELLCONF_SRCS, CELLCONF_CFLAGS, CELLCONF_{HOST,ARM64}_LIB{,S} are set in
-# cellmgrd/cellctl/build.mk, the first fragment of cellmgrd/ that make reads, so that every
-# fragment can name them in prerequisites.
-
+CELLCONF_SRCS := $(wildcard cellmgrd/lib/*.c)
+# hv-*.c compile the hypervisor's own config checks into the library (hv-rules.c).
+# cellmgrd/include: cellvisor-bus.h, the D-Bus names that cellctl shares with cellmgrd.
+CELLCONF_CFLAGS := -Icellmgrd/lib -Icellmgrd/include -Ihypervisor/include
+CELLCONF_HOST_LIB := $(O)/host/cellconf/libcellconf.a
+CELLCONF_ARM64_LIB := $(O)/arm64/cellconf/libcellconf.a
+CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson)
+CELLCONF_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
+	pkg-config --libs libcjson 2>/dev/null),-lcjson)
 CELLCONF_HOST_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/host/cellconf/%.o,$(CELLCONF_SRCS))
 CELLCONF_ARM64_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/arm64/cellconf/%.o,$(CELLCONF_SRCS))
 

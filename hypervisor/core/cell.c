@@ -8,8 +8,15 @@
 #include <cv/paging.h>
 
 struct cell root_cell;
+
+/*
+ * The registry: cells[id] is the cell with that id (cells[0] the root), NULL when there is
+ * none.  Changed only under the control lock (core/control.c) and the registry lock; read
+ * under either.  The non-root cells live in storage[id].
+ */
 static struct cell *cells[CV_MAX_CELLS];
-static spinlock_t registry_lock;	/* cells[] against cell_add()/cell_remove() */
+static struct cell storage[CV_MAX_CELLS];
+static spinlock_t registry_lock;
 
 void cells_lock(void)
 {
@@ -35,14 +42,9 @@ void cell_root_looks(void)
 	__atomic_store_n(&root_told, false, __ATOMIC_RELEASE);
 }
 
-struct cell *cell_find(unsigned int id)
+struct cell *cell_find(u64 id)
 {
-	unsigned int i;
-
-	for (i = 0; i < CV_MAX_CELLS; i++)
-		if (cells[i] && cells[i]->id == id)
-			return cells[i];
-	return NULL;
+	return id < CV_MAX_CELLS ? cells[id] : NULL;
 }
 
 unsigned int cell_count(void)
@@ -54,32 +56,40 @@ unsigned int cell_count(void)
 	return n;
 }
 
-int cell_add(struct cell *c)
+struct cell *cell_new(void)
 {
-	unsigned int i;
-	int err = -CV_ENOMEM;
+	unsigned int id;
 
-	spin_lock(&registry_lock);
-	if (cell_find(c->id))
-		err = -CV_EEXIST;
-	for (i = 0; i < CV_MAX_CELLS && err == -CV_ENOMEM; i++) {
-		if (!cells[i]) {
-			cells[i] = c;
-			err = 0;
+	for (id = 1; id < CV_MAX_CELLS; id++) {
+		if (!cells[id]) {
+			memset(&storage[id], 0, sizeof(storage[id]));
+			storage[id].id = id;
+			return &storage[id];
 		}
 	}
+	return NULL;
+}
+
+int cell_add(struct cell *c)
+{
+	int err = 0;
+
+	if (c->id >= CV_MAX_CELLS)
+		return -CV_EINVAL;
+	spin_lock(&registry_lock);
+	if (cells[c->id])
+		err = -CV_EEXIST;
+	else
+		cells[c->id] = c;
 	spin_unlock(&registry_lock);
 	return err;
 }
 
 void cell_remove(struct cell *c)
 {
-	unsigned int i;
-
 	spin_lock(&registry_lock);
-	for (i = 0; i < CV_MAX_CELLS; i++)
-		if (cells[i] == c)
-			cells[i] = NULL;
+	if (c->id < CV_MAX_CELLS && cells[c->id] == c)
+		cells[c->id] = NULL;
 	spin_unlock(&registry_lock);
 }
 

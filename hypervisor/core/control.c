@@ -41,7 +41,6 @@
 #define STOP_TIMEOUT_MS		1000
 
 static spinlock_t control_lock;
-static struct cell slots[CV_MAX_CELLS];	/* slot n holds cell id n; slot 0 is unused */
 
 #define for_each_cpu_of(id, set) \
 	for ((id) = 0; (id) < 64; (id)++) if ((set) >> (id) & 1)
@@ -72,12 +71,13 @@ u32 cell_state_of(const struct cell *c)
 /* The non-root cell with this id, or NULL with a console line. */
 static struct cell *lookup(const char *what, u64 id)
 {
-	if (id == 0 || id >= CV_MAX_CELLS || !slots[id].config) {
+	struct cell *c = id ? cell_find(id) : NULL;
+
+	if (!c) {
 		printk("Cellvisor: %s: there is no cell %llu\n", what, id);
 		refuse(-CV_ENOENT, CV_REASON_NO_SUCH_CELL, id, 0);
-		return NULL;
 	}
-	return &slots[id];
+	return c;
 }
 
 /* -CV_EPERM when a cell other than 'target' (NULL: a new one) holds the lock. */
@@ -86,9 +86,9 @@ static int check_lock(const char *what, const char *name, const struct cell *tar
 	unsigned int i;
 
 	for (i = 1; i < CV_MAX_CELLS; i++) {
-		struct cell *c = &slots[i];
+		struct cell *c = cell_find(i);
 
-		if (c->config && c != target &&
+		if (c && c != target &&
 		    cell_state_of(c) == CV_CELL_STATE_RUNNING_LOCKED) {
 			printk("Cellvisor: %s of cell '%s' refused: cell '%s' is running locked "
 			       "and forbids reconfiguration; shut it down first\n", what, name,
@@ -193,10 +193,10 @@ static const struct cell *memory_owner(u64 phys, u64 size)
 	unsigned int i, j;
 
 	for (i = 1; i < CV_MAX_CELLS; i++) {
-		const struct cell *c = &slots[i];
+		const struct cell *c = cell_find(i);
 		const struct cv_mem_region *r;
 
-		if (!c->config)
+		if (!c)
 			continue;
 		r = config_mem(c->config);
 		for (j = 0; j < c->config->mem_regions.count; j++)
@@ -310,10 +310,12 @@ static int check_devices(const struct cv_cell_config *cfg)
 	u32 irq;
 
 	for (n = 0; n < CV_MAX_CELLS; n++) {
-		const struct cv_cell_config *o = n ? slots[n].config : root_cell.config;
+		const struct cell *oc = cell_find(n);
+		const struct cv_cell_config *o;
 
-		if (!o)
+		if (!oc)
 			continue;
+		o = oc->config;
 		for (i = 0; i < cfg->irq_ranges.count; i++) {
 			for (j = 0, irq = r[i].first; j < r[i].count; j++, irq++) {
 				if (config_has_irq(o, irq)) {
@@ -534,18 +536,16 @@ static unsigned int pow2_pages(u64 size)
 static long create(u64 blob_ipa, u64 size)
 {
 	char why[160];
-	struct cell *c = NULL;
+	struct cell *c;
 	void *blob;
-	unsigned int i, pages;
+	unsigned int pages;
 	int err;
 
 	if (size < sizeof(struct cv_cell_config) || size > BLOB_MAX_PAGES * PAGE_SIZE) {
 		printk("Cellvisor: create: a cell blob of %llu bytes is impossible\n", size);
 		return refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, size, 0);
 	}
-	for (i = 1; i < CV_MAX_CELLS && !c; i++)
-		if (!slots[i].config)
-			c = &slots[i];
+	c = cell_new();
 	if (!c) {
 		printk("Cellvisor: create: already %u cells, no room for another\n",
 		       CV_MAX_CELLS - 1);
@@ -583,7 +583,6 @@ static long create(u64 blob_ipa, u64 size)
 		free_cell(c);
 		return err;
 	}
-	c->id = (unsigned int)(c - slots);
 	c->state = CV_CELL_STATE_CREATED;
 	c->cpu_set = c->config->cpu_set;
 	err = build_cell(c);
@@ -716,6 +715,12 @@ void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
 	if (c != &root_cell && c->state == CV_CELL_STATE_RUNNING && !atomic_read(&cpu->stop) &&
 	    (how != CELL_CPU_OFF || cpus_stopped(c))) {
 		changed = true;
+		/*
+		 * A restart since this CPU parked (another CPU's SYSTEM_RESET) woke it: the
+		 * cell stops now, and that wake-up is void, as park_wait() voids it for the
+		 * others; left pending, stop_cpus() would wait for this very CPU.
+		 */
+		atomic_set(&cpu->wake, 0);
 		c->state = stop_cpus(c, true) ? CV_CELL_STATE_FAILED : shut_down_or_failed(c);
 		if (c->state == CV_CELL_STATE_SHUT_DOWN && how == CELL_SYSTEM_RESET &&
 		    run(c) == 0)

@@ -50,7 +50,7 @@ static long cell_state(u64 id)
 	long ret;
 
 	cells_lock();
-	c = id < CV_MAX_CELLS ? cell_find((unsigned int)id) : NULL;
+	c = cell_find(id);
 	ret = c ? (long)cell_state_of(c) : -CV_ENOENT;
 	cells_unlock();
 	return ret;
@@ -76,7 +76,7 @@ static long console_read_locked(struct cell *c, u64 buf, u64 size, u64 cell_id)
 	size_t n;
 
 	if (cell_id != 0) {
-		from = cell_id < CV_MAX_CELLS ? cell_find((unsigned int)cell_id) : NULL;
+		from = cell_find(cell_id);
 		if (!from)
 			return -CV_ENOENT;
 	}

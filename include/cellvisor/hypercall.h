@@ -6,8 +6,9 @@
  * comes back in x0, a negative errno (Linux values: -EPERM, -EINVAL, ...) on failure, and
  * x1, x2, x3 come back as the reason of a refusal, its object and the id of the cell that
  * holds that object (reason.h; all 0 when the call succeeded or there is nothing more to
- * say than the errno).  All other general-purpose registers are preserved.  Addresses passed to the hypervisor are
- * guest physical addresses of the calling cell and must lie in its own RAM.
+ * say than the errno).  All other general-purpose registers are preserved (hvc-arm64.h is
+ * this convention as code).  Addresses passed to the hypervisor are guest physical addresses
+ * of the calling cell and must lie in its own RAM.
  *
  * Calls marked (root) return -EPERM when made by any other cell.
  */

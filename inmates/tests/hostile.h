@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the hostile test inmates share (inmates/tests/sgi-storm.c, spi-livelock.c, gic-rd.c,
- * sysreg.c, destroy-fault.c, cpu-state.c, secret.c): each attacks the hypervisor in one way
- * from a cell and prints what came of it, for the guest scenario (hostile-cell.sh,
- * hostile-root.sh) to check.  QEMU virt addresses; the GIC has 4 redistributor frames.
+ * sysreg.c, destroy-fault.c, cpu-state.c, secret.c, reset-storm.c): each attacks the
+ * hypervisor in one way from a cell and prints what came of it, for the guest scenario
+ * (hostile-cell.sh, hostile-root.sh) to check.  QEMU virt addresses; the GIC has 4 redistributor frames.
  */
 #ifndef INMATE_TESTS_HOSTILE_H
 #define INMATE_TESTS_HOSTILE_H

@@ -41,14 +41,20 @@ struct cell {
 extern struct cell root_cell;
 
 /*
- * The cell with this id, or NULL.  Outside the control lock (core/control.c), hold the
- * registry lock while using what it returns: a cell may be destroyed and freed at any time
- * once the lock is released.
+ * The registry of cells (core/cell.c), indexed by id.  cell_find(): the cell with this id, or
+ * NULL.  Outside the control lock (core/control.c), hold the registry lock while using what
+ * it returns: a cell may be destroyed and freed at any time once the lock is released.
  */
-struct cell *cell_find(unsigned int id);
+struct cell *cell_find(u64 id);
 void cells_lock(void);
 void cells_unlock(void);
 unsigned int cell_count(void);
+/*
+ * Under the control lock: the zeroed storage of a new non-root cell, with the lowest id no
+ * cell has (NULL when CV_MAX_CELLS - 1 exist).  It is not found until cell_add().
+ */
+struct cell *cell_new(void);
+/* Enter a cell into the registry under its id (-CV_EEXIST if taken), or take it out. */
 int cell_add(struct cell *c);
 void cell_remove(struct cell *c);
 

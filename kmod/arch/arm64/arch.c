@@ -11,13 +11,14 @@
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
-#include <linux/stringify.h>
 
 #include <asm/barrier.h>
 #include <asm/cputype.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
 #include <asm/virt.h>
+
+#include <cellvisor/hvc-arm64.h>
 
 #include "../../cellvisor.h"
 
@@ -31,25 +32,15 @@
 long cv_arch_hypercall(unsigned long code, unsigned long arg1, unsigned long arg2,
 		       unsigned long arg3, struct cv_ioctl_refusal *why)
 {
-	register unsigned long x0 asm("x0");
-	register unsigned long x1 asm("x1");
-	register unsigned long x2 asm("x2");
-	register unsigned long x3 asm("x3");
+	unsigned long args[3] = { arg1, arg2, arg3 };
+	long ret = cv_hvc(code, args);
 
-	x0 = code;
-	x1 = arg1;
-	x2 = arg2;
-	x3 = arg3;
-	asm volatile("hvc #" __stringify(CV_HVC_IMM)
-		     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3)
-		     :
-		     : "memory");
 	if (why) {
-		why->reason = x1;
-		why->object = x2;
-		why->holder = x3;
+		why->reason = args[0];
+		why->object = args[1];
+		why->holder = args[2];
 	}
-	return (long)x0;
+	return ret;
 }
 
 static u64 cv_current_el(void)

@@ -12,6 +12,7 @@
 #                 itself, to everyone, to the root's CPUs), an IMPLEMENTATION DEFINED register
 #  destroy-fault  its CPUs fault while the root destroys it
 #  cpu-state      what its two CPUs hold when they start, right after the root's FP work there
+#  reset-storm    PSCI SYSTEM_RESET from both its CPUs at once, after every restart, forever
 # For each, what cellvisor(7) says happens (refused, read as zero, or the cell alone
 # failed, with the hypervisor's line), and then: the canary ticks on, every root CPU
 # answers, no oops, warning or stall in the kernel log, cvtool and sysfs answer; the
@@ -36,6 +37,17 @@ cellsays() {
 }
 # show ID REGEX: cell ID's lines matching REGEX, as TAP comments
 show() { $cvtool console --cell $1 --nonblock 2>/dev/null | grep -E -- "$2" | sed 's/^/# /'; }
+# runs_past ID N: reset-storm in cell ID said "run M" for an M >= N within 60 s
+runs_past() {
+	for _ in $(seq 600); do
+		_m=$($cvtool console --cell $1 --nonblock |
+			sed -n 's/^reset-storm: run \([0-9]*\) on .*/\1/p' | tail -n1)
+		[ "${_m:-0}" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "# reset-storm's last run: ${_m:-none}"
+	return 1
+}
 # back ID WHAT CPU...: destroy cell ID; its CPUs online and answering, the pool as before it
 back() {
 	_id=$1 _what=$2
@@ -178,6 +190,27 @@ t "  ... CPU 2 started clean" expect $cs "cpu-state: CPU 2: clean" 20000
 show $cs "expected|not reset|clean"
 unharmed $g
 back $cs cpu-state 1 2
+
+# --- Restarts without end: each one takes the hypervisor's management lock.
+rs=$(up hostile-smp reset-storm)
+t "reset-storm started on CPUs 1 and 2" [ -n "$rs" ]
+t "  ... it runs" expect $rs "reset-storm: run 1 on CPUs 0x6" 10000
+t "  ... and restarts, its run count going on (run 10 within 60 s)" runs_past $rs 10
+pool2=$(cat $sys/mem_pool_used)
+psci1=$(cat $sys/cells/$rs/statistics/exits_psci)
+$cvtool console --tail --timeout 5000 >/tmp/reset-storm.hv
+psci2=$(cat $sys/cells/$rs/statistics/exits_psci)
+lines=$(grep -c "cell 'hostile-smp' restarted itself (PSCI SYSTEM_RESET)" /tmp/reset-storm.hv)
+echo "# reset-storm: $((psci2 - psci1)) PSCI calls, $lines lines of the hypervisor about them in 5 s"
+t "  ... it kept restarting meanwhile" [ "$psci2" -gt "$((psci1 + 10))" ]
+t "  ... the hypervisor's lines about it stay rate-limited (at most 10 a second)" \
+	[ "$lines" -le 66 ]
+t "  ... mem_pool_used does not grow with its restarts" pool_is $pool2
+t "  ... it never failed on the way (its CPUs always stopped for the restart)" \
+	sh -c "! $cvtool console --nonblock | grep -q \"cell 'hostile-smp' failed while stopping\""
+unharmed $g
+t "  ... it is still restarting" sh -c "[ \$(cat $sys/cells/$rs/statistics/exits_psci) -gt $psci2 ]"
+back $rs reset-storm 1 2
 
 # --- Afterwards.
 wrap_up $g $pool0

@@ -8,6 +8,8 @@
 #  - hand-made blobs (pci-demo's, patched): a BAR over the GIC distributor, over the
 #    hypervisor's memory, over the cell's RAM; a root_shared region that is the cell's RAM;
 #    an IO+execute region; two communication regions -> each refused with the reason;
+#  - a BAR over another cell's BAR: hostile-pci's blob claiming the root's edu 00:02.0 with
+#    its BAR where pci-demo's edu 00:01.0 decodes, while pci-demo runs -> refused;
 #  - /dev/mem: a read() of the cell's RAM fails, a task that maps it gets SIGBUS, the
 #    hypervisor logs the root's fault, Linux runs on;
 #  - the GIC: GICD_CTLR := 0, the canary CPU's PPI enables off, EnableLPIs and PROPBASER of
@@ -157,6 +159,29 @@ t "  ... the secret is unchanged" intact
 # --- Afterwards.
 t "destroy the secret cell" sh -c "$cvtool destroy $s >/dev/null"
 t "  ... CPU 2 back online" online 2
+
+# --- A BAR over a running cell's BAR: hostile-pci's blob patched to claim the root's edu
+# 00:02.0 (no INTx, no interrupts) with BAR 0 at 0x10000000, where pci-demo's edu 00:01.0
+# decodes.
+p=$(up pci-demo)
+t "pci-demo started on CPU 1 with edu 00:01.0, BAR 0 at 0x10000000" [ -n "$p" ]
+b=/tmp/bar-bar.cvb
+cp $cfg/hostile-pci.cvb $b
+devs=$(od -An -tu4 -j112 -N4 $b | tr -d ' ')	# cv_cell_config.pci_devices.offset
+put64 $b $devs $((0x10 << 24))			# domain 0, bus 0, devfn 00:02.0, flags 0
+put64 $b $((devs + 8)) 0			# intx_irq 0 (none), reserved 0
+put64 $b 104 0					# irq_ranges: none (offset 0, count 0)
+echo 0 > /sys/devices/system/cpu/cpu2/online
+t "a BAR over pci-demo's BAR -> -EBUSY" refused $b 16 \
+	"create 'hostile-pci': BAR 0 of PCI device 00:02.0 (0x10000000, 0x100000 bytes) belongs to cell 'pci-demo'"
+echo 1 > /sys/devices/system/cpu/cpu2/online
+t "  ... CPU 2 back online" online 2
+t "  ... pci-demo runs on and passes its checks" expect $p "pci-demo: all checks passed" 30000
+t "  ... edu 00:02.0 is still Linux's" [ -e /sys/bus/pci/devices/0000:00:02.0 ]
+rmmod cellvisor_hostile
+unharmed $g
+t "destroy pci-demo" sh -c "$cvtool destroy $p >/dev/null"
+t "  ... CPU 1 back online" online 1
 wrap_up $g $pool0
 echo "1..$n"
 [ $fails = 0 ]

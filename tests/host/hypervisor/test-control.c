@@ -635,7 +635,7 @@ static void small_blob(struct cell_blob *b, const char *name, unsigned int cpu,
 /* The cell of a call's result: NULL for an error or 0 (cell_find(0) is the root). */
 static struct cell *cell_of(long id)
 {
-	return id > 0 ? cell_find((unsigned int)id) : NULL;
+	return id > 0 ? cell_find((u64)id) : NULL;
 }
 
 /* The root passes the blob in its RAM, as the driver does. */
@@ -1477,6 +1477,24 @@ static void test_self_stop(void)
 	   cpus[2].wake_entry == c->config->entry && pages_of(c) == 12 &&
 	   said("cell 'demo' restarted itself (PSCI SYSTEM_RESET)"),
 	   "SYSTEM_RESET: every CPU stopped, then woken at the entry, memory mapped again");
+
+	/*
+	 * CPU 2 asked for SYSTEM_RESET at the same time; the restart above woke it before it got
+	 * the lock, and it comes to the lock only now, its wake-up pending (its kick is not seen
+	 * while it is in the hypervisor).  Its own wake-up held up the stop for a second and the
+	 * cell ended failed (reset-storm in hostile-cell.sh).
+	 */
+	cpus[2].state = CV_CPU_PARKED;
+	cpus[2].wake = 1;
+	cpus_slow_to_wake = true;
+	console_mark();
+	cell_cpu_off(&cpus[2], CELL_SYSTEM_RESET);
+	ok(c->state == CV_CELL_STATE_RUNNING && cpus[1].wake && cpus[2].wake &&
+	   !said("do not stop") && said("cell 'demo' restarted itself (PSCI SYSTEM_RESET)"),
+	   "a second SYSTEM_RESET from a CPU the first restart woke: restarted again, not failed");
+	cpus_slow_to_wake = false;
+	cpus[1].state = cpus[2].state = CV_CPU_RUNNING;
+	cpus[1].wake = cpus[2].wake = 0;
 
 	cpus[2].state = CV_CPU_PARKED;		/* SYSTEM_OFF from CPU 2; CPU 1 stops on a kick */
 	console_mark();

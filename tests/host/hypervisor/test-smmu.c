@@ -80,7 +80,7 @@ struct cell root_cell;
 static struct cell dev_cell;	/* id 1, owns 00:01.0 while 'dev_exists' */
 static bool dev_exists;
 
-struct cell *cell_find(unsigned int id)
+struct cell *cell_find(u64 id)
 {
 	return id == 0 ? &root_cell : id == 1 && dev_exists ? &dev_cell : NULL;
 }

@@ -31,10 +31,9 @@
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/stringify.h>
 
 #include <cellvisor/config.h>
-#include <cellvisor/hypercall.h>
+#include <cellvisor/hvc-arm64.h>
 
 static ulong seed = 1;
 module_param(seed, ulong, 0444);
@@ -120,32 +119,15 @@ static u64 below(u64 n)
 	return n ? rnd() % n : 0;
 }
 
-static long cvf_hvc(u64 code, u64 a1, u64 a2, u64 a3)
-{
-	register u64 x0 asm("x0");
-	register u64 x1 asm("x1");
-	register u64 x2 asm("x2");
-	register u64 x3 asm("x3");
-
-	x0 = code;
-	x1 = a1;
-	x2 = a2;
-	x3 = a3;
-	asm volatile("hvc #" __stringify(CV_HVC_IMM)
-		     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3)
-		     :
-		     : "memory");
-	return (long)x0;
-}
-
 static long call(unsigned int op, u64 code, u64 a1, u64 a2, u64 a3)
 {
+	unsigned long args[3] = { a1, a2, a3 };
 	long r;
 
 	if (verbose_from >= 0 && op >= verbose_from)
 		pr_info("cellvisor_fuzz: op %u: hvc x0=%#llx x1=%#llx x2=%#llx x3=%#llx\n",
 			op, code, a1, a2, a3);
-	r = cvf_hvc(code, a1, a2, a3);
+	r = cv_hvc(code, args);
 	if (r >= 0) {
 		results_ok++;
 	} else {

@@ -35,10 +35,9 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/stringify.h>
 #include <asm/sysreg.h>
 
-#include <cellvisor/hypercall.h>
+#include <cellvisor/hvc-arm64.h>
 
 static char *attack = "hvc";
 module_param(attack, charp, 0444);
@@ -94,22 +93,11 @@ MODULE_PARM_DESC(before, "result: the value read before the write");
 module_param(after, ulong, 0444);
 MODULE_PARM_DESC(after, "result: the value read after the write");
 
-static long cvh_hvc(u64 c, u64 x1, u64 x2, u64 x3)
+static long cvh_hvc(unsigned long c, unsigned long x1, unsigned long x2, unsigned long x3)
 {
-	register u64 x0 asm("x0");
-	register u64 r1 asm("x1");
-	register u64 r2 asm("x2");
-	register u64 r3 asm("x3");
+	unsigned long args[3] = { x1, x2, x3 };
 
-	x0 = c;
-	r1 = x1;
-	r2 = x2;
-	r3 = x3;
-	asm volatile("hvc #" __stringify(CV_HVC_IMM)
-		     : "+r" (x0), "+r" (r1), "+r" (r2), "+r" (r3)
-		     :
-		     : "memory");
-	return (long)x0;
+	return cv_hvc(c, args);
 }
 
 static int cvh_create(void)

@@ -17,10 +17,9 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
-#include <linux/stringify.h>
 
 #include <cellvisor/header.h>
-#include <cellvisor/hypercall.h>
+#include <cellvisor/hvc-arm64.h>
 
 static unsigned long hv_phys;
 module_param(hv_phys, ulong, 0444);
@@ -52,20 +51,9 @@ MODULE_PARM_DESC(scan_magic, "result: image magics in the range (-1: not scanned
 
 static long cvt_hvc(unsigned long code, unsigned long arg1)
 {
-	register unsigned long x0 asm("x0");
-	register unsigned long x1 asm("x1");
-	register unsigned long x2 asm("x2");
-	register unsigned long x3 asm("x3");
+	unsigned long args[3] = { arg1, 0, 0 };
 
-	x0 = code;
-	x1 = arg1;
-	x2 = 0;
-	x3 = 0;
-	asm volatile("hvc #" __stringify(CV_HVC_IMM)
-		     : "+r" (x0), "+r" (x1), "+r" (x2), "+r" (x3)
-		     :
-		     : "memory");
-	return (long)x0;
+	return cv_hvc(code, args);
 }
 
 static int cvt_scan(void)
