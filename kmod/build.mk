@@ -57,4 +57,4 @@ kmod-checkpatch:
 
 GUEST_TESTS += tests/guest/scenarios/kmod-basics.sh tests/guest/scenarios/kmod-enable-errors.sh \
 	tests/guest/scenarios/kmod-enable.sh tests/guest/scenarios/kmod-cells.sh \
-	tests/guest/scenarios/cell-pci.sh
+	tests/guest/scenarios/cell-pci.sh tests/guest/scenarios/kmod-races.sh

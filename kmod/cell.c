@@ -84,8 +84,8 @@ u64 cv_cell_cpus_failed(struct cv_cell *cell)
 }
 
 /*
- * Serialises the state updates: the poll work, the management calls and GET_INFO all
- * ask, and an answer read before another caller's newer one must not be stored after it.
+ * Serialises the state updates: the poll work and the management calls both ask, and an
+ * answer read before another caller's newer one must not be stored after it.
  */
 static DEFINE_MUTEX(cv_state_lock);
 

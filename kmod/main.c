@@ -263,7 +263,10 @@ static long cv_ioctl_cell_get_info(void __user *uarg)
 		ret = -ENOENT;
 		goto out;
 	}
-	cv_cell_update_state(cell);
+	/*
+	 * The state as recorded (sysfs, uevents): the poll work, the notification and the
+	 * management calls record it, each after fetching the consoles that explain it.
+	 */
 	a.state = cell->state;
 	memcpy(a.name, cell->name, sizeof(a.name));
 	kobject_get(&cell->kobj);	/* a concurrent destroy may unlink it now */
