@@ -191,8 +191,9 @@ void iommu_poll(void)
 	u64 last = 0;
 	bool have = false;
 
-	if (!enabled || !spin_trylock(&iommu_lock))
-		return;		/* another CPU reads the queue */
+	/* Nothing new (the common case) costs one register read and no lock. */
+	if (!enabled || !arch_iommu_pending() || !spin_trylock(&iommu_lock))
+		return;		/* or another CPU reads the queue */
 	cells_lock();
 	while (arch_iommu_next_fault(&f)) {
 		if (have && f.has_addr && run.has_addr && f.stream == run.stream &&

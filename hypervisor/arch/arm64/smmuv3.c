@@ -390,6 +390,13 @@ static const char *event_name(u32 type)
 	}
 }
 
+bool arch_iommu_pending(void)
+{
+	u32 prod = rd32(EVENTQ_PROD), cons = __atomic_load_n(&smmu.event_cons, __ATOMIC_RELAXED);
+
+	return ((prod ^ cons) & ((2U << EVENTQ_LOG2) - 1)) || ((prod ^ cons) & BIT64(31));
+}
+
 bool arch_iommu_next_fault(struct iommu_fault *f)
 {
 	u32 prod = rd32(EVENTQ_PROD), overflow = prod & BIT64(31);

@@ -71,6 +71,8 @@ int arch_iommu_context(unsigned int cell_id, u64 tables);
 void arch_iommu_stream(u32 stream, unsigned int cell_id);
 /* Forget cached translations of the cell's context and wait until done: 0, or an error. */
 int arch_iommu_flush(unsigned int cell_id);
+/* Has the IOMMU recorded anything new?  Lock-free, cheap: asked on every poll. */
+bool arch_iommu_pending(void);
 /* The next recorded fault, false when there is none. */
 bool arch_iommu_next_fault(struct iommu_fault *f);
 

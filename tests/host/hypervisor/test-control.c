@@ -455,6 +455,11 @@ int arch_iommu_flush(unsigned int cell_id)
 	return 0;
 }
 
+bool arch_iommu_pending(void)
+{
+	return false;
+}
+
 bool arch_iommu_next_fault(struct iommu_fault *f)
 {
 	(void)f;
