@@ -4,13 +4,15 @@
 # documents; INMATES_TEST_ONLY (set in Makefile) are for the guest tests only (staged, not
 # packaged).
 
-INMATES_DEMOS := gic-demo uart-demo pci-demo
+INMATES_DEMOS := gic-demo uart-demo pci-demo ivshmem-demo
 INMATES_TESTS := shutdown-deny lock fault silent
 INMATES_TESTS += fuzz selfstop cpuoff
 # The hostile cells of issue 11 (tests/guest/scenarios/hostile-cell.sh, hostile-root.sh).
 INMATES_TESTS += sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret reset-storm
 # DMA isolation (issue 13: tests/guest/scenarios/hostile-dma.sh).
 INMATES_TESTS += dma-attack
+# A cell that is no peer of a link tries to use it (issue 14, tests/guest/scenarios/link.sh).
+INMATES_TESTS += link-hostile
 INMATES := $(INMATES_DEMOS) $(INMATES_TESTS)
 
 INMATES_OUT := $(O)/inmates

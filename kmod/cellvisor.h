@@ -149,6 +149,10 @@ long cv_hc_cell_destroy(u32 id, bool force, struct cv_ioctl_refusal *why);
 long cv_hc_cell_get_state(u32 id);
 long cv_hc_cpu_get_info(unsigned int cpu, unsigned long what);
 long cv_hc_console_read(phys_addr_t buf, size_t size, u32 cell_id);
+/* Inter-cell links (include/cellvisor/link.h), the root's side. */
+long cv_hc_link_get_info(u32 link, u32 what, u32 peer);
+long cv_hc_link_ring(u32 link, u32 peer);
+long cv_hc_link_set_state(u32 link, u32 state);
 
 /* cell.c */
 struct cv_cell *cv_cell_add(u32 id, const char *name, u64 cpu_set,
@@ -185,6 +189,13 @@ void cv_poll_stop(void);
 void cv_notify_irq_start(u32 intid);
 void cv_notify_irq_stop(void);
 ssize_t cv_console_show_tail(struct cv_conbuf *con, char *buf);
+
+/* link.c */
+int cv_links_check(const struct cv_system_config *sys, u32 size);
+void cv_links_start(const struct cv_system_config *sys);
+void cv_links_stop(void);
+void cv_links_restart(void);
+void cv_links_exit(void);
 
 /* sysfs.c */
 extern const struct attribute_group *cv_root_groups[];

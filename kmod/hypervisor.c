@@ -84,6 +84,21 @@ long cv_hc_console_read(phys_addr_t buf, size_t size, u32 cell_id)
 	return cv_hypercall(NULL, CV_HC_CONSOLE_READ, buf, size, cell_id);
 }
 
+long cv_hc_link_get_info(u32 link, u32 what, u32 peer)
+{
+	return cv_hypercall(NULL, CV_HC_LINK_GET_INFO, link, what, peer);
+}
+
+long cv_hc_link_ring(u32 link, u32 peer)
+{
+	return cv_hypercall(NULL, CV_HC_LINK_RING, link, peer, 0);
+}
+
+long cv_hc_link_set_state(u32 link, u32 state)
+{
+	return cv_hypercall(NULL, CV_HC_LINK_SET_STATE, link, state, 0);
+}
+
 u64 cv_get_info(unsigned int what)
 {
 	long ret = cv_hypercall(NULL, CV_HC_HYPERVISOR_GET_INFO, what, 0, 0);
@@ -469,6 +484,11 @@ int cv_enable(const void __user *uconfig, u32 size, struct cv_ioctl_refusal *why
 		ret = cv_refuse(why, -EADDRINUSE, CV_REASON_HV_MEM_IN_USE, 0);
 		goto out_free;
 	}
+	ret = cv_links_check(sys, size);
+	if (ret) {
+		cv_refuse(why, ret, CV_REASON_LINK_CONFLICT, 0);
+		goto out_free;
+	}
 	res = request_mem_region(sys->hv_mem_phys, sys->hv_mem_size, "Cellvisor hypervisor");
 	if (!res) {
 		dev_err(dev, "enable: the hypervisor memory %#llx+%#llx is claimed by another driver (see /proc/iomem)\n",
@@ -506,6 +526,7 @@ int cv_enable(const void __user *uconfig, u32 size, struct cv_ioctl_refusal *why
 	cv_notify_attr(&cv.root_dev->kobj, "remap_pool_size");
 	cv_notify("enabled", NULL);
 	cv_notify_irq_start(sys->platform.notify_irq);
+	cv_links_start(sys);
 	cv_poll_start();
 	ret = 0;
 out_free:
@@ -561,6 +582,7 @@ int cv_disable(struct cv_ioctl_refusal *why)
 		goto out_unlock;
 	}
 	cv_notify_irq_stop();
+	cv_links_stop();
 	cv_poll_stop();
 	cv_console_fetch(cv.hv_console);	/* the last words of the hypervisor */
 
@@ -574,6 +596,7 @@ int cv_disable(struct cv_ioctl_refusal *why)
 		dev_err(dev, "disable: the hypervisor refused (%d) and stays enabled; see its console\n",
 			ret);
 		cv_notify_irq_start(cv.notify_intid);
+		cv_links_restart();
 		cv_poll_start();
 		goto out_unlock;
 	}

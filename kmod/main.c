@@ -463,6 +463,7 @@ static void __exit cv_exit(void)
 	root_device_unregister(cv.root_dev);
 	free_page((unsigned long)cv.fetch_page);
 	cv_console_put(cv.hv_console);
+	cv_links_exit();
 }
 
 module_init(cv_init);

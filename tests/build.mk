@@ -13,6 +13,8 @@ GUEST_TESTS += tests/guest/scenarios/boot.sh
 GUEST_TESTS += tests/guest/scenarios/hostile-cell.sh tests/guest/scenarios/hostile-root.sh
 # DMA isolation with the SMMUv3 (issue 13): dma-attack, the root's edu, enable/disable.
 GUEST_TESTS += tests/guest/scenarios/hostile-dma.sh
+# Inter-cell links (issue 14): root <-> ivshmem-demo, link-hostile.
+GUEST_TESTS += tests/guest/scenarios/link.sh
 
 # The base image depends only on the package list and the script that assembles it.
 $(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS)
@@ -46,5 +48,7 @@ GUEST_BENCHES += tests/guest/bench/cellmgrd.sh
 GUEST_BENCHES += tests/guest/bench/cells.sh
 # What DMA isolation (the SMMU's reconfiguration) costs create and destroy (issue 13).
 GUEST_BENCHES += tests/guest/bench/dma.sh
+# Inter-cell links (issue 14): round-trip latency, throughput, exits per message.
+GUEST_BENCHES += tests/guest/bench/link.sh
 $(call stage,tests/guest/rootfs/tap.sh,/usr/lib/cellvisor-test/tap.sh,0644)
 $(call stage,tests/guest/rootfs/cells.sh,/usr/lib/cellvisor-test/cells.sh,0644)

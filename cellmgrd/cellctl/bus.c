@@ -28,9 +28,16 @@ enum {
 	OPT_CONFIG, OPT_DESTROY, OPT_HYPERVISOR,
 };
 
+/* Long options without a long name of their own: their name for 'accepted'. */
+static const struct {
+	int val;
+	const char *name;
+} aliases[] = { { 'P', "property" } };
+
 static const struct option opts[] = {
 	{ "host", required_argument, NULL, 'H' },
-	{ "json", no_argument, NULL, OPT_JSON },
+	{ "json", optional_argument, NULL, OPT_JSON },
+	{ "all", no_argument, NULL, 'a' },
 	{ "no-legend", no_argument, NULL, OPT_NO_LEGEND },
 	{ "no-pager", no_argument, NULL, OPT_NO_PAGER },
 	{ "property", required_argument, NULL, 'p' },
@@ -65,7 +72,7 @@ int bus_parse(int argc, char **argv, const char *accepted, struct bus_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->ask_password = isatty(STDIN_FILENO);
 	o->lines = 10;
-	while ((c = getopt_long(argc, argv, "H:p:fqn:", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "H:p:P:afqn:", opts, &idx)) != -1) {
 		const char *name = NULL;
 
 		if (c == '?')
@@ -73,6 +80,9 @@ int bus_parse(int argc, char **argv, const char *accepted, struct bus_opts *o)
 		for (const struct option *op = opts; op->name; op++)
 			if (op->val == c)
 				name = op->name;
+		for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+			if (aliases[i].val == c)
+				name = aliases[i].name;
 		if (!name || !accepts(accepted, name)) {
 			cellctl_usage_error("%s: option --%s is not accepted here", argv[0],
 					    name ? name : "?");
@@ -83,13 +93,25 @@ int bus_parse(int argc, char **argv, const char *accepted, struct bus_opts *o)
 			o->host = optarg;
 			break;
 		case OPT_JSON:
+			/* --json alone is --json=short */
+			if (optarg && strcmp(optarg, "short") && strcmp(optarg, "pretty")) {
+				cellctl_usage_error("%s: --json=%s: say --json=short or "
+						    "--json=pretty", argv[0], optarg);
+				return -CELLCTL_EXIT_USAGE;
+			}
 			o->json = true;
+			o->json_pretty = optarg && !strcmp(optarg, "pretty");
+			break;
+		case 'a':
+			o->all = true;
 			break;
 		case OPT_NO_LEGEND:
 			o->no_legend = true;
 			break;
 		case OPT_NO_PAGER:
-			break;		/* cellctl never pages */
+			o->no_pager = true;
+			break;
+		case 'P':	/* -P NAME is --value -p NAME */
 		case 'p': {
 			const char **n = realloc(o->properties,
 						 (o->num_properties + 2) * sizeof(*n));
@@ -99,6 +121,7 @@ int bus_parse(int argc, char **argv, const char *accepted, struct bus_opts *o)
 			o->properties = n;
 			n[o->num_properties++] = optarg;
 			n[o->num_properties] = NULL;
+			o->value |= c == 'P';
 			break;
 		}
 		case OPT_VALUE:

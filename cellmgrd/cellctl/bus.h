@@ -26,6 +26,7 @@
 int cellctl_enable(int argc, char **argv);
 int cellctl_disable(int argc, char **argv);
 int cellctl_list(int argc, char **argv);
+int cellctl_links(int argc, char **argv);
 int cellctl_status(int argc, char **argv);
 int cellctl_show(int argc, char **argv);
 int cellctl_create(int argc, char **argv);
@@ -38,7 +39,7 @@ int cellctl_console(int argc, char **argv);
 /* bus.c */
 struct bus_opts {
 	const char *host;		/* -H user@host, NULL: the local system bus */
-	bool json, no_legend, value, ask_password, quiet;
+	bool json, json_pretty, no_legend, value, ask_password, quiet, all, no_pager;
 	bool follow, wait, notify, destroy, hypervisor;
 	const char *config;
 	const char **properties;	/* -p, NULL-terminated */
@@ -67,6 +68,13 @@ int bus_get_cell(sd_bus *bus, const char *name, char **path);
    it across daemon restarts; with exit_on_stop, return when the cell stops. */
 int bus_follow(const struct bus_opts *o, const char *name, bool follow, bool exit_on_stop,
 	       bool notify);
+
+/*
+ * Page what follows through $CELLCTL_PAGER, else $PAGER, else less (LESS=FRXMK unless set),
+ * as systemctl does: only when stdout is a terminal and 'disabled' (--no-pager) is false;
+ * "" or "cat" means no pager.  The pager is waited for when cellctl exits.
+ */
+void pager_open(bool disabled);
 
 #define BUS_LONG_CALL	(10 * 60 * 1000000ULL)	/* shutdowns wait for the cell */
 

@@ -23,6 +23,8 @@ extern const char *cellctl_program;
 
 /* config.c: config check|compile|show (no daemon needed). */
 int cellctl_config(int argc, char **argv);
+/* config-create.c: config create (a system configuration from this machine's device tree). */
+int cellctl_config_create(int argc, char **argv);
 
 /* Print "cellctl: MESSAGE" and a pointer to --help to stderr; returns CELLCTL_EXIT_USAGE. */
 int cellctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

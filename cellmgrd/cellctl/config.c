@@ -199,7 +199,7 @@ static int show(int argc, char **argv)
 	struct args a;
 	int ret;
 
-	if ((ret = parse_args(argc, argv, ACCEPT_JSON, &a)))
+	if ((ret = parse_args(argc, argv, ACCEPT_JSON | ACCEPT_QUIET, &a)))
 		return ret;
 	if (a.num_files != 1)
 		return cellctl_usage_error("config show: expected one FILE");
@@ -214,7 +214,7 @@ static int show(int argc, char **argv)
 		cc_print(c, stdout);
 	}
 	cc_free(c);
-	return finish(&d, false, CC_WARNING);
+	return finish(&d, a.quiet, CC_WARNING);
 }
 
 int cellctl_config(int argc, char **argv)
@@ -222,10 +222,11 @@ int cellctl_config(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*run)(int argc, char **argv);
-	} sub[] = { { "check", check }, { "compile", compile }, { "show", show } };
+	} sub[] = { { "check", check }, { "compile", compile }, { "show", show },
+		    { "create", cellctl_config_create } };
 
 	if (argc < 2)
-		return cellctl_usage_error("config: expected check, compile or show");
+		return cellctl_usage_error("config: expected check, compile, show or create");
 	for (unsigned i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
 		if (!strcmp(argv[1], sub[i].name))
 			return sub[i].run(argc - 1, argv + 1);

@@ -19,6 +19,7 @@
 #include <cellvisor/names.h>
 
 #include "bus.h"
+#include "cellconf.h"
 #include "cellctl.h"
 #include "props.h"
 
@@ -91,9 +92,10 @@ static bool wanted(const struct bus_opts *o, const char *name)
 	return false;
 }
 
-static void print_json(cJSON *j)
+/* --json, --json=short: one line; --json=pretty: indented. */
+static void print_json(const struct bus_opts *o, cJSON *j)
 {
-	char *s = cJSON_PrintUnformatted(j);
+	char *s = o->json_pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
 
 	if (s) {
 		puts(s);
@@ -144,37 +146,52 @@ int cellctl_disable(int argc, char **argv)
 	return r;
 }
 
-int cellctl_create(int argc, char **argv)
+/* Several operands: each is done; the exit status is the first failure's. */
+static void keep_first_failure(int *ret, int r)
 {
-	struct bus_opts o;
-	int first = parse(argc, argv, "host no-ask-password quiet", 1, 1, "CELL-CONFIG", &o);
+	if (!*ret)
+		*ret = r;
+}
 
-	if (first < 0)
-		return -first;
-	char *path = absolute(argv[first]);
+static int create_one(const struct bus_opts *o, sd_bus *bus, const char *file)
+{
+	char *path = absolute(file);
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
-	sd_bus *bus = NULL;
 	int r = CELLCTL_EXIT_INVALID;
 
-	if (path && (bus = bus_connect(&o))) {
+	if (path) {
 		r = bus_call_manager(bus, "CreateCell", &e, &reply, "s", path);
 		if (r < 0) {
 			r = bus_error("create", &e, r);
 		} else {
 			const char *obj;
 
-			if (sd_bus_message_read(reply, "o", &obj) >= 0 && !o.quiet)
+			if (sd_bus_message_read(reply, "o", &obj) >= 0 && !o->quiet)
 				printf("%s\n", obj);
 			r = CELLCTL_EXIT_OK;
 		}
-	} else if (path) {
-		r = CELLCTL_EXIT_NO_DAEMON;
 	}
 	sd_bus_error_free(&e);
 	sd_bus_message_unref(reply);
-	sd_bus_flush_close_unref(bus);
 	free(path);
+	return r;
+}
+
+int cellctl_create(int argc, char **argv)
+{
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet", 1, INT_MAX,
+			  "CELL-CONFIG...", &o);
+
+	if (first < 0)
+		return -first;
+	sd_bus *bus = bus_connect(&o);
+	int r = bus ? CELLCTL_EXIT_OK : CELLCTL_EXIT_NO_DAEMON;
+
+	for (int i = first; bus && i < argc; i++)
+		keep_first_failure(&r, create_one(&o, bus, argv[i]));
+	sd_bus_flush_close_unref(bus);
 	bus_opts_free(&o);
 	return r;
 }
@@ -278,7 +295,7 @@ static int on_cell_changed(sd_bus_message *m, void *userdata, sd_bus_error *erro
  * each time (once the match is in place, then after each signal), so that a signal queued
  * during a call never overrides a newer answer.
  */
-static int wait_running(sd_bus *bus, const char *name, const char *path)
+static int wait_running(sd_bus *bus, const char *name, const char *path, bool quiet)
 {
 	uint64_t deadline = bus_now_ms() + 10000, now;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -315,8 +332,9 @@ static int wait_running(sd_bus *bus, const char *name, const char *path)
 	} else if (state && bus_state_running(state)) {
 		r = CELLCTL_EXIT_OK;
 	} else if (state && !strcmp(state, CV_CELL_STATE_NAME_SHUT_DOWN)) {
-		fprintf(stderr, "%s: cell %s started and has shut itself down already\n",
-			cellctl_program, name);
+		if (!quiet)
+			fprintf(stderr, "%s: cell %s started and has shut itself down already\n",
+				cellctl_program, name);
 		r = CELLCTL_EXIT_OK;
 	} else if (state && !strcmp(state, CV_CELL_STATE_NAME_FAILED)) {
 		fprintf(stderr, "%s: cell %s failed\n", cellctl_program, name);
@@ -331,24 +349,41 @@ static int wait_running(sd_bus *bus, const char *name, const char *path)
 	return r;
 }
 
+static int start_one(const struct bus_opts *o, sd_bus *bus, const char *name);
+
 int cellctl_start(int argc, char **argv)
 {
 	struct bus_opts o;
-	int first = parse(argc, argv, "host no-ask-password quiet config wait follow notify", 1, 1,
-			  "NAME", &o);
+	int first = parse(argc, argv, "host no-ask-password quiet config wait follow notify", 1,
+			  INT_MAX, "NAME...", &o);
 
 	if (first < 0)
 		return -first;
-	const char *name = argv[first];
+	if (argc - first > 1 && (o.config || o.follow || o.notify)) {
+		bus_opts_free(&o);
+		return cellctl_usage_error("start: --config, --follow and --notify take one NAME");
+	}
+	sd_bus *bus = bus_connect(&o);
+	int r = bus ? CELLCTL_EXIT_OK : CELLCTL_EXIT_NO_DAEMON;
+
+	for (int i = first; bus && i < argc; i++) {
+		keep_first_failure(&r, start_one(&o, bus, argv[i]));
+		if (o.follow)
+			bus = NULL;	/* start_one() closed it to follow the console */
+	}
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+/* Start one cell; with --follow, 'bus' is closed (the follower connects on its own). */
+static int start_one(const struct bus_opts *o_, sd_bus *bus, const char *name)
+{
+	struct bus_opts o = *o_;
 	char *path = NULL, *state = NULL, *cfg = NULL, what[96];
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	sd_bus *bus = bus_connect(&o);
 	int r;
 
-	if (!bus) {
-		bus_opts_free(&o);
-		return CELLCTL_EXIT_NO_DAEMON;
-	}
 	snprintf(what, sizeof(what), "start %s", name);
 	if (o.config) {
 		/* Bring the cell up from its configuration: create, load, start as needed. */
@@ -391,13 +426,14 @@ int cellctl_start(int argc, char **argv)
 		if (r)
 			goto out;
 	} else if (!o.config && !o.follow) {
-		fprintf(stderr, "%s: %s: cell %s is already running\n", cellctl_program, what,
-			name);
+		if (!o.quiet)
+			fprintf(stderr, "%s: %s: cell %s is already running\n", cellctl_program,
+				what, name);
 		r = CELLCTL_EXIT_REFUSED;
 		goto out;
 	}
 	if (o.wait || o.follow) {
-		r = wait_running(bus, name, path);
+		r = wait_running(bus, name, path, o.quiet);
 		if (r)
 			goto out;
 	}
@@ -415,30 +451,39 @@ out:
 	free(state);
 	free(path);
 	free(cfg);
+	if (o.follow)
+		sd_bus_flush_close_unref(bus);
+	return r;
+}
+
+static int shutdown_one(const struct bus_opts *o, sd_bus *bus, const char *name);
+
+int cellctl_shutdown(int argc, char **argv)
+{
+	struct bus_opts o;
+	int first = parse(argc, argv, "host no-ask-password quiet destroy", 1, INT_MAX,
+			  "NAME...", &o);
+
+	if (first < 0)
+		return -first;
+	sd_bus *bus = bus_connect(&o);
+	int r = bus ? CELLCTL_EXIT_OK : CELLCTL_EXIT_NO_DAEMON;
+
+	for (int i = first; bus && i < argc; i++)
+		keep_first_failure(&r, shutdown_one(&o, bus, argv[i]));
 	sd_bus_flush_close_unref(bus);
 	bus_opts_free(&o);
 	return r;
 }
 
-int cellctl_shutdown(int argc, char **argv)
+static int shutdown_one(const struct bus_opts *o, sd_bus *bus, const char *name)
 {
-	struct bus_opts o;
-	int first = parse(argc, argv, "host no-ask-password quiet destroy", 1, 1, "NAME", &o);
-
-	if (first < 0)
-		return -first;
-	const char *name = argv[first];
-	sd_bus *bus = bus_connect(&o);
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	char *path = NULL, *state = NULL, what[96];
 	int r;
 
-	if (!bus) {
-		bus_opts_free(&o);
-		return CELLCTL_EXIT_NO_DAEMON;
-	}
-	if (!o.destroy) {
-		r = cell_call(&o, bus, name, "Shutdown", "shutdown");
+	if (!o->destroy) {
+		r = cell_call(o, bus, name, "Shutdown", "shutdown");
 		goto out;
 	}
 	/* --destroy: for units; a cell that is already gone is fine. */
@@ -469,25 +514,22 @@ out:
 	sd_bus_error_free(&e);
 	free(state);
 	free(path);
-	sd_bus_flush_close_unref(bus);
-	bus_opts_free(&o);
 	return r;
 }
 
 int cellctl_destroy(int argc, char **argv)
 {
 	struct bus_opts o;
-	int first = parse(argc, argv, "host no-ask-password quiet", 1, 1, "NAME", &o);
+	int first = parse(argc, argv, "host no-ask-password quiet", 1, INT_MAX, "NAME...", &o);
 
 	if (first < 0)
 		return -first;
 	sd_bus *bus = bus_connect(&o);
-	int r = CELLCTL_EXIT_NO_DAEMON;
+	int r = bus ? CELLCTL_EXIT_OK : CELLCTL_EXIT_NO_DAEMON;
 
-	if (bus) {
-		r = cell_call(&o, bus, argv[first], "Destroy", "destroy");
-		sd_bus_flush_close_unref(bus);
-	}
+	for (int i = first; bus && i < argc; i++)
+		keep_first_failure(&r, cell_call(&o, bus, argv[i], "Destroy", "destroy"));
+	sd_bus_flush_close_unref(bus);
 	bus_opts_free(&o);
 	return r;
 }
@@ -495,7 +537,7 @@ int cellctl_destroy(int argc, char **argv)
 int cellctl_console(int argc, char **argv)
 {
 	struct bus_opts o;
-	int first = parse(argc, argv, "host quiet follow hypervisor", 0, 1,
+	int first = parse(argc, argv, "host quiet follow hypervisor no-pager", 0, 1,
 			  "NAME|--hypervisor [-f]", &o);
 
 	if (first < 0)
@@ -506,6 +548,8 @@ int cellctl_console(int argc, char **argv)
 		bus_opts_free(&o);
 		return cellctl_usage_error("console: name a cell, or say --hypervisor");
 	}
+	if (!o.follow)
+		pager_open(o.no_pager);
 	r = bus_follow(&o, o.hypervisor ? NULL : argv[first], o.follow, false, false);
 	bus_opts_free(&o);
 	return r;
@@ -514,7 +558,7 @@ int cellctl_console(int argc, char **argv)
 int cellctl_list(int argc, char **argv)
 {
 	struct bus_opts o;
-	int first = parse(argc, argv, "host json no-legend no-pager", 0, 0, "", &o);
+	int first = parse(argc, argv, "host json no-legend no-pager quiet all", 0, 0, "", &o);
 
 	if (first < 0)
 		return -first;
@@ -536,6 +580,9 @@ int cellctl_list(int argc, char **argv)
 		r = bus_error("list", &e, r);
 		goto out;
 	}
+	if (o.quiet)
+		o.no_legend = true;
+	pager_open(o.no_pager);
 	if (o.json)
 		arr = cJSON_CreateArray();
 	else if (!o.no_legend)
@@ -583,9 +630,119 @@ int cellctl_list(int argc, char **argv)
 		goto out;
 	}
 	if (o.json)
-		print_json(arr);
+		print_json(&o, arr);
 	else if (!o.no_legend)
 		printf("\n%u cell%s listed.\n", count, count == 1 ? "" : "s");
+	r = CELLCTL_EXIT_OK;
+out:
+	cJSON_Delete(arr);
+	sd_bus_error_free(&e);
+	sd_bus_message_unref(reply);
+	sd_bus_flush_close_unref(bus);
+	bus_opts_free(&o);
+	return r;
+}
+
+/* links: ListLinks as a table, one line per peer, or JSON. */
+int cellctl_links(int argc, char **argv)
+{
+	struct bus_opts o;
+	int first = parse(argc, argv, "host json no-legend no-pager", 0, 0, "", &o);
+
+	if (first < 0)
+		return -first;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	sd_bus *bus = bus_connect(&o);
+	const char *name, *cell;
+	uint64_t size, address, events;
+	uint32_t irq, state, received, sent;
+	int32_t cell_id;
+	int writable;
+	cJSON *arr = NULL;
+	unsigned count = 0;
+	int r;
+
+	if (!bus) {
+		bus_opts_free(&o);
+		return CELLCTL_EXIT_NO_DAEMON;
+	}
+	r = bus_call_manager(bus, "ListLinks", &e, &reply, "");
+	if (r < 0) {
+		r = bus_error("links", &e, r);
+		goto out;
+	}
+	if (o.json)
+		arr = cJSON_CreateArray();
+	else if (!o.no_legend)
+		printf("%-20s %-10s %-12s %4s %-20s %4s %-6s %9s %9s\n", "LINK", "SIZE", "ADDRESS",
+		       "PEER", "CELL", "ID", "STATE", "RECEIVED", "SENT");
+	r = sd_bus_message_enter_container(reply, 'a', "(sttubta(siuuu))");
+	while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sttubta(siuuu)")) > 0) {
+		cJSON *lj = NULL, *peers = NULL;
+		char sz[32];
+		unsigned p = 0;
+
+		r = sd_bus_message_read(reply, "sttubt", &name, &size, &address, &irq, &writable,
+					&events);
+		if (r >= 0)
+			r = sd_bus_message_enter_container(reply, 'a', "(siuuu)");
+		if (r < 0)
+			break;
+		cc_format_size(size, sz, sizeof(sz));
+		if (o.json) {
+			lj = cJSON_CreateObject();
+			cJSON_AddStringToObject(lj, "name", name);
+			cJSON_AddNumberToObject(lj, "size", (double)size);
+			cJSON_AddNumberToObject(lj, "address", (double)address);
+			cJSON_AddNumberToObject(lj, "doorbell_irq", irq);
+			cJSON_AddBoolToObject(lj, "writable", writable);
+			cJSON_AddNumberToObject(lj, "events", (double)events);
+			peers = cJSON_AddArrayToObject(lj, "peers");
+		}
+		while ((r = sd_bus_message_read(reply, "(siuuu)", &cell, &cell_id, &state,
+						&received, &sent)) > 0) {
+			char id[16] = "-";
+
+			if (cell_id >= 0)
+				snprintf(id, sizeof(id), "%d", cell_id);
+			if (o.json) {
+				cJSON *pj = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(pj, "cell", cell);
+				cJSON_AddNumberToObject(pj, "id", cell_id);
+				cJSON_AddStringToObject(pj, "state", state ? "up" : "down");
+				cJSON_AddNumberToObject(pj, "state_value", state);
+				cJSON_AddNumberToObject(pj, "received", received);
+				cJSON_AddNumberToObject(pj, "sent", sent);
+				cJSON_AddItemToArray(peers, pj);
+			} else {
+				char addr[24];
+
+				snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)address);
+				printf("%-20s %-10s %-12s %4u %-20s %4s %-6s %9u %9u\n", p ? "" : name,
+				       p ? "" : sz, p ? "" : addr, p, cell, id, state ? "up" : "down",
+				       received, sent);
+			}
+			p++;
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+		if (r >= 0)
+			r = sd_bus_message_exit_container(reply);
+		if (o.json)
+			cJSON_AddItemToArray(arr, lj);
+		count++;
+	}
+	if (r < 0) {
+		fprintf(stderr, "%s: links: unreadable answer: %s\n", cellctl_program, strerror(-r));
+		r = CELLCTL_EXIT_INVALID;
+		goto out;
+	}
+	if (o.json)
+		print_json(&o, arr);
+	else if (!o.no_legend)
+		printf("\n%u link%s of the root cell listed.\n", count, count == 1 ? "" : "s");
 	r = CELLCTL_EXIT_OK;
 out:
 	cJSON_Delete(arr);
@@ -616,11 +773,13 @@ static int print_show(const struct bus_opts *o, struct props *ps)
 	if (o->json) {
 		cJSON *obj = props_json(ps, o);
 
-		print_json(obj);
+		print_json(o, obj);
 		cJSON_Delete(obj);
 	} else {
 		for (size_t i = 0; i < ps->n; i++)
-			if (wanted(o, ps->p[i].name)) {
+			/* empty values only with --all or when named with -p, as systemctl does */
+			if (wanted(o, ps->p[i].name) &&
+			    (*ps->p[i].text || o->all || o->num_properties)) {
 				if (o->value)
 					printf("%s\n", ps->p[i].text);
 				else
@@ -700,7 +859,7 @@ static int print_status(sd_bus *bus, const struct bus_opts *o, const char *path,
 
 		print_tail(bus, path ? path : CV_BUS_MANAGER_PATH,
 			   path ? CV_BUS_CELL_IFACE : CV_BUS_MANAGER_IFACE, o->lines, obj);
-		print_json(obj);
+		print_json(o, obj);
 		cJSON_Delete(obj);
 		return CELLCTL_EXIT_OK;
 	}
@@ -791,7 +950,10 @@ static int show_or_status(const struct bus_opts *o, const char *name, bool statu
 		r = props_get_all(bus, CV_BUS_MANAGER_PATH, CV_BUS_MANAGER_IFACE, &ps,
 				  status ? "status" : "show");
 	}
-	if (!r)
+	if (!r && status && o->quiet)	/* the exit status says it all */
+		r = name && !strcmp(prop_text(&ps, "State"), CV_CELL_STATE_NAME_FAILED) ?
+		    CELLCTL_EXIT_CELL_FAILED : CELLCTL_EXIT_OK;
+	else if (!r)
 		r = status ? print_status(bus, o, path, &ps) : print_show(o, &ps);
 	props_free(&ps);
 	free(path);
@@ -799,14 +961,33 @@ static int show_or_status(const struct bus_opts *o, const char *name, bool statu
 	return r;
 }
 
+/* show and status of the manager, or of each NAME, a blank line between two. */
+static int show_or_status_all(const struct bus_opts *o, int argc, char **argv, int first,
+			      bool status)
+{
+	int r = CELLCTL_EXIT_OK;
+
+	if (!(status && o->quiet))
+		pager_open(o->no_pager);
+	if (first == argc)
+		return show_or_status(o, NULL, status);
+	for (int i = first; i < argc; i++) {
+		if (i > first && !o->json && !(status && o->quiet))
+			putchar('\n');
+		keep_first_failure(&r, show_or_status(o, argv[i], status));
+	}
+	return r;
+}
+
 int cellctl_show(int argc, char **argv)
 {
 	struct bus_opts o;
-	int first = parse(argc, argv, "host json property value no-pager", 0, 1, "[NAME]", &o);
+	int first = parse(argc, argv, "host json property value no-pager all quiet", 0, INT_MAX,
+			  "[NAME...]", &o);
 
 	if (first < 0)
 		return -first;
-	int r = show_or_status(&o, first < argc ? argv[first] : NULL, false);
+	int r = show_or_status_all(&o, argc, argv, first, false);
 
 	bus_opts_free(&o);
 	return r;
@@ -815,11 +996,12 @@ int cellctl_show(int argc, char **argv)
 int cellctl_status(int argc, char **argv)
 {
 	struct bus_opts o;
-	int first = parse(argc, argv, "host json no-pager lines", 0, 1, "[NAME]", &o);
+	int first = parse(argc, argv, "host json no-pager lines quiet", 0, INT_MAX, "[NAME...]",
+			  &o);
 
 	if (first < 0)
 		return -first;
-	int r = show_or_status(&o, first < argc ? argv[first] : NULL, true);
+	int r = show_or_status_all(&o, argc, argv, first, true);
 
 	bus_opts_free(&o);
 	return r;

@@ -443,10 +443,96 @@ static void d_free(struct backend *b)
 	free(d);
 }
 
+/*
+ * One link device of the module: misc/cellvisor-link-NAME/ under the sysfs root, its
+ * attributes as cellvisor-link(4) documents them ("peers": one line per peer).
+ */
+static int d_read_link(struct drv_backend *d, const char *dev, struct be_link *l)
+{
+	char rel[320], buf[1024], cell[64], id[16], *line, *save = NULL;
+	uint64_t v;
+	long n;
+
+	memset(l, 0, sizeof(*l));
+	snprintf(rel, sizeof(rel), "misc/%s/name", dev);
+	n = sysfs_read(d, rel, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 ? (int)n : -ENOENT;
+	buf[strcspn(buf, "\n")] = 0;
+	snprintf(l->name, sizeof(l->name), "%.31s", buf);
+#define LINK_U64(attr, field) do {						\
+		snprintf(rel, sizeof(rel), "misc/%s/" attr, dev);		\
+		if (sysfs_u64(d, rel, &v) == 0)					\
+			field = v;						\
+	} while (0)
+	LINK_U64("size", l->size);
+	LINK_U64("doorbell_irq", l->doorbell_irq);
+	LINK_U64("writable", l->writable);
+	LINK_U64("events", l->events);
+#undef LINK_U64
+	snprintf(rel, sizeof(rel), "misc/%s/address", dev);	/* hex, "0x7ff00000" */
+	n = sysfs_read(d, rel, buf, sizeof(buf));
+	if (n > 0)
+		l->address = strtoull(buf, NULL, 0);
+	snprintf(rel, sizeof(rel), "misc/%s/peers", dev);
+	n = sysfs_read(d, rel, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	for (line = strtok_r(buf, "\n", &save); line && l->num_peers < 4;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct be_link_peer *p = &l->peers[l->num_peers];
+		unsigned int idx;
+
+		if (sscanf(line, "%u %63s %15s %" SCNu32 " %" SCNu32 " %" SCNu32, &idx, cell, id,
+			   &p->state, &p->received, &p->sent) != 6)
+			continue;
+		snprintf(p->cell, sizeof(p->cell), "%.31s", cell);
+		p->cell_id = strcmp(id, "-") ? (int32_t)strtol(id, NULL, 10) : -1;
+		l->num_peers++;
+	}
+	return 0;
+}
+
+static int d_list_links(struct backend *b, struct be_link **links, size_t *n)
+{
+	static const char prefix[] = "cellvisor-link-";
+	struct drv_backend *d = DB(b);
+	struct be_link *out = NULL, *nl;
+	size_t k = 0;
+	char path[512];
+	struct dirent *de;
+	DIR *dir;
+
+	*links = NULL;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/misc", d->sysfs);
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, prefix, sizeof(prefix) - 1))
+			continue;
+		nl = realloc(out, (k + 1) * sizeof(*out));
+		if (!nl) {
+			free(out);
+			closedir(dir);
+			return -ENOMEM;
+		}
+		out = nl;
+		if (d_read_link(d, de->d_name, &out[k]) == 0)
+			k++;	/* else gone meanwhile */
+	}
+	closedir(dir);
+	*links = out;
+	*n = k;
+	return 0;
+}
+
 static const struct backend_ops driver_ops = {
 	.name = "driver",
 	.get_info = d_get_info,
 	.list_cells = d_list_cells,
+	.list_links = d_list_links,
 	.get_stats = d_get_stats,
 	.enable = d_enable,
 	.disable = d_disable,

@@ -64,6 +64,26 @@ struct be_cell {
 	uint64_t failed_cpus;
 };
 
+/* An inter-cell link the root cell is a peer of (include/cellvisor/link.h). */
+struct be_link_peer {
+	char cell[CV_CELL_NAME_LEN];	/* the peer's cell name */
+	int32_t cell_id;		/* -1: no such cell now */
+	uint32_t state;			/* 0: down, else what the peer set */
+	uint32_t received;		/* doorbells it was rung */
+	uint32_t sent;			/* doorbells it rang */
+};
+
+struct be_link {
+	char name[CV_CELL_NAME_LEN];
+	uint64_t size;			/* bytes */
+	uint64_t address;		/* the root's physical address of it */
+	uint32_t doorbell_irq;		/* the root's doorbell */
+	bool writable;			/* by the root */
+	uint64_t events;		/* doorbell interrupts the root took */
+	uint32_t num_peers;
+	struct be_link_peer peers[4];	/* CV_LINK_MAX_PEERS */
+};
+
 struct be_image {
 	const void *data;
 	size_t size;
@@ -77,6 +97,8 @@ struct backend_ops {
 	int (*get_info)(struct backend *b, struct hv_info *info);
 	/* All cells the hypervisor knows, the root cell included (malloc'ed array). */
 	int (*list_cells)(struct backend *b, struct be_cell **cells, size_t *n);
+	/* Optional: the links the root cell is a peer of (malloc'ed array; none if disabled). */
+	int (*list_links)(struct backend *b, struct be_link **links, size_t *n);
 	/* Exit counters summed over the cell's CPUs, indexed by CV_STAT_*. */
 	int (*get_stats)(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STATS]);
 

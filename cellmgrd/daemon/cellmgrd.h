@@ -113,6 +113,8 @@ void state_save_system(struct manager *m);
 void state_load_system(struct manager *m);
 void state_save_cell(struct manager *m, const struct cell *c);
 void state_load_cell(struct manager *m, struct cell *c);
+/* The page of "parameters": {"text": ...}, as a file to load: returns its path (malloc'ed). */
+char *state_save_params(struct manager *m, const char *name, const void *page, size_t n);
 void state_remove_cell(struct manager *m, const char *name);
 
 /* console.c */

@@ -447,6 +447,53 @@ static int method_list_cells(sd_bus_message *msg, void *userdata, sd_bus_error *
 }
 
 /*
+ * ListLinks: the links the root cell is a peer of, fresh from the backend (the module's
+ * counters move with every doorbell: they are read when asked, not followed).
+ */
+static int method_list_links(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	struct manager *m = userdata;
+	sd_bus_message *reply = NULL;
+	struct be_link *links = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (m->backend->ops->list_links)
+		r = m->backend->ops->list_links(m->backend, &links, &n);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, -r, "cannot read the links from %s: %m",
+					       m->backend->ops->name);
+	r = sd_bus_message_new_method_return(msg, &reply);
+	if (r >= 0)
+		r = sd_bus_message_open_container(reply, 'a', "(sttubta(siuuu))");
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		const struct be_link *l = &links[i];
+
+		r = sd_bus_message_open_container(reply, 'r', "sttubta(siuuu)");
+		if (r >= 0)
+			r = sd_bus_message_append(reply, "sttubt", l->name, l->size, l->address,
+						  l->doorbell_irq, (int)l->writable, l->events);
+		if (r >= 0)
+			r = sd_bus_message_open_container(reply, 'a', "(siuuu)");
+		for (uint32_t p = 0; r >= 0 && p < l->num_peers; p++)
+			r = sd_bus_message_append(reply, "(siuuu)", l->peers[p].cell,
+						  l->peers[p].cell_id, l->peers[p].state,
+						  l->peers[p].received, l->peers[p].sent);
+		if (r >= 0)
+			r = sd_bus_message_close_container(reply);
+		if (r >= 0)
+			r = sd_bus_message_close_container(reply);
+	}
+	if (r >= 0)
+		r = sd_bus_message_close_container(reply);
+	if (r >= 0)
+		r = sd_bus_send(NULL, reply, NULL);
+	sd_bus_message_unref(reply);
+	free(links);
+	return r;
+}
+
+/*
  * GetConsole and OpenConsole of the manager and of each cell: the vtables point userdata at
  * the object's console (SD_BUS_METHOD_WITH_ARGS_OFFSET).
  */
@@ -518,6 +565,9 @@ const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_METHOD_WITH_ARGS_OFFSET("GetConsole", SD_BUS_NO_ARGS, SD_BUS_RESULT("ay", output),
 				       method_get_console, offsetof(struct manager, hv_console),
 				       SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ListLinks", SD_BUS_NO_ARGS,
+				SD_BUS_RESULT("a(sttubta(siuuu))", links), method_list_links,
+				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS_OFFSET("OpenConsole", SD_BUS_ARGS("b", follow),
 				       SD_BUS_RESULT("h", fd), method_open_console,
 				       offsetof(struct manager, hv_console),

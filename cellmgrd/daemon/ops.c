@@ -487,14 +487,26 @@ static void job_finish(struct job *j)
 			specs[i].path = j->cfg->images[i].path;
 			specs[i].address = j->cfg->images[i].address;
 		}
-		if (specs && j->cfg->has_params && j->cfg->params_file)
+		char *params = NULL;
+
+		/* The parameters load after the images: a file, or the page of their text. */
+		if (j->cfg->has_params && j->cfg->params_text) {
+			void *page = cc_params_page(j->cfg->params_text);
+
+			if (page)
+				params = state_save_params(m, j->cell_name, page,
+							   CC_PARAMS_PAGE_SIZE);
+			free(page);
+		}
+		if (specs && j->cfg->has_params && (params || j->cfg->params_file))
 			specs[j->cfg->num_images] = (struct image_spec){
-				j->cfg->params_file, j->cfg->params_address };
+				params ? params : j->cfg->params_file, j->cfg->params_address };
 		tmp.images = specs;
 		tmp.n_images = specs ? j->cfg->num_images +
-			       (j->cfg->has_params && j->cfg->params_file) : 0;
+			       (j->cfg->has_params && (params || j->cfg->params_file)) : 0;
 		state_save_cell(m, &tmp);
 		free(specs);
+		free(params);
 		log_full(LOG_NOTICE, MID_CELL_CREATED, j->cell_name,
 			 "Cell \"%s\" created with id %u from %s, requested by %s", j->cell_name,
 			 j->new_id, j->arg, who(j, w, sizeof(w)));

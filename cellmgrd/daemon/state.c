@@ -2,9 +2,10 @@
 /*
  * cellmgrd: what the driver does not remember, kept in the state directory (default
  * /run/cellmgrd, preserved across daemon restarts): the system configuration the hypervisor
- * was enabled with, and for each cell its configuration path and blob, its images and the
- * timestamps of its transitions.  The driver stays the authority on which cells exist and
- * in which state: an entry whose id no longer matches is ignored and replaced.
+ * was enabled with, and for each cell its configuration path and blob, its images, the
+ * parameter page of a "parameters": {"text": ...} and the timestamps of its transitions.
+ * The driver stays the authority on which cells exist and in which state: an entry whose id
+ * no longer matches is ignored and replaced.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -268,18 +269,31 @@ out:
 	free(blob);
 }
 
+char *state_save_params(struct manager *m, const char *name, const void *page, size_t n)
+{
+	char *path;
+
+	if (!safe_name(name))
+		return NULL;
+	path = state_path(m, name, ".params");
+	if (path && write_atomic(path, page, n) < 0)
+		log_error(name, "Cell \"%s\": cannot keep its parameter page in %s; loading its "
+			  "configuration's images will fail until it is created again",
+			  name, path);
+	return path;
+}
+
 void state_remove_cell(struct manager *m, const char *name)
 {
-	char *path, *blob;
+	static const char *const suffixes[] = { ".meta", ".blob", ".params" };
 
 	if (!safe_name(name))
 		return;
-	path = state_path(m, name, ".meta");
-	blob = state_path(m, name, ".blob");
-	if (path)
-		unlink(path);
-	if (blob)
-		unlink(blob);
-	free(path);
-	free(blob);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *path = state_path(m, name, suffixes[i]);
+
+		if (path)
+			unlink(path);
+		free(path);
+	}
 }

@@ -194,8 +194,9 @@ static bool check_system(const char *file, const void *blob, size_t len, struct 
 	}
 	ok &= check_console(file, ".debug_console", &s->debug_console, d);
 
-	struct array_desc arr[] = { { "root_cell", &s->root_cell, 1 } };
-	if (!check_arrays(file, "", arr, 1, sizeof(*s), len, d))
+	struct array_desc arr[] = { { "root_cell", &s->root_cell, 1 },
+				    { "links", &s->links, sizeof(struct cv_link) } };
+	if (!check_arrays(file, "", arr, 2, sizeof(*s), len, d))
 		return false;
 	if (!s->root_cell.count) {
 		ERR(".root_cell", "the blob is corrupt", "no root cell");
@@ -254,4 +255,6 @@ _Static_assert(sizeof(struct cv_console) == 16, "ABI");
 _Static_assert(sizeof(struct cv_cell_config) == 120, "ABI");
 _Static_assert(sizeof(struct cv_iommu) == 32, "ABI");
 _Static_assert(sizeof(struct cv_platform) == 80, "ABI");
-_Static_assert(sizeof(struct cv_system_config) == 144, "ABI");
+_Static_assert(sizeof(struct cv_system_config) == 152, "ABI");
+_Static_assert(sizeof(struct cv_link_peer) == 48, "ABI");
+_Static_assert(sizeof(struct cv_link) == 248, "ABI");

@@ -24,6 +24,8 @@
 #define CC_MAX_FILE_SIZE	(1U << 20)	/* JSON or binary input */
 #define CC_MAX_ELEMENTS		1024		/* per array of a cell */
 #define CC_MAX_DIAGS		1000		/* messages kept in a struct cc_diags */
+/* "parameters": {"text": ...} is loaded as one page: the text, a NUL, zeros to the end. */
+#define CC_PARAMS_PAGE_SIZE	4096
 
 enum cc_severity { CC_ERROR, CC_WARNING, CC_NOTE };
 
@@ -67,7 +69,7 @@ struct cc_config {
 	bool has_params;
 	uint64_t params_address;	/* guest physical */
 	char *params_file;		/* either a file to copy ... */
-	char *params_text;		/* ... or these bytes (no terminating NUL is loaded) */
+	char *params_text;		/* ... or this text (loaded as cc_params_page() makes it) */
 };
 
 /*
@@ -107,6 +109,13 @@ bool cc_validate_set(const struct cc_config *const *cells, size_t n,
  */
 bool cc_check_blob(const char *file, const void *data, size_t len,
 		   const struct cc_config *system, struct cc_diags *d);
+
+/*
+ * The page "parameters": {"text": TEXT} loads: TEXT, its terminating NUL, then zeros up to
+ * CC_PARAMS_PAGE_SIZE bytes (malloc'ed, CC_PARAMS_PAGE_SIZE bytes long).  NULL when TEXT and
+ * its NUL do not fit in the page (cc_validate() reports that as an error).
+ */
+void *cc_params_page(const char *text);
 
 /* Decode to the JSON format (malloc'ed, pretty-printed, ends with a newline). */
 char *cc_to_json(const struct cc_config *c);

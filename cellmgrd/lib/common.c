@@ -26,6 +26,11 @@ const struct flag_name cc_console_flag_names[] = {
 	{ 0, NULL },
 };
 
+const struct flag_name cc_link_peer_flag_names[] = {
+	{ CV_LINK_PEER_WRITE, "write" },
+	{ 0, NULL },
+};
+
 const char *const cc_console_type_names[CC_NUM_CONSOLE_TYPES] = {
 	[CV_CONSOLE_NONE] = "none",
 	[CV_CONSOLE_PL011] = "pl011",
@@ -226,6 +231,18 @@ void cc_free(struct cc_config *c)
 	free(c->blob);
 	free(c->file);
 	free(c);
+}
+
+void *cc_params_page(const char *text)
+{
+	size_t n = strlen(text);
+	char *page;
+
+	if (n >= CC_PARAMS_PAGE_SIZE)
+		return NULL;
+	page = cc_xzalloc(CC_PARAMS_PAGE_SIZE);
+	memcpy(page, text, n);
+	return page;
 }
 
 const struct cv_system_config *cc_system(const struct cc_config *c)

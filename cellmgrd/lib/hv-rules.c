@@ -19,8 +19,11 @@ void cc_check_hypervisor_rules(const struct cc_config *c, const struct cv_system
 
 	if (cc_system(c))
 		err = config_check_system(c->blob, c->blob_size, why, sizeof(why));
-	else if (sys)
+	else if (sys) {
 		err = config_check_cell(c->blob, c->blob_size, &sys->platform, why, sizeof(why));
+		if (!err)	/* the peers of links its name makes it */
+			err = config_check_cell_links(sys, c->blob, why, sizeof(why));
+	}
 	else
 		return;	/* a cell alone: its platform is unknown (cc_validate() notes that) */
 	if (err)

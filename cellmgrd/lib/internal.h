@@ -16,6 +16,7 @@ struct flag_name {
 extern const struct flag_name cc_mem_flag_names[];	/* terminated by { 0, NULL } */
 extern const struct flag_name cc_cell_flag_names[];
 extern const struct flag_name cc_console_flag_names[];
+extern const struct flag_name cc_link_peer_flag_names[];
 extern const char *const cc_console_type_names[];	/* indexed by CV_CONSOLE_* */
 #define CC_NUM_CONSOLE_TYPES	3
 

@@ -136,6 +136,38 @@ static cJSON *cell_json(const struct cv_cell_config *cfg, bool root)
 	return o;
 }
 
+static void add_links(cJSON *o, const struct cv_system_config *s)
+{
+	const struct cv_link *l = (const void *)((const char *)s + s->links.offset);
+	cJSON *a;
+
+	if (!s->links.count)
+		return;
+	a = cJSON_AddArrayToObject(o, "links");
+	for (uint32_t i = 0; i < s->links.count; i++) {
+		cJSON *lo = cJSON_CreateObject(), *peers;
+		char name[CV_LINK_NAME_LEN + 1];
+
+		snprintf(name, sizeof(name), "%.*s", CV_LINK_NAME_LEN, l[i].name);
+		cJSON_AddStringToObject(lo, "name", name);
+		add_hex(lo, "phys_start", l[i].phys_start);
+		add_size(lo, "size", l[i].size);
+		peers = cJSON_AddArrayToObject(lo, "peers");
+		for (uint32_t p = 0; p < l[i].num_peers && p < CV_LINK_MAX_PEERS; p++) {
+			const struct cv_link_peer *e = &l[i].peers[p];
+			cJSON *po = cJSON_CreateObject();
+
+			snprintf(name, sizeof(name), "%.*s", CV_CELL_NAME_LEN, e->cell);
+			cJSON_AddStringToObject(po, "cell", name);
+			add_hex(po, "address", e->virt_start);
+			cJSON_AddNumberToObject(po, "doorbell_irq", e->doorbell_irq);
+			add_flags(po, "flags", e->flags, cc_link_peer_flag_names);
+			cJSON_AddItemToArray(peers, po);
+		}
+		cJSON_AddItemToArray(a, lo);
+	}
+}
+
 char *cc_to_json(const struct cc_config *c)
 {
 	const struct cv_system_config *s = cc_system(c);
@@ -178,6 +210,7 @@ char *cc_to_json(const struct cc_config *c)
 			cJSON_AddNumberToObject(g, "stream_id_bits", pl->iommu.stream_id_bits);
 		}
 		cJSON_AddItemToObject(o, "root_cell", cell_json(cc_cell(c), true));
+		add_links(o, s);
 	} else {
 		o = cell_json(cc_cell(c), false);
 		if (c->num_images) {
@@ -278,6 +311,24 @@ static void print_cell(const struct cv_cell_config *cfg, bool root, FILE *out)
 	}
 }
 
+static void print_links(const struct cv_system_config *s, FILE *out)
+{
+	const struct cv_link *l = (const void *)((const char *)s + s->links.offset);
+	char size[32];
+
+	for (uint32_t i = 0; i < s->links.count; i++) {
+		cc_format_size(l[i].size, size, sizeof(size));
+		fprintf(out, "link %u \"%.*s\": %s at 0x%llx\n", i, CV_LINK_NAME_LEN, l[i].name,
+			size, (unsigned long long)l[i].phys_start);
+		for (uint32_t p = 0; p < l[i].num_peers && p < CV_LINK_MAX_PEERS; p++)
+			fprintf(out, "  peer %u: cell \"%.*s\" at 0x%llx, doorbell INTID %u, %s\n",
+				p, CV_CELL_NAME_LEN, l[i].peers[p].cell,
+				(unsigned long long)l[i].peers[p].virt_start,
+				l[i].peers[p].doorbell_irq,
+				l[i].peers[p].flags & CV_LINK_PEER_WRITE ? "read-write" : "read-only");
+	}
+}
+
 void cc_print(const struct cc_config *c, FILE *out)
 {
 	const struct cv_system_config *s = cc_system(c);
@@ -317,6 +368,8 @@ void cc_print(const struct cc_config *c, FILE *out)
 			fputs("IOMMU:             none (devices may DMA anywhere)\n", out);
 	}
 	print_cell(cc_cell(c), s != NULL, out);
+	if (s)
+		print_links(s, out);
 	if (c->num_images)
 		fputs("  images:\n", out);
 	for (size_t i = 0; i < c->num_images; i++)

@@ -623,11 +623,90 @@ static void parse_iommu(struct pctx *p, const cJSON *plat, struct cv_iommu *m)
 	m->stream_id_bits = v;
 }
 
+/* A name of at most CV_CELL_NAME_LEN - 1 characters into 'out' (NUL-padded). */
+static void get_name(struct pctx *p, const cJSON *obj, const char *path, const char *key,
+		     const char *hint, char *out)
+{
+	const cJSON *j = member(p, obj, path, key, true, hint);
+	char sub[PATH_MAX_LEN];
+
+	subpath(sub, path, key);
+	if (j && expect(p, j, sub, cJSON_IsString(j), "a string", NULL)) {
+		if (strlen(j->valuestring) >= CV_CELL_NAME_LEN)
+			ERR(p, sub, "shorten it", "name is longer than %d characters",
+			    CV_CELL_NAME_LEN - 1);
+		else
+			strcpy(out, j->valuestring);
+	}
+}
+
+/* "links": inter-cell links (link.h), into a malloc'ed array. */
+static void parse_links(struct pctx *p, const cJSON *root, struct cv_link **out, uint32_t *n)
+{
+	static const char *const keys[] = { "name", "phys_start", "size", "peers", NULL };
+	static const char *const peer_keys[] = { "cell", "address", "doorbell_irq", "flags",
+		NULL };
+	const cJSON *a = get_array(p, root, "", "links", false, NULL);
+	char lp[PATH_MAX_LEN], pp[PATH_MAX_LEN], sub[PATH_MAX_LEN];
+	int i = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!a)
+		return;
+	*out = cc_xzalloc((cJSON_GetArraySize(a) + 1) * sizeof(**out));
+	for (const cJSON *o = a->child; o; o = o->next, i++) {
+		struct cv_link *l = &(*out)[(*n)++];
+		const cJSON *peers;
+		uint64_t v;
+		int k = 0;
+
+		cc_path(lp, ".links[%d]", i);
+		if (!expect(p, o, lp, cJSON_IsObject(o), "an object", NULL))
+			continue;
+		check_keys(p, o, lp, keys);
+		get_name(p, o, lp, "name", "e.g. \"demo\"", l->name);
+		opt_u64(p, o, lp, "phys_start", true, UINT64_MAX, &v);
+		l->phys_start = v;
+		opt_u64(p, o, lp, "size", true, UINT64_MAX, &v);
+		l->size = v;
+		peers = get_array(p, o, lp, "peers", true, "2 to 4 cells");
+		subpath(sub, lp, "peers");
+		if (peers && (cJSON_GetArraySize(peers) < 2 ||
+			      cJSON_GetArraySize(peers) > CV_LINK_MAX_PEERS)) {
+			ERR(p, sub, NULL, "%d peers, a link has 2 to %d",
+			    cJSON_GetArraySize(peers), CV_LINK_MAX_PEERS);
+			continue;
+		}
+		for (const cJSON *e = peers ? peers->child : NULL; e; e = e->next, k++) {
+			struct cv_link_peer *q = &l->peers[l->num_peers++];
+			const cJSON *f;
+
+			cc_path(pp, "%s.peers[%d]", lp, k);
+			if (!expect(p, e, pp, cJSON_IsObject(e), "an object", NULL))
+				continue;
+			check_keys(p, e, pp, peer_keys);
+			get_name(p, e, pp, "cell", "the name of a cell, or of the root cell",
+				 q->cell);
+			opt_u64(p, e, pp, "address", true, UINT64_MAX, &v);
+			q->virt_start = v;
+			opt_u64(p, e, pp, "doorbell_irq", true, UINT32_MAX, &v);
+			q->doorbell_irq = v;
+			f = member(p, e, pp, "flags", false, NULL);
+			subpath(sub, pp, "flags");
+			if (f) {
+				get_flags(p, f, sub, cc_link_peer_flag_names, &v);
+				q->flags = v;
+			}
+		}
+	}
+}
+
 static void parse_system(struct pctx *p, const cJSON *root, struct cv_system_config *sys,
 			 struct cell_build *rc)
 {
 	static const char *const keys[] = { "hypervisor_memory", "debug_console", "platform",
-		"root_cell", NULL };
+		"root_cell", "links", NULL };
 	static const char *const hv_keys[] = { "phys_start", "size", NULL };
 	static const char *const plat_keys[] = { "num_cpus", "gic", "pci", "iommu", NULL };
 	static const char *const gic_keys[] = { "version", "gicd_base", "gicr_base",
@@ -852,16 +931,27 @@ struct cc_config *cc_load_json(const char *file, const char *text, size_t len,
 		size_t cell_size;
 		void *cell_blob;
 
+		struct cv_link *links;
+		uint32_t num_links;
+
 		c = cc_config_new(file, CC_KIND_SYSTEM);
 		parse_system(&p, root, &sys, &cell);
+		parse_links(&p, root, &links, &num_links);
 		cell_blob = assemble_cell(&cell, &cell_size);
 		sys.root_cell.offset = cc_align8(sizeof(sys));
 		sys.root_cell.count = cell_size;
-		sys.hdr.total_size = sys.root_cell.offset + cell_size;
+		sys.links.offset = num_links ? cc_align8(sys.root_cell.offset + cell_size) : 0;
+		sys.links.count = num_links;
+		sys.hdr.total_size = num_links ? sys.links.offset + num_links * sizeof(*links) :
+				     sys.root_cell.offset + cell_size;
 		c->blob_size = sys.hdr.total_size;
 		c->blob = cc_xzalloc(c->blob_size);
 		memcpy(c->blob, &sys, sizeof(sys));
 		memcpy((char *)c->blob + sys.root_cell.offset, cell_blob, cell_size);
+		if (num_links)
+			memcpy((char *)c->blob + sys.links.offset, links,
+			       num_links * sizeof(*links));
+		free(links);
 		free(cell_blob);
 	} else {
 		c = cc_config_new(file, CC_KIND_CELL);

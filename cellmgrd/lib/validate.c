@@ -555,7 +555,13 @@ static void check_loads(const struct cc_config *c, const struct cell_view *v, un
 		cc_path(p->path, ".parameters");
 		p->address = c->params_address;
 		if (c->params_text) {
-			p->size = strlen(c->params_text);
+			/* One page: the text, its NUL and zeros (cc_params_page()). */
+			if (strlen(c->params_text) >= CC_PARAMS_PAGE_SIZE)
+				ERR(".parameters.text", "shorten it, or load it from a \"file\"",
+				    "%zu characters do not fit in the %u-byte parameter page with "
+				    "their terminating NUL", strlen(c->params_text),
+				    CC_PARAMS_PAGE_SIZE);
+			p->size = CC_PARAMS_PAGE_SIZE;
 			p->size_known = true;
 		}
 		check_load(c, v, p, c->params_file, flags, d);

@@ -39,24 +39,29 @@ static int check_array(const struct cv_array *a, u32 total, u64 fixed, u64 elem,
 	return 0;
 }
 
-static int check_name(const char *name, char *why, size_t why_len)
+static int check_a_name(const char *name, const char *what, char *why, size_t why_len)
 {
 	size_t len = strnlen(name, CV_CELL_NAME_LEN), i;
 
 	if (len == 0 || len == CV_CELL_NAME_LEN)
-		FAIL("cell name: empty or not NUL-terminated within %d bytes", CV_CELL_NAME_LEN);
+		FAIL("%s: empty or not NUL-terminated within %d bytes", what, CV_CELL_NAME_LEN);
 	for (i = 0; i < CV_CELL_NAME_LEN; i++) {
 		char c = name[i];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			  (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 
 		if (i < len && !ok)
-			FAIL("cell name: character 0x%02x at %u is not one of [A-Za-z0-9_.-]",
+			FAIL("%s: character 0x%02x at %u is not one of [A-Za-z0-9_.-]", what,
 			     (unsigned int)(u8)c, (unsigned int)i);
 		if (i >= len && c)
-			FAIL("cell name: not NUL-padded after the name");
+			FAIL("%s: not NUL-padded after the name", what);
 	}
 	return 0;
+}
+
+static int check_name(const char *name, char *why, size_t why_len)
+{
+	return check_a_name(name, "cell name", why, why_len);
 }
 
 static int check_console(const struct cv_console *c, const char *what, char *why,
@@ -315,6 +320,194 @@ bool config_reserved_range(const struct cv_platform *p, unsigned int i, u64 *sta
 	return false;
 }
 
+/* Inter-cell links (link.h) ------------------------------------------------------------ */
+
+/* Both checked: NUL-padded to their full length. */
+static bool same_name(const char *a, const char *b)
+{
+	return !memcmp(a, b, CV_CELL_NAME_LEN);
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+static int check_peer(const struct cv_system_config *s, const struct cv_link *l,
+		      unsigned int i, unsigned int p, char *why, size_t why_len)
+{
+	const struct cv_link_peer *e = &l->peers[p];
+	const struct cv_platform *plat = &s->platform;
+	char what[48];
+	unsigned int q;
+
+	cv_snprintf(what, sizeof(what), "link %u peer %u cell name", i, p);
+	CHECK(check_a_name(e->cell, what, why, why_len));
+	if (e->flags & ~CV_LINK_PEER_VALID_FLAGS)
+		FAIL("link %u peer %u: unknown flags 0x%x", i, p,
+		     e->flags & ~CV_LINK_PEER_VALID_FLAGS);
+	if (!ALIGNED(e->virt_start, PAGE_SIZE) || e->virt_start + l->size < e->virt_start)
+		FAIL("link %u peer %u: address 0x%llx is not page-aligned or wraps around", i, p,
+		     e->virt_start);
+	if (e->doorbell_irq < 32 || e->doorbell_irq >= plat->num_irqs ||
+	    e->doorbell_irq == plat->notify_irq)
+		FAIL("link %u peer %u: doorbell interrupt %u is not an SPI (32..%u) other than "
+		     "the notification interrupt", i, p, e->doorbell_irq, plat->num_irqs - 1);
+	for (q = 0; q < p; q++)
+		if (same_name(e->cell, l->peers[q].cell))
+			FAIL("link %u: peers %u and %u are the same cell '%s'", i, q, p, e->cell);
+	return 0;
+}
+
+static int check_link(const struct cv_system_config *s, unsigned int i, char *why,
+		      size_t why_len)
+{
+	const struct cv_link *l = &config_links(s)[i];
+	const struct cv_cell_config *root = config_root_cell(s);
+	const struct cv_mem_region *r = config_mem(root);
+	unsigned int p, k;
+	u64 start, len;
+
+	CHECK(check_a_name(l->name, "link name", why, why_len));
+	if (l->flags & ~CV_LINK_VALID_FLAGS)
+		FAIL("link '%s': unknown flags 0x%x", l->name, l->flags & ~CV_LINK_VALID_FLAGS);
+	if (!l->size || l->size > CV_LINK_MAX_SIZE ||
+	    !ALIGNED(l->phys_start | l->size, PAGE_SIZE) ||
+	    l->phys_start + l->size < l->phys_start)
+		FAIL("link '%s': memory 0x%llx+0x%llx is not 1 to %llu MiB of whole 4 KiB pages",
+		     l->name, l->phys_start, l->size, CV_LINK_MAX_SIZE >> 20);
+	if (l->num_peers < 2 || l->num_peers > CV_LINK_MAX_PEERS)
+		FAIL("link '%s': %u peers, must be 2..%d", l->name, l->num_peers,
+		     CV_LINK_MAX_PEERS);
+	if (!all_zero(&l->peers[l->num_peers],
+		      (CV_LINK_MAX_PEERS - l->num_peers) * sizeof(l->peers[0])))
+		FAIL("link '%s': the unused peer entries are not zero", l->name);
+	for (p = 0; p < l->num_peers; p++)
+		CHECK(check_peer(s, l, i, p, why, why_len));
+	if (ranges_overlap(l->phys_start, l->size, s->hv_mem_phys, s->hv_mem_size))
+		FAIL("link '%s': memory 0x%llx+0x%llx overlaps the hypervisor's", l->name,
+		     l->phys_start, l->size);
+	for (k = 0; config_reserved_range(&s->platform, k, &start, &len); k++)
+		if (ranges_overlap(l->phys_start, l->size, start, len))
+			FAIL("link '%s': memory 0x%llx+0x%llx overlaps the interrupt controller or "
+			     "PCI configuration space", l->name, l->phys_start, l->size);
+	for (k = 0; k < root->mem_regions.count; k++)
+		if (ranges_overlap(l->phys_start, l->size, r[k].phys_start, r[k].size))
+			FAIL("link '%s': memory 0x%llx+0x%llx overlaps root cell memory region %u: "
+			     "a link's memory is no cell's", l->name, l->phys_start, l->size, k);
+	for (k = 0; k < i; k++) {
+		const struct cv_link *o = &config_links(s)[k];
+
+		if (ranges_overlap(l->phys_start, l->size, o->phys_start, o->size))
+			FAIL("links '%s' and '%s': their memory overlaps", o->name, l->name);
+		if (same_name(l->name, o->name))
+			FAIL("links %u and %u: both are called '%s'", k, i, l->name);
+	}
+	return 0;
+}
+
+static int check_links(const struct cv_system_config *s, char *why, size_t why_len)
+{
+	unsigned int i;
+
+	CHECK(check_array(&s->links, s->hdr.total_size, sizeof(*s), sizeof(struct cv_link),
+			  "links", why, why_len));
+	if (s->links.count > CV_LINK_MAX_LINKS)
+		FAIL("links: %u, at most %d", s->links.count, CV_LINK_MAX_LINKS);
+	if (s->links.count && ranges_overlap(s->links.offset,
+			(u64)s->links.count * sizeof(struct cv_link),
+			s->root_cell.offset, s->root_cell.count))
+		FAIL("links: the array overlaps the root cell's blob");
+	for (i = 0; i < s->links.count; i++)
+		CHECK(check_link(s, i, why, why_len));
+	return 0;
+}
+
+int config_link_peer(const struct cv_system_config *s, unsigned int link, const char *name)
+{
+	const struct cv_link *l = &config_links(s)[link];
+	unsigned int p;
+
+	for (p = 0; p < l->num_peers; p++)
+		if (same_name(l->peers[p].cell, name))
+			return (int)p;
+	return -1;
+}
+
+/*
+ * What a (checked) cell must be to be the peer its name makes it: the link memory where it
+ * has nothing else, in either address space, the doorbell an interrupt of its own that no
+ * device of it drives; no memory region of it over any link's memory.
+ */
+int config_check_cell_links(const struct cv_system_config *s, const struct cv_cell_config *c,
+			    char *why, size_t why_len)
+{
+	const struct cv_mem_region *r = config_mem(c);
+	const struct cv_pci_device *d = config_pci(c);
+	unsigned int i, j, k, b;
+	u64 start, len;
+	int p, q;
+
+	for (i = 0; i < s->links.count; i++) {
+		const struct cv_link *l = &config_links(s)[i];
+		const struct cv_link_peer *e;
+
+		for (k = 0; k < c->mem_regions.count; k++)
+			if (!(r[k].flags & CV_MEM_COMM_REGION) &&
+			    ranges_overlap(r[k].phys_start, r[k].size, l->phys_start, l->size))
+				FAIL("cell '%s': memory region %u overlaps the memory of link '%s'",
+				     c->name, k, l->name);
+		p = config_link_peer(s, i, c->name);
+		if (p < 0)
+			continue;
+		e = &l->peers[p];
+		for (k = 0; k < c->mem_regions.count; k++)
+			if (ranges_overlap(r[k].virt_start, r[k].size, e->virt_start, l->size))
+				FAIL("cell '%s': link '%s' at 0x%llx+0x%llx overlaps its memory "
+				     "region %u", c->name, l->name, e->virt_start, l->size, k);
+		for (k = 0; k < c->pci_devices.count; k++)
+			for (b = 0; b < CV_PCI_NUM_BARS; b++)
+				if (d[k].bars[b].size &&
+				    ranges_overlap(d[k].bars[b].address, d[k].bars[b].size,
+						   e->virt_start, l->size))
+					FAIL("cell '%s': link '%s' at 0x%llx overlaps PCI device %u "
+					     "BAR %u", c->name, l->name, e->virt_start, k, b);
+		for (k = 0; config_reserved_range(&s->platform, k, &start, &len); k++)
+			if (ranges_overlap(e->virt_start, l->size, start, len))
+				FAIL("cell '%s': link '%s' at 0x%llx overlaps the interrupt "
+				     "controller or PCI configuration space", c->name, l->name,
+				     e->virt_start);
+		if (!config_has_irq(c, e->doorbell_irq))
+			FAIL("cell '%s': the doorbell interrupt %u of link '%s' is not one of its "
+			     "interrupts (list it under \"irqs\")", c->name, e->doorbell_irq,
+			     l->name);
+		for (k = 0; k < c->pci_devices.count; k++)
+			if (d[k].intx_irq == e->doorbell_irq)
+				FAIL("cell '%s': the doorbell interrupt %u of link '%s' is PCI device "
+				     "%u's INTx", c->name, e->doorbell_irq, l->name, k);
+		for (j = 0; j < i; j++) {
+			const struct cv_link *o = &config_links(s)[j];
+
+			q = config_link_peer(s, j, c->name);
+			if (q < 0)
+				continue;
+			if (o->peers[q].doorbell_irq == e->doorbell_irq)
+				FAIL("cell '%s': links '%s' and '%s' have the same doorbell "
+				     "interrupt %u", c->name, o->name, l->name, e->doorbell_irq);
+			if (ranges_overlap(o->peers[q].virt_start, o->size, e->virt_start,
+					   l->size))
+				FAIL("cell '%s': links '%s' and '%s' overlap in its address space",
+				     c->name, o->name, l->name);
+		}
+	}
+	return 0;
+}
+
 int config_check_system(const void *blob, u64 size, char *why, size_t why_len)
 {
 	const struct cv_system_config *s = blob;
@@ -362,5 +555,6 @@ int config_check_system(const void *blob, u64 size, char *why, size_t why_len)
 	if (s->platform.notify_irq && !config_has_irq(root, s->platform.notify_irq))
 		FAIL("platform: notification interrupt %u is not one of the root cell's",
 		     s->platform.notify_irq);
-	return 0;
+	CHECK(check_links(s, why, why_len));
+	return config_check_cell_links(s, root, why, why_len);
 }

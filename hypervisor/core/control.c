@@ -34,6 +34,7 @@
 #include <cv/hypercall.h>
 #include <cv/iommu.h>
 #include <cv/lib.h>
+#include <cv/link.h>
 #include <cv/percpu.h>
 #include <cv/spinlock.h>
 
@@ -167,7 +168,7 @@ static bool overlaps_reserved(u64 phys, u64 size)
 	for (k = 0; config_reserved_range(&hv.config->platform, k, &start, &len); k++)
 		if (ranges_overlap(phys, size, start, len))
 			return true;
-	return ranges_overlap(phys, size, hv.phys, hv.size);
+	return ranges_overlap(phys, size, hv.phys, hv.size) || link_overlaps(phys, size);
 }
 
 /* Does [phys, phys + size) touch a page of one of the cell's PCI BARs? */
@@ -378,12 +379,15 @@ static int map_cell(struct cell *c)
 		if (r[i].flags & CV_MEM_COMM_REGION)
 			err = arch_map_guest(c, r[i].virt_start, hv_phys(c->comm), PAGE_SIZE,
 					     PT_READ | PT_WRITE);
+	if (!err)
+		err = link_map(c);
 	return err ? err : pci_bars(c, BARS_MAP);
 }
 
 static void unmap_cell(struct cell *c)
 {
 	cell_unmap_regions(c);
+	link_unmap(c);
 	pci_bars(c, BARS_UNMAP);
 	arch_flush_guest_tlb(c);
 }
@@ -407,6 +411,7 @@ static int stop_cpus(struct cell *c, bool wait)
 	for_each_cpu_of(id, c->cpu_set)
 		atomic_set(&per_cpu(id)->stop, 1);
 	unmap_cell(c);
+	link_cell_stopped(c);
 	for_each_cpu_of(id, c->cpu_set)
 		arch_cpu_kick(per_cpu(id));	/* one idling in WFI exits too */
 	while (wait && !cpus_stopped(c)) {
@@ -521,6 +526,7 @@ static int build_cell(struct cell *c)
 	pci_cell_quiesce(c);
 	arch_cell_irqs(c, c->cpu_set);	/* its SPIs off, to its own CPUs */
 	root_cell.cpu_set &= ~c->cpu_set;
+	link_attach(c);
 	return 0;
 }
 
@@ -577,6 +583,8 @@ static long create(u64 blob_ipa, u64 size)
 		err = check_devices(blob);
 	if (!err)
 		err = check_bars(blob);
+	if (!err)
+		err = link_check_create(blob);
 	c->config = blob;
 	c->blob_pages = pages;
 	if (err) {
@@ -833,6 +841,7 @@ static long destroy(struct cell *c, bool force)
 	if (err)
 		printk("Cellvisor: destroy '%s': the root cell did not get all of its memory back "
 		       "(error %d)\n", name_of(c), err);
+	link_detach(c);
 	cell_remove(c);
 	for_each_cpu_of(id, c->cpu_set) {
 		cpu = per_cpu(id);

@@ -8,6 +8,7 @@
 #include <cv/hv.h>
 #include <cv/hypercall.h>
 #include <cv/lib.h>
+#include <cv/link.h>
 #include <cv/percpu.h>
 
 static long get_info(u64 what)
@@ -170,6 +171,9 @@ static long hc_console_read(ARGS)
 }
 
 static long hc_console_write(ARGS) { UNUSED; return console_write_from(cpu->cell, a1, a2); }
+static long hc_link_info(ARGS) { return link_get_info(cpu, a1, a2, a3); }
+static long hc_link_ring(ARGS) { UNUSED; return link_ring(cpu, a1, a2); }
+static long hc_link_state(ARGS) { UNUSED; return link_set_state(cpu, a1, a2); }
 
 static const struct {
 	long (*fn)(ARGS);
@@ -188,6 +192,9 @@ static const struct {
 	[CV_HC_CONSOLE_READ]		= { hc_console_read, true, false },
 	[CV_HC_CELL_SHUTDOWN]		= { hc_shutdown, true, true },
 	[CV_HC_DEBUG_CONSOLE_WRITE]	= { hc_console_write, false, false },
+	[CV_HC_LINK_GET_INFO]		= { hc_link_info, false, false },
+	[CV_HC_LINK_RING]		= { hc_link_ring, false, false },
+	[CV_HC_LINK_SET_STATE]		= { hc_link_state, false, false },
 };
 
 bool hypercall_is_management(u64 code)

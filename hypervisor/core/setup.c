@@ -16,6 +16,7 @@
 #include <cv/hypercall.h>
 #include <cv/iommu.h>
 #include <cv/lib.h>
+#include <cv/link.h>
 #include <cv/paging.h>
 #include <cv/percpu.h>
 
@@ -72,6 +73,8 @@ static int root_cell_init(void)
 		err = pci_cell_init(root);
 	if (!err)
 		err = cell_add(root);
+	if (!err)
+		err = link_init();
 	if (err)
 		printk("Cellvisor: cannot build the root cell '%s' (error %d)\n",
 		       root->config->name, err);

@@ -16,6 +16,7 @@
 #ifndef _CELLVISOR_CONFIG_H
 #define _CELLVISOR_CONFIG_H
 
+#include "link.h"
 #include "types.h"
 
 #define CV_SYSTEM_MAGIC		0x59535643U	/* "CVSY" as little-endian bytes */
@@ -188,6 +189,7 @@ struct cv_system_config {
 	struct cv_console debug_console;
 	struct cv_platform platform;
 	struct cv_array root_cell;	/* one embedded blob: offset, and count = its size in bytes */
+	struct cv_array links;		/* struct cv_link (link.h): inter-cell links */
 };
 
 #endif /* _CELLVISOR_CONFIG_H */

@@ -39,6 +39,10 @@
 						   in the caller's RAM, x2: their number; for the
 						   caller's console; returns the number written */
 
+#define CV_HC_LINK_GET_INFO		12	/* link.h: x1 link id, x2 CV_LINK_INFO_*, x3 peer */
+#define CV_HC_LINK_RING			13	/* link.h: x1 link id, x2 peer to ring */
+#define CV_HC_LINK_SET_STATE		14	/* link.h: x1 link id, x2 the caller's state */
+
 #define CV_CONSOLE_WRITE_MAX		256
 
 /* CV_HC_CELL_DESTROY: do not ask a running cell to shut down, stop it (a cell that refuses

@@ -35,8 +35,8 @@
  *                not inside one loadable region; EINVAL/EPROTO (CREATE) malformed blob;
  *                and whatever the hypervisor answers, passed on unchanged: EPERM a cell
  *                holds the lock (running/locked) or the shutdown was denied, EBUSY a CPU,
- *                region, IRQ or device is not the root's to give, ENOSYS the hypervisor
- *                does not implement the call yet
+ *                region, IRQ or device is not the root's to give, ENOSYS the running
+ *                hypervisor does not know the call (an older cellvisor.bin than the module)
  */
 #ifndef _CELLVISOR_IOCTL_H
 #define _CELLVISOR_IOCTL_H

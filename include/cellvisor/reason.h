@@ -77,6 +77,19 @@
 
 #define CV_REASON_IOMMU			63	/* the IOMMU cannot be set up (absent, in use,
 						   lacking a feature); object: its address */
-#define CV_REASON_MAX			63
+
+/* Inter-cell links (link.h).  object: the link id, or link id << 8 | peer index. */
+#define CV_REASON_NO_SUCH_LINK		70	/* object: the link id */
+#define CV_REASON_LINK_NOT_PEER		71	/* the caller is no peer of link 'object' */
+#define CV_REASON_LINK_PEER_BUSY	72	/* create: object: link << 8 | peer; holder: the
+						   cell that is that peer already */
+#define CV_REASON_LINK_CONFLICT		73	/* create: object: link << 8 | peer: the peer's
+						   address meets the cell's memory, devices or
+						   the interrupt controller, or its doorbell is
+						   not an interrupt of the cell's own */
+#define CV_REASON_LINK_PEER_ABSENT	74	/* ring: object: link << 8 | peer: its cell does
+						   not exist or does not run */
+
+#define CV_REASON_MAX			74
 
 #endif /* _CELLVISOR_REASON_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * uart-demo: drives the cell's PL011 and prints a counter once per second.  Approves
- * shutdown.
+ * uart-demo: drives the cell's PL011 and prints a counter once per second; with the
+ * parameter "count" (0, the default: forever), it stops itself after that many with PSCI
+ * SYSTEM_OFF (the cell ends shut down).  Approves shutdown.
  */
 #include <inmate.h>
 
@@ -10,6 +11,7 @@ INMATE_NAME("uart-demo");
 #define POLL_HZ	10	/* how often the communication region is looked at */
 
 static unsigned long polls, count;
+static uint32_t max_count;	/* parameter "count": stop after that many, 0: never */
 
 static void uart_print(const char *s)
 {
@@ -46,6 +48,14 @@ static void tick(uint64_t now, uint64_t due)
 	line[n++] = '\n';
 	line[n] = '\0';
 	uart_print(line);
+	if (max_count && count >= max_count) {
+		int32_t r;
+
+		uart_print("uart-demo: all counts done: PSCI SYSTEM_OFF\n");
+		r = psci_system_off();
+		printf("uart-demo: error: PSCI SYSTEM_OFF returned %d: stopping this CPU\n", r);
+		inmate_stop();
+	}
 }
 
 void inmate_main(void)
@@ -58,6 +68,10 @@ void inmate_main(void)
 	}
 	printf("uart-demo: writing to the PL011 at 0x%08lx directly, one count per second\n",
 	       (unsigned long)console_uart_base());
+	max_count = param_u32("count", 0, 0, UINT32_MAX);
+	if (max_count)
+		printf("uart-demo: %u counts, then PSCI SYSTEM_OFF (parameter count)\n",
+		       max_count);
 	if (irq_init() || ticker_start(POLL_HZ, tick)) {
 		printf("uart-demo: error: cannot start the timer\n");
 		return;

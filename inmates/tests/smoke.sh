@@ -18,8 +18,9 @@ mark1= mark2=
 check "gic-demo: first line says it started on CPU 0" first_line_is "gic-demo: started on CPU 0"
 check "gic-demo: runs without a communication region on the PL011" \
 	has_line 'gic-demo: no communication region at 0x80000000: running without the hypervisor, console pl011 at 0x09000000'
-check "gic-demo: reports the timer it uses" \
-	has_line 'gic-demo: virtual timer at 10 Hz on INTID 27, counter at [1-9][0-9]* Hz'
+check "gic-demo: reports the timer it uses, at the default rate without parameters" \
+	eval "has_line 'gic-demo: virtual timer at 10 Hz on INTID 27, counter at [1-9][0-9]* Hz' &&
+	      no_line 'gic-demo: parameters'"
 gic_ticks_ok() {
 	awk '/^gic-demo: tick / {
 		if ($0 !~ /^gic-demo: tick [0-9]+ jitter [0-9]+ ns min [0-9]+ ns max [0-9]+ ns$/) {
@@ -38,6 +39,51 @@ check "gic-demo: 11 consecutive ticks, jitter within min..max, min/max monotonic
 	echo "# gic-demo: ticks 1..11 took $(elapsed "$t_first" "$t_second") s"
 show_on_failure "$before"
 
+# Parameters: a page like the one "parameters": {"text": ...} loads (the text, a NUL, zeros)
+# put at 0x40100000 by QEMU's loader device, as the hypervisor's loader would.
+# params_page TEXT: the page's file.
+params_page() {
+	printf '%s' "$1" > "$tmp/params.page"
+	truncate -s 4096 "$tmp/params.page"
+	echo "$tmp/params.page"
+}
+params_boot() {	# NAME TEXT UNTIL
+	image=gic-demo boot "$1" "$3" 10 \
+		-device "loader,file=$(params_page "$2"),addr=0x40100000,force-raw=on"
+}
+before=$failed
+params_boot gic-params 'rate=25, label=x' 'gic-demo: tick 3 '
+check "gic-demo: prints the parameters it found" has_line 'gic-demo: parameters: rate=25, label=x'
+check "gic-demo: its rate comes from the parameter \"rate\"" \
+	has_line 'gic-demo: virtual timer at 25 Hz on INTID 27, counter at [1-9][0-9]* Hz'
+show_on_failure "$before"
+before=$failed
+params_boot gic-params-last 'rate=7 rate=0x0c' 'gic-demo: tick 1 '
+check "gic-demo: the last of two values counts, hex accepted" \
+	has_line 'gic-demo: virtual timer at 12 Hz on INTID 27, counter at [1-9][0-9]* Hz'
+show_on_failure "$before"
+before=$failed
+params_boot gic-params-bad 'rate=fast' 'gic-demo: tick 1 '
+check "gic-demo: a rate that is not a number is reported and the default used" \
+	eval "has_line 'gic-demo: parameter rate=fast is not a number from 1 to 1000: using 10' &&
+	      has_line 'gic-demo: virtual timer at 10 Hz on INTID 27, counter at [1-9][0-9]* Hz'"
+show_on_failure "$before"
+before=$failed
+params_boot gic-params-range 'rate=0 xrate=5' 'gic-demo: tick 1 '
+check "gic-demo: a rate out of range is reported; another name ending in rate is not it" \
+	eval "has_line 'gic-demo: parameter rate=0 is not a number from 1 to 1000: using 10' &&
+	      has_line 'gic-demo: virtual timer at 10 Hz on INTID 27, counter at [1-9][0-9]* Hz'"
+show_on_failure "$before"
+before=$failed
+printf 'rate=5\001' > "$tmp/binary.page"
+truncate -s 4096 "$tmp/binary.page"
+image=gic-demo boot gic-params-binary 'gic-demo: tick 1 ' 10 \
+	-device "loader,file=$tmp/binary.page,addr=0x40100000,force-raw=on"
+check "gic-demo: a page that is not text is no parameters" \
+	eval "no_line 'gic-demo: parameters' &&
+	      has_line 'gic-demo: virtual timer at 10 Hz on INTID 27, counter at [1-9][0-9]* Hz'"
+show_on_failure "$before"
+
 # uart-demo: a counter once per second, written straight to the PL011.
 before=$failed
 mark1='uart-demo: count 1[^0-9]' mark2='uart-demo: count 3'
@@ -53,6 +99,24 @@ uart_counts_ok() {
 check "uart-demo: counts 1, 2, 3" uart_counts_ok
 [ -n "$t_first" ] && [ -n "$t_second" ] &&
 	echo "# uart-demo: counts 1..3 took $(elapsed "$t_first" "$t_second") s"
+show_on_failure "$before"
+
+# uart-demo with the parameter count=2: two counts, then PSCI SYSTEM_OFF, which QEMU (no
+# firmware, PSCI through HVC) answers by powering off.
+before=$failed
+t0=$(now)
+# until a third count (which must not come) or 6 s, unless QEMU powers off before
+image=uart-demo boot uart-count 'uart-demo: count 3' 6 \
+	-device "loader,file=$(params_page 'count=2'),addr=0x40100000,force-raw=on"
+t1=$(now)
+check "uart-demo count=2: QEMU powered off by itself within 5 s ($(elapsed "$t0" "$t1") s)" \
+	eval "! at_least $t1 $(awk -v a="$t0" 'BEGIN { printf "%.2f", a + 5 }')"
+check "uart-demo count=2: says so" has_line 'uart-demo: 2 counts, then PSCI SYSTEM_OFF \(parameter count\)'
+check "uart-demo count=2: counts 1, 2, then SYSTEM_OFF, no third" eval \
+	"[ \"\$(console | grep '^uart-demo: \(count\|all\)' | tr '\\n' ,)\" = \
+	   'uart-demo: count 1,uart-demo: count 2,uart-demo: all counts done: PSCI SYSTEM_OFF,' ]"
+check "uart-demo count=2: the machine powered off (SYSTEM_OFF did not return)" \
+	no_line 'SYSTEM_OFF returned'
 show_on_failure "$before"
 
 # pci-demo with QEMU's edu device: every step ok.

@@ -30,6 +30,19 @@ bool config_reserved_range(const struct cv_platform *p, unsigned int i, u64 *sta
 /* Is the interrupt in one of the (checked) cell's ranges? */
 bool config_has_irq(const struct cv_cell_config *c, u32 irq);
 
+/*
+ * Links (link.h): the index of cell 'name' among the peers of link 'link' of a checked
+ * system config, or -1; the rules a cell must meet to be the peers its name makes it.
+ */
+int config_link_peer(const struct cv_system_config *s, unsigned int link, const char *name);
+int config_check_cell_links(const struct cv_system_config *s, const struct cv_cell_config *c,
+			    char *why, size_t why_len);
+
+static inline const struct cv_link *config_links(const struct cv_system_config *s)
+{
+	return (const void *)((const u8 *)s + s->links.offset);
+}
+
 static inline const struct cv_cell_config *config_root_cell(const struct cv_system_config *s)
 {
 	return (const void *)((const u8 *)s + s->root_cell.offset);

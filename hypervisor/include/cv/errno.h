@@ -15,6 +15,7 @@
 #define CV_EINVAL		22
 #define CV_ERANGE		34
 #define CV_ENOSYS		38
+#define CV_ENOTCONN		107
 #define CV_ETIMEDOUT		110
 
 #endif

@@ -18,6 +18,7 @@
 #include <cellvisor/comm.h>
 #include <cellvisor/config.h>
 #include <cellvisor/hypercall.h>
+#include <cellvisor/link.h>
 
 #include <arch/io.h>
 
@@ -43,10 +44,32 @@ extern uint64_t boot_entry_vbar[64];
 #define INMATE_COMM_REGION	0x80000000UL
 #endif
 
+/*
+ * Where the library looks for the cell's parameters: the page that "parameters": {"text":
+ * ...} of the cell's JSON loads (its "address" must be this), 1 MiB into the cell's RAM.
+ * Images must end below it (the link map checks the library's own).
+ */
+#ifndef INMATE_PARAMS
+#define INMATE_PARAMS		0x40100000UL
+#endif
+
 /* Strings and memory. */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+
+/*
+ * Parameters: NAME=VALUE words separated by spaces, tabs, newlines or commas, e.g.
+ * "rate=20 label=left".  cell_params() is the whole text, NULL when the cell has none (no
+ * NUL-terminated printable text at INMATE_PARAMS).  param_str() copies the value of NAME
+ * (the last one given) into buf and returns true if it is there and fits.  param_u32()
+ * returns the value of NAME (decimal or 0x hex), 'def' when it is not given, and 'def' with
+ * a console line saying why when it is not a number from min to max.
+ */
+const char *cell_params(void);
+bool param_str(const char *name, char *buf, size_t size);
+uint32_t param_u32(const char *name, uint32_t def, uint32_t min, uint32_t max);
 
 /* Console: PL011 or the hypercall console, whichever the cell has. */
 void console_init(void);
@@ -99,6 +122,7 @@ noreturn void inmate_stop(void);	/* PSCI CPU_OFF, else halt */
 typedef void (*irq_handler_t)(unsigned int intid);
 int irq_init(void);				/* 0, or a negative error (printed) */
 int irq_request(unsigned int intid, irq_handler_t handler);
+int irq_set_edge(unsigned int intid);		/* an SPI raised by software: edge-triggered */
 void irq_dispatch(void);			/* called by the IRQ vector */
 
 /* Generic timer: the virtual timer (PPI 27) and counter. */
@@ -131,6 +155,31 @@ void pci_cfg_write(unsigned int bdf, unsigned int reg, uint32_t value, unsigned 
 int pci_find_device(uint16_t vendor, uint16_t device);	/* bdf, or -1 */
 unsigned int pci_intx_irq(unsigned int bdf);	/* INTID of its INTx pin, 0 if it has none */
 #define PCI_BDF(bus, dev, fn)	(((bus) << 8) | ((dev) << 3) | (fn))
+
+/* A hypercall with up to three arguments: x0 back (reason.h's x1..x3 are dropped). */
+long hypercall(uint64_t code, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/*
+ * Inter-cell links (include/cellvisor/link.h): shared memory with the other peers, a
+ * doorbell interrupt of this cell's own, each peer's state.  link_find() fills in the n-th
+ * link (from 0) this cell is a peer of; the others take what it filled in.  Each returns 0
+ * or a negative errno (-1 EPERM: not a peer, -107 ENOTCONN: the peer does not run).
+ */
+struct link {
+	unsigned int id;		/* index in the system configuration */
+	unsigned int self;		/* this cell's peer index */
+	unsigned int num_peers;
+	unsigned int irq;		/* this cell's doorbell */
+	bool writable;
+	volatile uint8_t *mem;		/* the shared memory, at this cell's address */
+	uint64_t size;
+};
+int link_find(unsigned int n, struct link *l);
+long link_info(const struct link *l, unsigned int what, unsigned int peer);
+int link_ring(const struct link *l, unsigned int peer);
+int link_set_state(const struct link *l, uint32_t state);
+uint32_t link_peer_state(const struct link *l, unsigned int peer);	/* DOWN on error */
+int link_irq_request(const struct link *l, irq_handler_t handler);	/* after irq_init() */
 
 /* Used by the boot code and the exception vectors. */
 struct exception_frame {

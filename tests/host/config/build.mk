@@ -33,6 +33,12 @@ $(CONFIG_TEST_CELLCTL): tests/host/config/test-cellctl.sh $(CELLCTL_HOST)
 	$(Q)printf '#!/bin/sh\nexec %s %s %s %s\n' $(CURDIR)/$< $(CELLCTL_HOST) \
 		$(CURDIR)/configs/arm64 $(CURDIR) >$@ && chmod +x $@
 
+CONFIG_TEST_CREATE := $(CONFIG_TESTS_OUT)/test-config-create
+$(CONFIG_TEST_CREATE): tests/host/config/test-config-create.sh $(CELLCTL_HOST)
+	@mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\nexec %s %s %s\n' $(CURDIR)/$< $(CELLCTL_HOST) \
+		$(CURDIR)/configs/arm64 >$@ && chmod +x $@
+
 CONFIG_FUZZ_DESC := the config parser and validator
 $(CONFIG_FUZZ_BRIEF): tests/host/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_SEEDS)
 	@mkdir -p $(@D)
@@ -51,7 +57,8 @@ $(CONFIG_TEST_PLAIN): tests/host/config/test-config.c $(CELLCONF_SRCS) \
 $(CONFIG_TEST_VALGRIND): tests/host/config/valgrind-run.sh $(CONFIG_TEST_PLAIN)
 	$(Q)printf '#!/bin/sh\nexec %s %s\n' $(CURDIR)/$< $(CONFIG_TEST_PLAIN) >$@ && chmod +x $@
 
-HOST_TESTS += $(CONFIG_TEST) $(CONFIG_TEST_VALGRIND) $(CONFIG_TEST_CELLCTL) $(CONFIG_FUZZ_BRIEF)
+HOST_TESTS += $(CONFIG_TEST) $(CONFIG_TEST_VALGRIND) $(CONFIG_TEST_CELLCTL) $(CONFIG_FUZZ_BRIEF) \
+	$(CONFIG_TEST_CREATE)
 
 .PHONY: fuzz-config
 fuzz: fuzz-config

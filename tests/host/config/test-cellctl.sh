@@ -97,7 +97,15 @@ has "missing file explained" "$tmp/err" "$tmp/none.json: .: cannot open: No such
 t "two system files are rejected" 1 "$cellctl" config check "$sys" "$sys"
 
 # Usage errors: exit 2.
-t "no verb" 2 "$cellctl"
+# No verb is "list" (as with machinectl): here, without a daemon, exit 6 as list.
+export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$tmp/no-bus
+t "no verb: list, which finds no daemon here" 6 "$cellctl"
+cp "$tmp/err" "$tmp/err-noverb"
+t "  ... as list does" 6 "$cellctl" list
+cp "$tmp/err" "$tmp/err-list"
+t "  ... saying the same" 0 cmp "$tmp/err-list" "$tmp/err-noverb"
+unset DBUS_SYSTEM_BUS_ADDRESS
+t "an unknown option alone: usage error" 2 "$cellctl" --frobnicate
 t "unknown verb" 2 "$cellctl" frobnicate
 t "config without a command" 2 "$cellctl" config
 t "check without files" 2 "$cellctl" config check

@@ -319,9 +319,9 @@ static const struct rule rules[] = {
 	  "{\"path\": \"" CONFIGS_DIR "/system.json\", \"address\": \"0x403fff00\"}" }, {},
 	  "t.json: .images[0]: * bytes at 0x403fff00 do not fit in .memory_regions[0], which ends "
 	  "at 0x403fffff" },
-	{ "parameters too large for their region", "gic-demo.json", { ".parameters",
-	  "{\"address\": \"0x403ffffe\", \"text\": \"abc\"}" }, {},
-	  "t.json: .parameters: 3 bytes at 0x403ffffe do not fit in .memory_regions[0]" },
+	{ "parameters too large for their region (text: one page)", "gic-demo.json",
+	  { ".parameters", "{\"address\": \"0x403ff800\", \"text\": \"abc\"}" }, {},
+	  "t.json: .parameters: 4096 bytes at 0x403ff800 do not fit in .memory_regions[0]" },
 	{ "parameters over the image", "gic-demo.json", { ".parameters",
 	  "{\"address\": \"0x40000000\", \"text\": \"abc\"}", ".images[0].path",
 	  "\"" CONFIGS_DIR "/system.json\"" }, {},
@@ -417,7 +417,7 @@ static const struct rule rules[] = {
 	  "[{\"phys_start\": 0, \"size\": 4096, \"flags\": [\"read\", \"io\"]}]" }, {},
 	  "t.json: .root_cell.memory_regions: the cell has no RAM" },
 	{ "root cell IRQ outside the GIC", "system.json", { ".root_cell.irqs[+]", "256" }, {},
-	  "t.json: .root_cell.irqs[5]: INTID 256 is outside the GIC's shared peripheral interrupts" },
+	  "t.json: .root_cell.irqs[6]: INTID 256 is outside the GIC's shared peripheral interrupts" },
 	{ "root cell with flags", "system.json", { ".root_cell.flags",
 	  "[\"passive_comm_region\"]" }, {}, "t.json: .root_cell.flags: the root cell takes no cell "
 	  "flags" },
@@ -836,10 +836,10 @@ static void test_blobs(void)
 	u32 = 100;
 	blob_case("system: root cell beyond the blob", sys,
 		  FIELD(cv_system_config, root_cell.count), &u32, 4, 700,
-		  "t.cvb: .header: total_size is 736 but the blob has 700 bytes");
+		  "t.cvb: .header: total_size is 1000 but the blob has 700 bytes");
 	u32 = 1000;
 	blob_case("system: root cell outside", sys, FIELD(cv_system_config, root_cell.count), &u32,
-		  4, sys->blob_size, "t.cvb: .root_cell: entries at bytes 144..1144");
+		  4, sys->blob_size, "t.cvb: .root_cell: entries at bytes 152..1152");
 	blob_case("system: root cell header", sys, sizeof(struct cv_system_config), "CVSY", 4,
 		  sys->blob_size,
 		  "t.cvb: .root_cell.header: magic is 0x59535643");
@@ -888,6 +888,50 @@ static void test_blobs(void)
 	cc_diags_free(&d);
 }
 
+/* "parameters": {"text": ...}: one page, the text, a NUL, zeros; longer text refused. */
+static void test_params(void)
+{
+	char *text = calloc(1, CC_PARAMS_PAGE_SIZE + 1), *json, *page, *base;
+	struct cc_config *sys = load_system(NULL);
+	struct cc_diags d;
+	bool zeros = true, valid;
+	cJSON *j;
+
+	page = cc_params_page("rate=20 label=x");
+	for (size_t i = strlen("rate=20 label=x"); page && i < CC_PARAMS_PAGE_SIZE; i++)
+		zeros &= !page[i];
+	ok(page && !memcmp(page, "rate=20 label=x", 15) && zeros,
+	   "params: the page holds the text, then zeros to %u bytes", CC_PARAMS_PAGE_SIZE);
+	free(page);
+	memset(text, 'a', CC_PARAMS_PAGE_SIZE - 1);
+	page = cc_params_page(text);
+	ok(page && page[CC_PARAMS_PAGE_SIZE - 2] == 'a' && !page[CC_PARAMS_PAGE_SIZE - 1],
+	   "params: %u characters fill the page up to its NUL", CC_PARAMS_PAGE_SIZE - 1);
+	free(page);
+	text[CC_PARAMS_PAGE_SIZE - 1] = 'a';
+	ok(!cc_params_page(text), "params: %u characters do not fit", CC_PARAMS_PAGE_SIZE);
+
+	base = read_text("gic-demo.json");
+	j = cJSON_Parse(base);
+	free(base);
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "parameters"),
+					      "text", cJSON_CreateString(text));
+	json = cJSON_Print(j);
+	cc_diags_init(&d);
+	valid = run_text(json, sys, &d);
+	ok(!valid && has_message(&d, "t.json: .parameters.text: 4096 characters do not fit in "
+				 "the 4096-byte parameter page with their terminating NUL "
+				 "(shorten it, or load it from a \"file\")"),
+	   "params: validate refuses a text that does not fit in the page");
+	if (valid)
+		show_diags(&d);
+	cc_diags_free(&d);
+	cJSON_Delete(j);
+	free(json);
+	free(text);
+	cc_free(sys);
+}
+
 /* Huge inputs: bounded time and memory. */
 static void test_limits(void)
 {
@@ -930,6 +974,7 @@ int main(void)
 	test_configs();
 	test_sets();
 	test_blobs();
+	test_params();
 	test_limits();
 	printf("1..%d\n", test_num);
 	return failures ? 1 : 0;

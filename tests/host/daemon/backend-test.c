@@ -389,6 +389,72 @@ static int t_list_cells(struct backend *b, struct be_cell **cells, size_t *n)
 	return 0;
 }
 
+/*
+ * The links of the enabled system config the root is a peer of, as the module would show
+ * them: a peer's cell is the model cell of that name, up while it runs (the root: always;
+ * ivshmem-demo says it is up as soon as it runs).  No doorbells are modelled.
+ */
+static int t_list_links(struct backend *b, struct be_link **links, size_t *n)
+{
+	struct test_backend *t = TB(b);
+	const struct cv_system_config *s;
+	const struct cv_cell_config *root;
+	const struct cv_link *l;
+	struct be_link *out;
+	size_t k = 0;
+
+	*links = NULL;
+	*n = 0;
+	pthread_mutex_lock(&t->lock);
+	s = t->sys;
+	if (!s || !s->links.count || s->links.offset > t->sys_size ||
+	    (uint64_t)s->links.count * sizeof(*l) > t->sys_size - s->links.offset) {
+		pthread_mutex_unlock(&t->lock);
+		return 0;
+	}
+	root = (const void *)((const char *)s + s->root_cell.offset);
+	l = (const void *)((const char *)s + s->links.offset);
+	out = calloc(s->links.count, sizeof(*out));
+	for (uint32_t i = 0; out && i < s->links.count; i++) {
+		struct be_link *o = &out[k];
+		bool root_peer = false;
+
+		snprintf(o->name, sizeof(o->name), "%.*s", CV_LINK_NAME_LEN - 1, l[i].name);
+		o->size = l[i].size;
+		o->num_peers = l[i].num_peers < 4 ? l[i].num_peers : 4;
+		for (uint32_t p = 0; p < o->num_peers; p++) {
+			struct be_link_peer *e = &o->peers[p];
+
+			snprintf(e->cell, sizeof(e->cell), "%.*s", CV_CELL_NAME_LEN - 1,
+				 l[i].peers[p].cell);
+			e->cell_id = -1;
+			if (!strcmp(e->cell, root->name)) {
+				root_peer = true;
+				e->cell_id = 0;
+				e->state = CV_LINK_STATE_UP;
+				o->address = l[i].peers[p].virt_start;
+				o->doorbell_irq = l[i].peers[p].doorbell_irq;
+				o->writable = l[i].peers[p].flags & CV_LINK_PEER_WRITE;
+				continue;
+			}
+			for (int c = 0; c < MODEL_MAX_CELLS; c++) {
+				if (!t->cells[c].used || strcmp(t->cells[c].name, e->cell))
+					continue;
+				e->cell_id = (int32_t)t->cells[c].id;
+				e->state = t->cells[c].state == CELL_RUNNING ? CV_LINK_STATE_UP :
+					   CV_LINK_STATE_DOWN;
+			}
+		}
+		k += root_peer;
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (!out)
+		return -ENOMEM;
+	*links = out;
+	*n = k;
+	return 0;
+}
+
 static int t_get_stats(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STATS])
 {
 	struct test_backend *t = TB(b);
@@ -985,6 +1051,7 @@ static const struct backend_ops test_ops = {
 	.name = "test",
 	.get_info = t_get_info,
 	.list_cells = t_list_cells,
+	.list_links = t_list_links,
 	.get_stats = t_get_stats,
 	.enable = t_enable,
 	.disable = t_disable,

@@ -20,11 +20,59 @@ check "... prints the reason" grep -qF "memory region 0 of cell \"epsilon\" belo
 check "cellctl list: table with header, rows and legend" eval 'cc list >"$dir/list" && grep -q "^NAME  *ID STATE  *CPUS" "$dir/list" && grep -q "^alpha  *1 created  *1$" "$dir/list" && grep -q "^2 cells listed." "$dir/list"'
 check "cellctl list --no-legend: rows only" test "$(cc list --no-legend | wc -l)" = 2
 check "cellctl list --json" grep -q '"name":"alpha","id":1,"state":"created","object":"/org/cellvisor/cell1/cell/alpha","cpus":\[1\]' <<<"$(cc list --json)"
+# Links (issue 14): system.json's link "ivshmem-demo" between the root and a cell of that name.
+check "cellctl links: the root's link and its peers, one line each" eval 'cc links >"$dir/links" && grep -q "^ivshmem-demo  *1 MiB  *0x7ff00000  *0 root  *0 up  *0  *0$" "$dir/links" && grep -q "^  *1 ivshmem-demo  *- down  *0  *0$" "$dir/links" && grep -q "^1 link of the root cell listed." "$dir/links"'
+sed 's/^/# /' "$dir/links"
+check "cellctl links --json" grep -q '"name":"ivshmem-demo","size":1048576,"address":2146435072,"doorbell_irq":101,"writable":true,"events":0,"peers":\[{"cell":"root","id":0,"state":"up","state_value":1,"received":0,"sent":0},{"cell":"ivshmem-demo","id":-1,"state":"down"' <<<"$(cc links --json)"
 check "cellctl show NAME -p State --value" test "$(cc show alpha -p State --value)" = created
 check "cellctl show NAME -p Name,CPUs" test "$(cc show alpha -p Name,CPUs | tr '\n' ' ')" = "Name=alpha CPUs=1 "
 check "cellctl show (manager) Enabled=yes" grep -qx "Enabled=yes" <<<"$(cc show)"
 check "cellctl show --json NAME" grep -q '"State":"created"' <<<"$(cc show --json alpha)"
 check "cellctl show -p Nonsense: exit 1" test "$(st cc show alpha -p Nonsense)" = 1
+
+# ---- conventions shared with systemctl/machinectl (issue 16) ----
+check "no verb is list" test "$(cc)" = "$(cc list)"
+check "no verb, options only: list with them (--no-legend)" test "$(cc --no-legend | wc -l)" = 2
+check "-P NAME is --value -p NAME" test "$(cc show alpha -P State)" = created
+check "-P before the name" test "$(cc show -P CPUs alpha)" = 1
+check "show hides empty properties" eval '! cc show alpha | grep -q "^FailedCPUs="'
+check "show -a shows them too" grep -qx "FailedCPUs=" <<<"$(cc show -a alpha)"
+check "show --all, the same" test "$(cc show --all alpha | wc -l)" = "$(cc show -a alpha | wc -l)"
+check "show -p names an empty one: shown" test "$(cc show alpha -p FailedCPUs)" = "FailedCPUs="
+check "--json=short: one line" test "$(cc show --json=short alpha | wc -l)" = 1
+check "--json=pretty: indented, the same document" eval 'test "$(cc show --json=pretty alpha | wc -l)" -gt 5 && python3 -c "import json, sys; a, b = sys.argv[1:]; sys.exit(json.loads(a) != json.loads(b))" "$(cc show --json=pretty alpha -p Name,State,CPUs)" "$(cc show --json alpha -p Name,State,CPUs)"'
+check "list --json=pretty" eval 'cc list --json=pretty | python3 -c "import json, sys; sys.exit(len(json.load(sys.stdin)) != 2)"'
+check "--json=yaml: usage error, exit 2" test "$(st cc list --json=yaml)" = 2
+check "... saying what is accepted" grep -qF -- "--json=yaml: say --json=short or --json=pretty" "$dir/cc.err"
+check "list -q: rows only" test "$(cc list -q | wc -l)" = 2
+check "status -q NAME: no output, exit 0 for a cell that did not fail" test "$(st cc status -q alpha)/$(cat "$dir/cc.out")" = "0/"
+check "show -q, console -q, config show -q: accepted" eval 'cc show -q alpha >/dev/null && cc console -q alpha >/dev/null && cc config show -q "$sys" >/dev/null'
+mkcell zeta 3 0x71c00000
+check "create with two files: exit 0, -q: no output" test "$(st cc create -q "$dir/gamma.json" "$dir/zeta.json")/$(cat "$dir/cc.out")" = "0/"
+check "show -P State with two names: a value for each" test "$(cc show -P State gamma zeta | grep -c '^created$')" = 2
+check "status with two names: both, a blank line between" eval 'cc status gamma zeta >"$dir/st2" && grep -q "gamma (id" "$dir/st2" && grep -q "zeta (id" "$dir/st2" && grep -qx "" "$dir/st2"'
+check "show --json with two names: one document each" test "$(cc show --json -p Name gamma zeta | tr '\n' ' ')" = '{"Name":"gamma"} {"Name":"zeta"} '
+check "start with two names that are not loaded: exit 7, each refused" eval 'test "$(st cc start gamma zeta)" = 7 && test "$(grep -c "load it first" "$dir/cc.err")" = 2'
+cc load gamma && cc load zeta
+check "start with two names: exit 0, both run" eval 'test "$(st cc start gamma zeta)" = 0 && test "$(cc show -P State gamma zeta | grep -c "^running$")" = 2'
+check "start of running cells: exit 7, as for one" test "$(st cc start gamma zeta)" = 7
+check "start -q of a running cell: exit 7, nothing said" test "$(st cc start -q gamma)/$(cat "$dir/cc.err")" = "7/"
+check "start --config with two names: usage error" test "$(st cc start --config "$dir/gamma.json" gamma zeta)" = 2
+check "shutdown with two names: both shut down" eval 'cc shutdown gamma zeta && test "$(cc show -P State gamma zeta | grep -c "^shut down$")" = 2'
+check "destroy gamma nosuch zeta: exit 5 (the first failure), the others done" eval 'test "$(st cc destroy gamma nosuch zeta)" = 5 && test "$(st cc show gamma)" = 5 && test "$(st cc show zeta)" = 5'
+
+# The pager: only on a terminal (script(1) gives one), never with --no-pager.
+printf '#!/bin/sh\necho paged >>"%s"\nexec cat\n' "$dir/pager.log" >"$dir/pager"
+chmod +x "$dir/pager"
+onatty() { script -qec "$*" /dev/null </dev/null; }
+check "list on a terminal goes through \$PAGER" eval 'PAGER=$dir/pager onatty "$CELLCTL" list >"$dir/tty.out" && grep -q "^alpha " "$dir/tty.out" && test "$(cat "$dir/pager.log" 2>/dev/null)" = paged'
+: >"$dir/pager.log"
+check "... not with --no-pager" eval 'PAGER=$dir/pager onatty "$CELLCTL" list --no-pager >"$dir/tty.out" && grep -q "^alpha " "$dir/tty.out" && test ! -s "$dir/pager.log"'
+check "... not when stdout is no terminal" eval 'PAGER=$dir/pager cc list >/dev/null && test ! -s "$dir/pager.log"'
+check "... not with PAGER=cat" eval 'PAGER=cat onatty "$CELLCTL" show alpha >/dev/null && test ! -s "$dir/pager.log"'
+check "... \$CELLCTL_PAGER first; show and status page too" eval 'CELLCTL_PAGER=$dir/pager PAGER=false onatty "$CELLCTL" show alpha >/dev/null && onatty CELLCTL_PAGER=$dir/pager "$CELLCTL" status alpha >/dev/null && test "$(grep -c paged "$dir/pager.log")" = 2'
+: >"$dir/pager.log"
+check "... console too" eval 'CELLCTL_PAGER=$dir/pager onatty "$CELLCTL" console alpha >/dev/null && test "$(grep -c paged "$dir/pager.log")" = 1'
 check "cellctl start --config (exists: load + start): exit 0" test "$(st cc start --config "$dir/alpha.json" alpha)" = 0
 check "alpha running after cellctl start" test "$(cc show alpha -p State --value)" = running
 check "cellctl start of a running cell: exit 7" test "$(st cc start alpha)" = 7
@@ -60,6 +108,7 @@ ctl beta fail >/dev/null
 wait $unit
 check "the follower exits 3 when the cell fails" test $? = 3
 check "cellctl status of a failed cell: exit 3" test "$(st cc status beta)" = 3
+check "cellctl status -q of a failed cell: exit 3, no output" test "$(st cc status -q beta)/$(cat "$dir/cc.out")" = "3/"
 check "cellctl shutdown --destroy of a failed cell: exit 0, cell gone" eval 'cc shutdown --destroy beta && test "$(st cc show beta)" = 5'
 check "cellctl shutdown --destroy of a missing cell: exit 0 (idempotent for units)" cc shutdown --destroy beta
 

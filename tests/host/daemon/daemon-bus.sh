@@ -389,6 +389,26 @@ check "InterfacesRemoved for alpha seen" wait_for "$dir/signals" "InterfacesRemo
 out=$(call $M $MI GetCell s alpha)
 check "GetCell of a destroyed cell: NoSuchCell" grep -q "Error.NoSuchCell" <<<"$out"
 check "root got its CPUs back" test "$(cprop "$root" CPUs)" = "4 0 1 2 3"
+# ---- parameters as text: a page kept in the state directory, loaded after the images ----
+mkcell pcell 1 0x71000000
+sed -i 's|"images": \[|"parameters": { "address": "0x40100000", "text": "rate=20 label=x" },\n\t"images": [|' "$dir/pcell.json"
+pcell=$(call $M $MI CreateCell s "$dir/pcell.json")
+check "CreateCell of a cell with \"parameters\": {\"text\": ...}" test "$pcell" = "$M/cell/pcell"
+check "pcell: Images lists its image, then its parameter page in the state directory" \
+	test "$(cprop "$pcell" Images)" = "2 $dir/demo.bin 1073741824 $dir/state/cells/pcell.params 1074790400"
+check "... a page of 4096 bytes: the text, a NUL, zeros" \
+	cmp "$dir/state/cells/pcell.params" <(printf 'rate=20 label=x'; head -c 4081 /dev/zero)
+out=$(call "$pcell" $CI Load 'a(st)' 0)
+check "pcell: Load() of its configuration's images and parameters succeeds" test -z "$out"
+out=$(call "$pcell" $CI Destroy)
+check "pcell: Destroy succeeds" test -z "$out"
+check "... and removes its parameter page" test ! -e "$dir/state/cells/pcell.params"
+long=$(head -c 4096 /dev/zero | tr '\0' a)
+sed "s|rate=20 label=x|$long|" "$dir/pcell.json" >"$dir/plong.json"
+out=$(call $M $MI CreateCell s "$dir/plong.json")
+check "CreateCell with a text that does not fit in the page: InvalidConfiguration" \
+	grep -qF "Error.InvalidConfiguration: $dir/plong.json: .parameters.text: 4096 characters do not fit in the 4096-byte parameter page" <<<"$out"
+
 out=$(call $M $MI Disable)
 check "Disable succeeds" test -z "$out"
 check "Enabled=false, NumCells=0" test "$(mprop Enabled)/$(mprop NumCells)" = "false/0"

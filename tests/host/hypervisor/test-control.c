@@ -362,10 +362,13 @@ void arch_cell_comm(const struct cell *c, struct cv_comm_region *comm)
 }
 
 static unsigned int raised;	/* arch_raise_spi() of the notification interrupt */
+static unsigned int raised_spi[128];	/* of every SPI (test-link.c's doorbells) */
 
 void arch_raise_spi(u32 irq)
 {
 	raised += irq == ROOT_IRQ + 1;
+	if (irq < 128)
+		raised_spi[irq]++;
 }
 
 /* What psci_park() does when a kick finds a wake-up pending: void it if the CPU is to stop. */

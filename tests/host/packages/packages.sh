@@ -58,7 +58,7 @@ t "  ... depends on cellvisor-firmware of its version" grep -qF "cellvisor-firmw
 t "  ... on cellvisor-dkms or a module package" grep -qF "cellvisor-dkms (= $version) | cellvisor-modules" <<<"$deps"
 t "  ... on the system bus and on the libraries it links (shlibs)" \
 	sh -c "echo '$deps' | grep -q 'dbus-system-bus' && echo '$deps' | grep -q 'libsystemd0 ' &&
-		echo '$deps' | grep -q 'libcjson1 '"
+		echo '$deps' | grep -q 'libcjson1 ' && echo '$deps' | grep -q 'libfdt1 '"
 t "  ... cellmgrd and cellctl are arm64 programs" \
 	sh -c "dpkg-deb --fsys-tarfile '$dir/cellvisor_${version}_arm64.deb' | tar -xO ./usr/sbin/cellmgrd | file - | grep -q 'ARM aarch64'"
 t "  ... cellmgrd's version is the package's ($upstream)" \

@@ -52,6 +52,18 @@ void hypercall_console_putc(char c)
 			     : "+r"(x0), "+r"(x1) : : "x2", "x3", "memory");
 }
 
+long hypercall(uint64_t code, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = code;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	__asm__ __volatile__("hvc #" __stringify(CV_HVC_IMM)
+			     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+	return (long)x0;
+}
+
 long hypercall_console_write(const char *s, size_t len)
 {
 	register uint64_t x0 __asm__("x0") = CV_HC_DEBUG_CONSOLE_WRITE;

@@ -171,6 +171,16 @@ int irq_request(unsigned int intid, irq_handler_t handler)
 	return 0;
 }
 
+int irq_set_edge(unsigned int intid)
+{
+	uintptr_t cfg = gicd + GICD_ICFGR + 4 * (intid / 16);
+
+	if (intid < 32 || intid >= MAX_INTID || !gicd)
+		return -1;
+	mmio_write32(cfg, mmio_read32(cfg) | 2U << (2 * (intid % 16)));
+	return 0;
+}
+
 void irq_dispatch(void)
 {
 	for (;;) {

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cellvisor: inter-cell links (include/cellvisor/link.h).
+ *
+ * The system configuration lists the links; a cell is a peer of a link while it exists and
+ * its name is the peer's (the root cell from enable on).  This file keeps, per link and
+ * peer, the cell that is the peer now, its state and its doorbell counters, all under
+ * link_lock, which is taken inside the control lock and never around it.
+ *
+ * A doorbell is the peer's own SPI, made pending in the distributor: the interrupt is routed
+ * to a CPU of the peer's cell (its interrupts are its own), so that cell alone takes it.
+ */
+#include <cellvisor/link.h>
+#include <cv/cell.h>
+#include <cv/config.h>
+#include <cv/console.h>
+#include <cv/errno.h>
+#include <cv/hv.h>
+#include <cv/lib.h>
+#include <cv/link.h>
+#include <cv/paging.h>
+#include <cv/percpu.h>
+#include <cv/spinlock.h>
+
+struct link_peer_rt {
+	struct cell *cell;		/* the cell that is this peer now, or NULL */
+	u32 state;			/* CV_LINK_STATE_DOWN or what the peer set */
+	u32 received;			/* doorbells rung at it */
+	u32 sent;			/* doorbells it rang */
+};
+
+static struct link_peer_rt rt[CV_LINK_MAX_LINKS][CV_LINK_MAX_PEERS];
+static spinlock_t link_lock;
+
+static unsigned int num_links(void)
+{
+	return hv.config ? hv.config->links.count : 0;
+}
+
+static const struct cv_link *link_cfg(unsigned int i)
+{
+	return &config_links(hv.config)[i];
+}
+
+static void scrub(const struct cv_link *l)
+{
+	u64 off;
+
+	for (off = 0; off < l->size; off += PAGE_SIZE) {
+		void *page = arch_map_temp(l->phys_start + off);
+
+		memset(page, 0, PAGE_SIZE);
+		arch_unmap_temp(page);
+	}
+}
+
+/* Cells using the link: every cell peer that exists, the root peer while it is up. */
+static unsigned int users(unsigned int i)
+{
+	unsigned int p, n = 0;
+
+	for (p = 0; p < link_cfg(i)->num_peers; p++)
+		n += rt[i][p].cell && (rt[i][p].cell != &root_cell ||
+				       rt[i][p].state != CV_LINK_STATE_DOWN);
+	return n;
+}
+
+/* Ring peer p of link i, if its cell runs.  link_lock held. */
+static bool ring(unsigned int i, unsigned int p)
+{
+	const struct cell *c = rt[i][p].cell;
+
+	if (!c || c->state != CV_CELL_STATE_RUNNING)
+		return false;
+	rt[i][p].received++;
+	arch_raise_spi(link_cfg(i)->peers[p].doorbell_irq);
+	return true;
+}
+
+/* Something about peer p changed: ring all the others.  link_lock held. */
+static void ring_others(unsigned int i, unsigned int p)
+{
+	unsigned int q;
+
+	for (q = 0; q < link_cfg(i)->num_peers; q++)
+		if (q != p)
+			ring(i, q);
+}
+
+/* Peer p's state becomes 'state'; the others hear of a change.  link_lock held. */
+static void set_state(unsigned int i, unsigned int p, u32 state)
+{
+	if (rt[i][p].state == state)
+		return;
+	rt[i][p].state = state;
+	ring_others(i, p);
+}
+
+int link_init(void)
+{
+	unsigned int i;
+	int p;
+
+	memset(rt, 0, sizeof(rt));
+	for (i = 0; i < num_links(); i++)
+		scrub(link_cfg(i));	/* what was there before enable is no one's */
+	p = link_map(&root_cell);
+	link_attach(&root_cell);
+	return p;
+}
+
+bool link_overlaps(u64 phys, u64 size)
+{
+	unsigned int i;
+
+	for (i = 0; i < num_links(); i++)
+		if (ranges_overlap(phys, size, link_cfg(i)->phys_start, link_cfg(i)->size))
+			return true;
+	return false;
+}
+
+int link_check_create(const struct cv_cell_config *cfg)
+{
+	char why[160];
+	unsigned int i;
+	int p;
+
+	for (i = 0; i < num_links(); i++) {
+		p = config_link_peer(hv.config, i, cfg->name);
+		if (p >= 0 && rt[i][p].cell) {
+			printk("Cellvisor: create '%s': cell %u is peer %d of link '%s' already\n",
+			       cfg->name, rt[i][p].cell->id, p, link_cfg(i)->name);
+			return refuse(-CV_EBUSY, CV_REASON_LINK_PEER_BUSY, i << 8 | (unsigned int)p,
+				      rt[i][p].cell->id);
+		}
+	}
+	if (config_check_cell_links(hv.config, cfg, why, sizeof(why))) {
+		printk("Cellvisor: create '%s': %s\n", cfg->name, why);
+		return refuse(-CV_EINVAL, CV_REASON_LINK_CONFLICT, 0, 0);
+	}
+	return 0;
+}
+
+int link_map(struct cell *c)
+{
+	unsigned int i;
+	int p, err;
+
+	for (i = 0; i < num_links(); i++) {
+		const struct cv_link *l = link_cfg(i);
+
+		p = config_link_peer(hv.config, i, c->config->name);
+		if (p < 0)
+			continue;
+		err = arch_map_guest(c, l->peers[p].virt_start, l->phys_start, l->size,
+				     PT_READ | (l->peers[p].flags & CV_LINK_PEER_WRITE ?
+						PT_WRITE : 0));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void link_unmap(struct cell *c)
+{
+	unsigned int i;
+	int p;
+
+	for (i = 0; i < num_links(); i++) {
+		p = config_link_peer(hv.config, i, c->config->name);
+		if (p >= 0)
+			arch_unmap_guest(c, link_cfg(i)->peers[p].virt_start, link_cfg(i)->size);
+	}
+}
+
+void link_attach(struct cell *c)
+{
+	unsigned int i;
+	int p;
+
+	spin_lock(&link_lock);
+	for (i = 0; i < num_links(); i++) {
+		p = config_link_peer(hv.config, i, c->config->name);
+		if (p < 0)
+			continue;
+		rt[i][p].cell = c;
+		rt[i][p].state = CV_LINK_STATE_DOWN;
+		ring_others(i, (unsigned int)p);	/* a cell id to see */
+	}
+	spin_unlock(&link_lock);
+}
+
+void link_cell_stopped(struct cell *c)
+{
+	unsigned int i, p;
+
+	spin_lock(&link_lock);
+	for (i = 0; i < num_links(); i++)
+		for (p = 0; p < link_cfg(i)->num_peers; p++)
+			if (rt[i][p].cell == c)
+				set_state(i, p, CV_LINK_STATE_DOWN);
+	spin_unlock(&link_lock);
+}
+
+void link_detach(struct cell *c)
+{
+	unsigned int i, p, was;
+
+	spin_lock(&link_lock);
+	for (i = 0; i < num_links(); i++) {
+		for (p = 0; p < link_cfg(i)->num_peers; p++) {
+			if (rt[i][p].cell != c)
+				continue;
+			was = users(i);
+			rt[i][p].state = CV_LINK_STATE_DOWN;
+			rt[i][p].cell = NULL;
+			ring_others(i, p);
+			if (was && !users(i)) {
+				scrub(link_cfg(i));
+				printk("Cellvisor: link '%s': its last user '%s' went; memory "
+				       "scrubbed\n", link_cfg(i)->name, c->config->name);
+			}
+		}
+	}
+	spin_unlock(&link_lock);
+}
+
+/*
+ * The caller's peer index on link 'link', or a refusal: no such link, or the caller is no
+ * peer of it (with a console line: a cell tried what is not its to do).  link_lock held.
+ */
+static long caller_peer(struct per_cpu *cpu, u64 link, const char *what)
+{
+	struct cell *c = cpu->cell;
+	unsigned int p;
+
+	if (link >= num_links()) {
+		if (console_ratelimit(&c->msg_rl))
+			printk("Cellvisor: cell '%s': %s: there is no link %llu\n",
+			       c->config->name, what, link);
+		return refuse(-CV_ENOENT, CV_REASON_NO_SUCH_LINK, link, 0);
+	}
+	for (p = 0; p < link_cfg((unsigned int)link)->num_peers; p++)
+		if (rt[link][p].cell == c)
+			return p;
+	if (console_ratelimit(&c->msg_rl))
+		printk("Cellvisor: cell '%s': %s: refused, it is no peer of link '%s'\n",
+		       c->config->name, what, link_cfg((unsigned int)link)->name);
+	return refuse(-CV_EPERM, CV_REASON_LINK_NOT_PEER, link, 0);
+}
+
+static long info(unsigned int i, unsigned int self, u64 what, u64 peer)
+{
+	const struct cv_link *l = link_cfg(i);
+
+	switch (what) {
+	case CV_LINK_INFO_SELF:
+		return self;
+	case CV_LINK_INFO_NUM_PEERS:
+		return l->num_peers;
+	case CV_LINK_INFO_SIZE:
+		return (long)l->size;
+	case CV_LINK_INFO_ADDRESS:
+		return (long)l->peers[self].virt_start;
+	case CV_LINK_INFO_WRITABLE:
+		return !!(l->peers[self].flags & CV_LINK_PEER_WRITE);
+	case CV_LINK_INFO_IRQ:
+		return l->peers[self].doorbell_irq;
+	}
+	if (peer >= l->num_peers)
+		return refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, peer, 0);
+	switch (what) {
+	case CV_LINK_INFO_STATE:
+		return rt[i][peer].state;
+	case CV_LINK_INFO_CELL:
+		return rt[i][peer].cell ? (long)rt[i][peer].cell->id : -CV_ENOENT;
+	case CV_LINK_INFO_RECEIVED:
+		return rt[i][peer].received;
+	case CV_LINK_INFO_SENT:
+		return rt[i][peer].sent;
+	}
+	return refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, what, 0);
+}
+
+long link_get_info(struct per_cpu *cpu, u64 link, u64 what, u64 peer)
+{
+	long ret;
+
+	if (what == CV_LINK_INFO_NUM_LINKS)
+		return num_links();
+	spin_lock(&link_lock);
+	ret = caller_peer(cpu, link, "link info");
+	if (ret >= 0)
+		ret = info((unsigned int)link, (unsigned int)ret, what, peer);
+	spin_unlock(&link_lock);
+	return ret;
+}
+
+long link_ring(struct per_cpu *cpu, u64 link, u64 peer)
+{
+	long self;
+
+	spin_lock(&link_lock);
+	self = caller_peer(cpu, link, "ring");
+	if (self >= 0 && (peer >= link_cfg((unsigned int)link)->num_peers ||
+			  peer == (u64)self)) {
+		self = refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, peer, 0);
+	} else if (self >= 0 && !ring((unsigned int)link, (unsigned int)peer)) {
+		self = refuse(-CV_ENOTCONN, CV_REASON_LINK_PEER_ABSENT, link << 8 | peer, 0);
+	} else if (self >= 0) {
+		rt[link][self].sent++;
+		self = 0;
+	}
+	spin_unlock(&link_lock);
+	return self;
+}
+
+long link_set_state(struct per_cpu *cpu, u64 link, u64 state)
+{
+	unsigned int was;
+	long self;
+
+	spin_lock(&link_lock);
+	self = caller_peer(cpu, link, "set state");
+	if (self >= 0 && (state >> 32 || atomic_read(&cpu->stop))) {
+		/* A cell being stopped stays DOWN. */
+		self = refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, state, 0);
+	} else if (self >= 0) {
+		was = users((unsigned int)link);
+		set_state((unsigned int)link, (unsigned int)self, (u32)state);
+		if (was && !users((unsigned int)link)) {
+			scrub(link_cfg((unsigned int)link));
+			printk("Cellvisor: link '%s': its last user went down; memory scrubbed\n",
+			       link_cfg((unsigned int)link)->name);
+		}
+		self = 0;
+	}
+	spin_unlock(&link_lock);
+	return self;
+}

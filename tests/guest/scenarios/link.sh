@@ -1,0 +1,152 @@
+#!/bin/sh
+# Inter-cell links (issue 14): the root and ivshmem-demo over the link "ivshmem-demo" of
+# system.json, through /dev/cellvisor-link-ivshmem-demo (cvlink): the device, its sysfs and
+# uevents; a message left before the cell exists; round trips with the data checked and
+# doorbells both ways; the cell destroyed mid-conversation and created again (down/up seen,
+# the message left meanwhile answered); the memory scrubbed when the last user goes; a
+# cell that is no peer refused (link-hostile); the device gone at disable.
+# timeout: 480
+. /usr/lib/cellvisor-test/tap.sh
+no_cellmgrd
+cvtool=/usr/libexec/cellvisor-test/cvtool
+cvlink=/usr/libexec/cellvisor-test/cvlink
+cfg=/usr/share/cellvisor/configs
+inm=/usr/share/cellvisor/inmates
+dev=/dev/cellvisor-link-ivshmem-demo
+cls=/sys/class/misc/cellvisor-link-ivshmem-demo
+hvsaid() { # hvsaid TEXT: the hypervisor console has a line with TEXT
+	$cvtool console --nonblock 2>/dev/null | grep -qF -- "$1" ||
+		{ echo "# hypervisor console lacks: $1"; return 1; }
+}
+cell_says() { # cell_says ID TEXT: the cell's console shows TEXT within 10 s
+	$cvtool console --cell $1 --timeout 10000 --expect "$2" >/tmp/cellout.$1 2>&1; st=$?
+	tail -n 3 /tmp/cellout.$1 | sed 's/^/# cell: /'
+	return $st
+}
+up() { # up NAME: create, load, start; print the id
+	id=$($cvtool create $cfg/$1.cvb) && $cvtool load $id $inm/$1.bin@0x40000000 >/dev/null &&
+		$cvtool start $id >/dev/null && echo $id
+}
+out() { # out TEXT COMMAND...: the command succeeds and prints TEXT (a grep pattern)
+	want=$1; shift
+	"$@" >/tmp/out 2>&1; st=$?
+	sed 's/^/# /' /tmp/out
+	[ $st = 0 ] && grep -q -- "$want" /tmp/out
+}
+
+modprobe cellvisor
+udevadm monitor --kernel --property --subsystem-match=misc > /tmp/uevents 2>&1 &
+mon=$!
+sleep 0.5
+t "enable" $cvtool enable $cfg/system.cvb
+t "the link's device appears" eventually test -c $dev
+t "sysfs: name, size, address, doorbell, writable" [ \
+	"$(cat $cls/name) $(cat $cls/size) $(cat $cls/address) $(cat $cls/doorbell_irq) $(cat $cls/writable)" = \
+	"ivshmem-demo 1048576 0x7ff00000 101 1" ]
+t "the root's doorbell interrupt 101 is taken" grep -q "GICv3 101 Edge *cellvisor-link" /proc/interrupts
+t "the link memory is claimed in /proc/iomem" grep -q "7ff00000-7fffffff : cellvisor-link-ivshmem-demo" /proc/iomem
+t "the root is peer 0 and up, ivshmem-demo absent" out "^peer 1 cell=ivshmem-demo id=-1 state=0" \
+	$cvlink info $dev
+t "  ... (root line)" grep -q "^peer 0 cell=root id=0 state=1 (up)" /tmp/out
+t "enable scrubbed the link memory" $cvlink check $dev 0
+t "ringing the absent peer -> ENOTCONN" errno ENOTCONN $cvlink ring $dev 1
+t "ringing the root itself -> EINVAL" errno EINVAL $cvlink ring $dev 0
+t "ringing a peer that is not -> EINVAL" errno EINVAL $cvlink ring $dev 7
+
+# A message before the cell exists; the cell answers it when it comes.
+t "a message left before the cell exists is not rung" out "message 1 sent, not rung" \
+	$cvlink send $dev "hello before you came"
+id=$(up ivshmem-demo)
+t "ivshmem-demo runs" [ -n "$id" ]
+t "  ... the root sees it come up" $cvlink wait-state $dev 1 up 10000
+t "  ... it echoed the message that waited" out '"hello before you came"' $cvlink await $dev 1 10000
+t "  ... its console: link, peer index, doorbell" cell_says $id \
+	"ivshmem-demo: link 0: 1024 KiB at 0x50000000, read-write, peer 1 of 2, doorbell interrupt 40"
+t "  ... it sees the root up" cell_says $id "ivshmem-demo: peer 0 is up (state 1)"
+t "  ... a uevent said the peer's state changed" eventually grep -q "CELLVISOR_LINK_EVENT=peer-state" /tmp/uevents
+t "  ... sysfs peers: cell $id, up" eventually grep -q "^1 ivshmem-demo $id 1 " $cls/peers
+
+# Round trips: data checked, doorbells both ways.
+rx() { $cvlink info $dev | sed -n "s/^peer $1 .* received=\([0-9]*\) .*/\1/p"; }
+ev0=$(cat $cls/events) rx0=$(rx 0)
+t "200 round trips of 64 bytes, every byte checked" out "data ok" $cvlink echo $dev 200 64
+db=$(sed -n 's/.*cell: \([0-9]*\) doorbells.*/\1/p' /tmp/out)
+# A message the cell sees on a timer wake-up is echoed before its doorbell is counted.
+t "  ... the cell took a doorbell for (nearly) each ($db)" [ "${db:-0}" -ge 195 ]
+ev1=$(cat $cls/events) rx1=$(rx 0)
+t "  ... the cell rang the root for each: the hypervisor counted $((rx1 - rx0))" [ $((rx1 - rx0)) -ge 200 ]
+# An edge-triggered SPI raised again before the root's CPU took it is taken once (under
+# TCG interrupts can wait), so the root takes fewer interrupts than it was rung.
+t "  ... the root took interrupts for them ($((ev1 - ev0)))" \
+	sh -c "[ $((ev1 - ev0)) -ge 100 ] && [ $((ev1 - ev0)) -le $((rx1 - rx0)) ]"
+t "10 round trips of 512 KiB - 64 bytes (the largest)" out "data ok" $cvlink echo $dev 10 524224
+t "the hypervisor counted the doorbells (received, sent)" out "^peer 1 cell=ivshmem-demo id=$id state=1 (up) received=2[0-9][0-9] sent=2[0-9][0-9]" \
+	$cvlink info $dev
+
+# Mid-conversation the cell goes, and comes back.
+t "destroy ivshmem-demo" $cvtool destroy $id
+t "  ... the root sees it down" $cvlink wait-state $dev 1 down 5000
+t "  ... and no cell for peer 1" out "^peer 1 cell=ivshmem-demo id=-1 state=0" $cvlink info $dev
+t "  ... the link memory is not scrubbed: the root still uses it" sh -c "! $cvlink check $dev 0 >/dev/null"
+seq=$($cvlink send $dev "while you were away" | sed -n 's/^message \([0-9]*\) sent.*/\1/p')
+t "a message while it is gone (message $seq)" [ -n "$seq" ]
+id=$(up ivshmem-demo)
+t "ivshmem-demo created again ($id); the root sees it up" $cvlink wait-state $dev 1 up 10000
+t "  ... it answers the message left meanwhile" out '"while you were away"' $cvlink await $dev "$seq" 10000
+t "  ... and the conversation goes on" out "data ok" $cvlink echo $dev 50 4096
+
+# Shut down: down; the last user goes: scrubbed.
+t "shut ivshmem-demo down" $cvtool shutdown $id
+t "  ... the root sees it down" $cvlink wait-state $dev 1 down 5000
+t "  ... its cell still exists" out "^peer 1 cell=ivshmem-demo id=$id state=0" $cvlink info $dev
+t "the root fills the memory with 0xa5" $cvlink fill $dev 0xa5
+t "the root goes down" $cvlink state $dev 0
+t "  ... the memory stays: ivshmem-demo still uses it" $cvlink check $dev 0xa5
+t "destroy ivshmem-demo, the last user" $cvtool destroy $id
+t "  ... the hypervisor scrubbed the link memory" hvsaid "link 'ivshmem-demo': its last user 'ivshmem-demo' went; memory scrubbed"
+t "  ... it reads zero" $cvlink check $dev 0
+t "the root comes up again" $cvlink state $dev 1
+
+# A cell that is no peer.
+rx0=$(rx 0)
+h=$(up link-hostile)
+t "link-hostile runs" [ -n "$h" ]
+t "  ... it may count the links" cell_says $h "link-hostile: links: 1"
+t "  ... link info refused (EPERM)" cell_says $h "link-hostile: info self: -1"
+t "  ... a peer's state refused" cell_says $h "link-hostile: info state of peer 0: -1"
+t "  ... ringing the root refused" cell_says $h "link-hostile: ring peer 0: -1"
+t "  ... ringing the other peer refused" cell_says $h "link-hostile: ring peer 1: -1"
+t "  ... setting a state refused" cell_says $h "link-hostile: set state: -1"
+t "  ... a link that does not exist: ENOENT" cell_says $h "link-hostile: ring link 99: -2"
+t "  ... the hypervisor said why" hvsaid "cell 'link-hostile': ring: refused, it is no peer of link 'ivshmem-demo'"
+t "  ... reading the link memory stops it" wait_cell $h failed
+t "  ... the hypervisor says where" hvsaid "cell 'link-hostile' CPU 2 stopped: unhandled read at 0x7ff00000"
+t "  ... it never read it" sh -c "! grep -q 'and still runs' /tmp/cellout.$h"
+rx1=$(rx 0)
+t "  ... the root was rung by no one meanwhile ($rx0 -> $rx1)" sh -c "[ -n '$rx0' ] && [ '$rx0' = '$rx1' ]"
+t "destroy link-hostile" $cvtool destroy $h
+
+# Disable: the device goes.
+exec 3<$dev
+t "disable" $cvtool disable
+t "  ... the link's device is gone" eventually sh -c "! test -e $dev"
+t "  ... a file still open reads ENODEV" errno ENODEV $cvlink info /proc/self/fd/3
+exec 3<&-
+t "  ... the memory is released in /proc/iomem" sh -c "! grep -q cellvisor-link /proc/iomem"
+
+# Managed: cellmgrd reads the link devices (ListLinks, cellctl links).
+t "cellvisor.service enables through cellmgrd" systemctl start cellvisor.service
+t "cellctl links: the root's link at 0x7ff00000, root up, no ivshmem-demo" out \
+	"^ivshmem-demo  *1 MiB  *0x7ff00000  *0 root  *0 up " cellctl links
+t "  ... (the cell's line)" grep -q "^  *1 ivshmem-demo  *- down " /tmp/out
+t "systemctl start cell@ivshmem-demo" systemctl start cell@ivshmem-demo.service
+t "  ... cellctl links shows it up" eventually sh -c \
+	'cellctl links --no-legend | grep -q "^  *1 ivshmem-demo  *[0-9][0-9]* up "'
+t "  ... ListLinks on the bus" out '"ivshmem-demo" 1048576 2146435072 101 true' \
+	busctl call org.cellvisor.cell1 /org/cellvisor/cell1 org.cellvisor.cell1.Manager ListLinks
+t "  ... the conversation through the device" out "data ok" $cvlink echo $dev 20 64
+t "systemctl stop cellvisor.service" systemctl stop cellvisor.service
+t "  ... cellctl links: none while disabled" out "^0 links of the root cell listed." cellctl links
+kill $mon 2>/dev/null
+echo "1..$n"
+[ $fails = 0 ]
