@@ -64,8 +64,8 @@ DEB_DIR := $(O)/deb
 # Inmates that only the guest tests use (inmates/build.mk): neither they nor their cell
 # configurations (configs/build.mk) are packaged; the hostile ones attack the hypervisor.
 INMATES_TEST_ONLY := fuzz sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret \
-	reset-storm link-hostile
-CONFIGS_TEST_ONLY := $(INMATES_TEST_ONLY) hostile hostile-smp hostile-pci
+	reset-storm link-hostile dma-attack
+CONFIGS_TEST_ONLY := $(INMATES_TEST_ONLY) hostile hostile-smp hostile-pci hostile-dma
 DEB_CHANGES := $(DEB_DIR)/cellvisor_$(DEB_VERSION)_arm64.changes
 DEBS := $(DEB_DIR)/cellvisor_$(DEB_VERSION)_arm64.deb \
 	$(DEB_DIR)/cellvisor-firmware_$(DEB_VERSION)_arm64.deb \

@@ -54,7 +54,7 @@ $(HV_OUT)/cellvisor.bin: $(HV_OUT)/cellvisor.elf
 # Host unit tests of the generic code, with stand-ins for the arch headers.
 HV_TEST_DIR := tests/host/hypervisor
 HV_TEST_CFLAGS := $(HOST_CFLAGS) -I$(HV_DIR)/include -I$(HV_TEST_DIR)/fake-asm -I$(HV_TEST_DIR)
-HV_TESTS := pool paging config console hypercall control link
+HV_TESTS := pool paging config console hypercall control link smmu
 HOST_TESTS += $(patsubst %,$(O)/tests/host/hypervisor/test-%,$(HV_TESTS))
 
 HV_TEST_DEPS_pool := core/pool.c core/lib.c
@@ -64,16 +64,21 @@ HV_TEST_DEPS_console := core/console.c core/lib.c
 HV_TEST_DEPS_hypercall := core/hypercall.c core/cell.c core/config.c core/console.c core/lib.c \
 	core/pool.c core/mmio.c core/link.c
 HV_TEST_DEPS_control := core/control.c core/pci.c core/cell.c core/config.c core/console.c \
-	core/lib.c core/pool.c core/memory.c core/mmio.c core/link.c
+	core/lib.c core/pool.c core/memory.c core/mmio.c core/link.c core/iommu.c core/paging.c
 HV_TEST_DEPS_link := core/control.c core/pci.c core/cell.c core/config.c core/console.c \
-	core/lib.c core/pool.c core/memory.c core/mmio.c core/link.c
+	core/lib.c core/pool.c core/memory.c core/mmio.c core/link.c core/iommu.c core/paging.c
+# The SMMUv3 driver against a model of its registers; smmu-asm/ stands in for <asm/sysregs.h>.
+HV_TEST_DEPS_smmu := core/iommu.c core/paging.c core/memory.c core/pool.c core/console.c \
+	core/lib.c arch/$(HV_ARCH)/smmuv3.c
+HV_TEST_CFLAGS_smmu := -I$(HV_TEST_DIR)/smmu-asm
 
 define hv-test-rule
 $(O)/tests/host/hypervisor/test-$(1): $(HV_TEST_DIR)/test-$(1).c $(HV_TEST_DIR)/tap.h \
 		$(addprefix $(HV_DIR)/,$(HV_TEST_DEPS_$(1))) $(wildcard $(HV_DIR)/include/cv/*.h)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOST_CC) $(HV_TEST_CFLAGS) -o $$@ $$(filter %.c,$$^) $(HOST_LDFLAGS)
+	$(Q)$(HOST_CC) $(HV_TEST_CFLAGS_$(1)) $(HV_TEST_CFLAGS) -o $$@ $$(filter %.c,$$^) \
+		$(HOST_LDFLAGS)
 endef
 $(foreach t,$(HV_TESTS),$(eval $(call hv-test-rule,$(t))))
 

@@ -9,6 +9,8 @@ INMATES_TESTS := shutdown-deny lock fault silent
 INMATES_TESTS += fuzz selfstop cpuoff
 # The hostile cells of issue 11 (tests/guest/scenarios/hostile-cell.sh, hostile-root.sh).
 INMATES_TESTS += sgi-storm spi-livelock gic-rd sysreg destroy-fault cpu-state secret reset-storm
+# DMA isolation (issue 13: tests/guest/scenarios/hostile-dma.sh).
+INMATES_TESTS += dma-attack
 # A cell that is no peer of a link tries to use it (issue 14, tests/guest/scenarios/link.sh).
 INMATES_TESTS += link-hostile
 INMATES := $(INMATES_DEMOS) $(INMATES_TESTS)

@@ -11,6 +11,8 @@ $(call stage,tests/guest/rootfs/autologin.conf,/etc/systemd/system/serial-getty@
 GUEST_TESTS += tests/guest/scenarios/boot.sh
 # Hostile cells and a hostile root (issue 11): the inmates of inmates/tests/, cellvisor_hostile.ko.
 GUEST_TESTS += tests/guest/scenarios/hostile-cell.sh tests/guest/scenarios/hostile-root.sh
+# DMA isolation with the SMMUv3 (issue 13): dma-attack, the root's edu, enable/disable.
+GUEST_TESTS += tests/guest/scenarios/hostile-dma.sh
 # Inter-cell links (issue 14): root <-> ivshmem-demo, link-hostile.
 GUEST_TESTS += tests/guest/scenarios/link.sh
 
@@ -44,6 +46,8 @@ ARM64_TARGETS += $(BENCH_BUSLAT)
 $(call stage,$(BENCH_BUSLAT),/usr/libexec/cellvisor-test/buslat,0755)
 GUEST_BENCHES += tests/guest/bench/cellmgrd.sh
 GUEST_BENCHES += tests/guest/bench/cells.sh
+# What DMA isolation (the SMMU's reconfiguration) costs create and destroy (issue 13).
+GUEST_BENCHES += tests/guest/bench/dma.sh
 # Inter-cell links (issue 14): round-trip latency, throughput, exits per message.
 GUEST_BENCHES += tests/guest/bench/link.sh
 $(call stage,tests/guest/rootfs/tap.sh,/usr/lib/cellvisor-test/tap.sh,0644)

@@ -124,6 +124,10 @@ static const struct refusal_text {
 	{ NULL, CV_REASON_GIC_TOO_SMALL, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the GIC implements {object} interrupts (GICD_TYPER), fewer than "
 	  "\"platform.gic.num_irqs\" says; correct it" },
+	{ NULL, CV_REASON_IOMMU, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
+	  "{config}: the IOMMU at address {object} named by \"platform.iommu\" cannot be set up "
+	  "(absent, already in use by Linux, or lacking a feature); the hypervisor console "
+	  "says why" },
 	{ NULL, CV_REASON_SYSTEM_REJECTED, 0, CV_BUS_ERROR_INVALID_CONFIGURATION,
 	  "{config}: the hypervisor refused the system configuration when it started "
 	  "({errno}); its console says why (cellctl console, or journalctl -k)" },

@@ -200,6 +200,15 @@ char *cc_to_json(const struct cc_config *c)
 			cJSON_AddNumberToObject(g, "bus_start", pl->pci_bus_start);
 			cJSON_AddNumberToObject(g, "bus_end", pl->pci_bus_end);
 		}
+		if (pl->iommu.type == CV_IOMMU_SMMUV3) {
+			g = cJSON_AddObjectToObject(p, "iommu");
+			cJSON_AddStringToObject(g, "type", "smmuv3");
+			add_hex(g, "base", pl->iommu.base);
+			add_size(g, "size", pl->iommu.size);
+			if (pl->iommu.event_irq)
+				cJSON_AddNumberToObject(g, "event_irq", pl->iommu.event_irq);
+			cJSON_AddNumberToObject(g, "stream_id_bits", pl->iommu.stream_id_bits);
+		}
 		cJSON_AddItemToObject(o, "root_cell", cell_json(cc_cell(c), true));
 		add_links(o, s);
 	} else {
@@ -351,6 +360,12 @@ void cc_print(const struct cc_config *c, FILE *out)
 				pl->pci_bus_start, pl->pci_bus_end);
 		else
 			fputs("PCI:               none\n", out);
+		if (pl->iommu.type == CV_IOMMU_SMMUV3)
+			fprintf(out, "IOMMU:             SMMUv3 at 0x%llx, %u-bit stream IDs, "
+				"event INTID %u\n", (unsigned long long)pl->iommu.base,
+				pl->iommu.stream_id_bits, pl->iommu.event_irq);
+		else
+			fputs("IOMMU:             none (devices may DMA anywhere)\n", out);
 	}
 	print_cell(cc_cell(c), s != NULL, out);
 	if (s)

@@ -594,6 +594,35 @@ static void free_build(struct cell_build *b)
 	free(b->pci);
 }
 
+static void parse_iommu(struct pctx *p, const cJSON *plat, struct cv_iommu *m)
+{
+	static const char *const keys[] = { "type", "base", "size", "event_irq",
+		"stream_id_bits", NULL };
+	const char *hint = "\"smmuv3\" (leave \"iommu\" out for none)";
+	const cJSON *o = get_object(p, plat, ".platform", "iommu", false, keys), *j;
+	uint64_t v;
+
+	if (!o)
+		return;
+	j = member(p, o, ".platform.iommu", "type", true, hint);
+	if (j && expect(p, j, ".platform.iommu.type", cJSON_IsString(j), "a string", hint)) {
+		if (!strcmp(j->valuestring, "smmuv3"))
+			m->type = CV_IOMMU_SMMUV3;
+		else
+			ERR(p, ".platform.iommu.type", hint, "unknown IOMMU type \"%.40s\"",
+			    j->valuestring);
+	}
+	opt_u64(p, o, ".platform.iommu", "base", true, UINT64_MAX, &v);
+	m->base = v;
+	opt_u64(p, o, ".platform.iommu", "size", true, UINT64_MAX, &v);
+	m->size = v;
+	v = 0;
+	opt_u64(p, o, ".platform.iommu", "event_irq", false, UINT32_MAX, &v);
+	m->event_irq = v;
+	opt_u64(p, o, ".platform.iommu", "stream_id_bits", true, UINT32_MAX, &v);
+	m->stream_id_bits = v;
+}
+
 /* A name of at most CV_CELL_NAME_LEN - 1 characters into 'out' (NUL-padded). */
 static void get_name(struct pctx *p, const cJSON *obj, const char *path, const char *key,
 		     const char *hint, char *out)
@@ -679,7 +708,7 @@ static void parse_system(struct pctx *p, const cJSON *root, struct cv_system_con
 	static const char *const keys[] = { "hypervisor_memory", "debug_console", "platform",
 		"root_cell", "links", NULL };
 	static const char *const hv_keys[] = { "phys_start", "size", NULL };
-	static const char *const plat_keys[] = { "num_cpus", "gic", "pci", NULL };
+	static const char *const plat_keys[] = { "num_cpus", "gic", "pci", "iommu", NULL };
 	static const char *const gic_keys[] = { "version", "gicd_base", "gicr_base",
 		"maintenance_irq", "num_irqs", "notify_irq", NULL };
 	static const char *const pci_keys[] = { "ecam_base", "domain", "bus_start", "bus_end",
@@ -733,6 +762,7 @@ static void parse_system(struct pctx *p, const cJSON *root, struct cv_system_con
 			opt_u64(p, pci, ".platform.pci", "bus_end", true, UINT8_MAX, &v);
 			pl->pci_bus_end = v;
 		}
+		parse_iommu(p, o, &pl->iommu);
 	}
 	o = member(p, root, "", "root_cell", true, NULL);
 	if (o && expect(p, o, ".root_cell", cJSON_IsObject(o), "an object", NULL))

@@ -76,6 +76,9 @@ static void check_reserved_hw(const char *file, const char *path, uint64_t start
 	    overlap(start, size, pl->pci_ecam_base, ecam_size))
 		ERR(path, "the hypervisor mediates PCI configuration space: do not map it",
 		    "overlaps the PCI ECAM window at 0x%llx", X(pl->pci_ecam_base));
+	if (pl->iommu.type != CV_IOMMU_NONE && overlap(start, size, pl->iommu.base, pl->iommu.size))
+		ERR(path, "the hypervisor owns the IOMMU: do not map it",
+		    "overlaps the IOMMU's registers at 0x%llx", X(pl->iommu.base));
 }
 
 static void check_region(const char *file, const char *prefix, const struct cell_view *v,
@@ -458,6 +461,27 @@ static void check_system(const char *file, const struct cv_system_config *s,
 			    pl->pci_bus_start, pl->pci_bus_end);
 	} else if (pl->pci_domain || pl->pci_bus_start || pl->pci_bus_end) {
 		ERR(".platform.pci", "give ecam_base", "PCI buses without an ECAM window");
+	}
+
+	if (pl->iommu.type == CV_IOMMU_SMMUV3) {
+		if (!pl->pci_ecam_base)
+			ERR(".platform.iommu", "give .platform.pci, or remove the IOMMU",
+			    "an IOMMU without PCI");
+		if (!pl->iommu.base || pl->iommu.base % 0x10000)
+			ERR(".platform.iommu.base", "the SMMU's registers are 64 KiB aligned "
+			    "(0x09050000 on QEMU virt with iommu=smmuv3)", "0x%llx is not a valid base",
+			    X(pl->iommu.base));
+		if (pl->iommu.size < CV_IOMMU_MIN_SIZE || pl->iommu.size % 0x10000)
+			ERR(".platform.iommu.size", "register pages 0 and 1: 128 KiB",
+			    "0x%llx bytes", X(pl->iommu.size));
+		if (!pl->iommu.stream_id_bits ||
+		    pl->iommu.stream_id_bits > CV_IOMMU_MAX_STREAM_BITS)
+			ERR(".platform.iommu.stream_id_bits", "1 to 16; 8 covers bus 0",
+			    "%u bits", pl->iommu.stream_id_bits);
+		if (pl->iommu.event_irq && (pl->iommu.event_irq < 32 ||
+					    pl->iommu.event_irq >= pl->num_irqs))
+			ERR(".platform.iommu.event_irq", "an SPI (106 on QEMU virt)",
+			    "INTID %u is not an SPI", pl->iommu.event_irq);
 	}
 
 	cc_cell_view((const void *)((const char *)s + s->root_cell.offset), &rv);

@@ -125,6 +125,9 @@ static int check_irqs(const struct cv_cell_config *c, const struct cv_platform *
 		    r[i].count > plat->num_irqs - r[i].first)
 			FAIL("interrupt range %u: %u+%u is not within the SPIs 32..%u", i,
 			     r[i].first, r[i].count, plat->num_irqs - 1);
+	if (plat->iommu.event_irq && config_has_irq(c, plat->iommu.event_irq))
+		FAIL("interrupt %u is the IOMMU's event interrupt, which the hypervisor keeps",
+		     plat->iommu.event_irq);
 	return 0;
 }
 
@@ -195,6 +198,12 @@ static int check_pci(const struct cv_cell_config *c, const struct cv_platform *p
 		    d[i].bus > plat->pci_bus_end)
 			FAIL("PCI device %u: %04x:%02x is not on the platform's PCI buses", i,
 			     d[i].domain, d[i].bus);
+		if (plat->iommu.type != CV_IOMMU_NONE &&
+		    ((u32)d[i].bus << 8 | d[i].devfn) >> plat->iommu.stream_id_bits)
+			FAIL("PCI device %u: %02x:%02x.%u has stream ID 0x%x, beyond the %u bits "
+			     "of the IOMMU's stream table", i, d[i].bus, d[i].devfn >> 3,
+			     d[i].devfn & 7, (u32)d[i].bus << 8 | d[i].devfn,
+			     plat->iommu.stream_id_bits);
 		if (d[i].intx_irq && !config_has_irq(c, d[i].intx_irq))
 			FAIL("PCI device %u: INTx interrupt %u is not one of the cell's interrupts",
 			     i, d[i].intx_irq);
@@ -234,6 +243,34 @@ int config_check_cell(const void *blob, u64 size, const struct cv_platform *plat
 	return check_pci(c, plat, why, why_len);
 }
 
+static int check_iommu(const struct cv_platform *p, char *why, size_t why_len)
+{
+	const struct cv_iommu *m = &p->iommu;
+
+	if (m->reserved)
+		FAIL("platform: IOMMU reserved field is not zero");
+	if (m->type == CV_IOMMU_NONE) {
+		if (m->base || m->size || m->event_irq || m->stream_id_bits)
+			FAIL("platform: no IOMMU (type none), but its address, size, interrupt or "
+			     "stream ID bits are given");
+		return 0;
+	}
+	if (m->type != CV_IOMMU_SMMUV3)
+		FAIL("platform: unknown IOMMU type %u", m->type);
+	if (!p->pci_ecam_base)
+		FAIL("platform: an IOMMU without PCI (it isolates the PCI devices' DMA)");
+	if (!m->base || !ALIGNED(m->base | m->size, 0x10000) || m->size < CV_IOMMU_MIN_SIZE ||
+	    m->base + m->size < m->base)
+		FAIL("platform: IOMMU registers 0x%llx+0x%llx are not 64 KiB aligned or smaller "
+		     "than 0x%x", m->base, m->size, CV_IOMMU_MIN_SIZE);
+	if (!m->stream_id_bits || m->stream_id_bits > CV_IOMMU_MAX_STREAM_BITS)
+		FAIL("platform: IOMMU stream ID bits %u, must be 1..%d", m->stream_id_bits,
+		     CV_IOMMU_MAX_STREAM_BITS);
+	if (m->event_irq && (m->event_irq < 32 || m->event_irq >= p->num_irqs))
+		FAIL("platform: IOMMU event interrupt %u is not an SPI", m->event_irq);
+	return 0;
+}
+
 static int check_platform(const struct cv_platform *p, char *why, size_t why_len)
 {
 	if (p->gic_version != CV_GIC_V3)
@@ -253,7 +290,10 @@ static int check_platform(const struct cv_platform *p, char *why, size_t why_len
 		     p->pci_ecam_base, p->pci_bus_start, p->pci_bus_end);
 	if (p->notify_irq && (p->notify_irq < 32 || p->notify_irq >= p->num_irqs))
 		FAIL("platform: notification interrupt %u is not an SPI", p->notify_irq);
-	return 0;
+	if (p->notify_irq && p->notify_irq == p->iommu.event_irq)
+		FAIL("platform: interrupt %u is both the notification and the IOMMU's",
+		     p->notify_irq);
+	return check_iommu(p, why, why_len);
 }
 
 bool config_reserved_range(const struct cv_platform *p, unsigned int i, u64 *start,
@@ -271,6 +311,10 @@ bool config_reserved_range(const struct cv_platform *p, unsigned int i, u64 *sta
 	case 2:
 		*start = p->pci_ecam_base;
 		*size = p->pci_ecam_base ? (u64)(p->pci_bus_end - p->pci_bus_start + 1) << 20 : 0;
+		return true;
+	case 3:
+		*start = p->iommu.base;
+		*size = p->iommu.type != CV_IOMMU_NONE ? p->iommu.size : 0;
 		return true;
 	}
 	return false;
@@ -504,8 +548,8 @@ int config_check_system(const void *blob, u64 size, char *why, size_t why_len)
 		for (k = 0; config_reserved_range(&s->platform, k, &start, &len); k++)
 			if (ranges_overlap(r[i].phys_start, r[i].size, start, len))
 				FAIL("root cell memory region %u (0x%llx+0x%llx) overlaps the "
-				     "interrupt controller or PCI configuration space at "
-				     "0x%llx+0x%llx, which the hypervisor emulates", i,
+				     "interrupt controller, the PCI configuration space or the "
+				     "IOMMU at 0x%llx+0x%llx, which the hypervisor owns", i,
 				     r[i].phys_start, r[i].size, start, len);
 	}
 	if (s->platform.notify_irq && !config_has_irq(root, s->platform.notify_irq))

@@ -32,6 +32,7 @@
 #include <cv/errno.h>
 #include <cv/hv.h>
 #include <cv/hypercall.h>
+#include <cv/iommu.h>
 #include <cv/lib.h>
 #include <cv/link.h>
 #include <cv/percpu.h>
@@ -118,6 +119,10 @@ static int root_remap(u64 phys, u64 size, bool give)
 			continue;
 		err = give ? arch_map_guest(&root_cell, virt, s, e - s, cell_region_flags(&r[i])) :
 			     arch_unmap_guest(&root_cell, virt, e - s);
+		/* The root's devices follow: they reach what the root owns, no more. */
+		if (!err && iommu_dma_region(&r[i]))
+			err = give ? iommu_map(&root_cell, virt, s, e - s, cell_region_flags(&r[i])) :
+				     iommu_unmap(&root_cell, virt, e - s);
 		if (err)
 			return err;
 	}
@@ -452,6 +457,7 @@ void cell_cpu_failed(struct per_cpu *cpu)
 
 static void free_cell(struct cell *c)
 {
+	iommu_cell_destroy(c);
 	if (c->has_stage2) {
 		arch_flush_guest_tlb(c);
 		arch_cell_destroy(c);
@@ -498,6 +504,8 @@ static int build_cell(struct cell *c)
 		err = arch_cell_devices(c);
 	if (!err)
 		err = pci_cell_init(c);
+	if (!err)
+		err = iommu_cell_create(c);	/* its devices reach its 'dma' regions only */
 	if (!err)
 		err = cell_add(c);
 	if (err)
@@ -824,6 +832,7 @@ static long destroy(struct cell *c, bool force)
 	if (err)
 		return err;
 	pci_cell_quiesce(c);	/* no more DMA from its devices into what is scrubbed */
+	iommu_cell_destroy(c);	/* and none that could: the devices are the root's again */
 	arch_cell_irqs(c, root_cell.cpu_set);	/* its SPIs off, back to the root's CPUs */
 	scrub(c);
 	err = root_regions(c, 0, true);

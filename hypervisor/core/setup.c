@@ -14,6 +14,7 @@
 #include <cv/errno.h>
 #include <cv/hv.h>
 #include <cv/hypercall.h>
+#include <cv/iommu.h>
 #include <cv/lib.h>
 #include <cv/link.h>
 #include <cv/paging.h>
@@ -114,6 +115,8 @@ static int master_init(const void *config, u64 config_size, u64 pool_start)
 	err = arch_init();
 	if (!err)
 		err = root_cell_init();
+	if (!err)
+		err = iommu_enable();
 	return err;
 }
 
@@ -155,8 +158,10 @@ int hv_enable_cpu(struct per_cpu *cpu, bool master, const void *config, u64 conf
 			set_error(-CV_ETIMEDOUT);
 		}
 		err = atomic_read(&hv.error);
-		if (err)
+		if (err) {
+			iommu_disable();
 			printk("Cellvisor: enable failed (error %d); Linux keeps the machine\n", err);
+		}
 		else
 			printk("Cellvisor: enabled on %u CPUs; root cell '%s'; memory pool %llu of "
 			       "%llu pages used\n", hv.num_online_cpus, root_cell.config->name,
@@ -198,6 +203,7 @@ long hv_disable(struct per_cpu *cpu)
 	}
 	spin_lock(&hv.disable_lock);
 	if (++hv.disable_arrived == expected) {
+		iommu_disable();
 		printk("Cellvisor: disabled; Linux owns the machine again\n");
 		atomic_set(&hv.disabling, 1);
 	}

@@ -21,7 +21,7 @@
 
 #define CV_SYSTEM_MAGIC		0x59535643U	/* "CVSY" as little-endian bytes */
 #define CV_CELL_MAGIC		0x4c435643U	/* "CVCL" as little-endian bytes */
-#define CV_CONFIG_REVISION	1
+#define CV_CONFIG_REVISION	2
 
 #define CV_CELL_NAME_LEN	32	/* including the terminating NUL */
 #define CV_MAX_CPUS		64	/* CPU sets are one 64-bit word */
@@ -138,6 +138,29 @@ struct cv_cell_config {
 
 #define CV_GIC_V3		3
 
+/* IOMMU types. */
+#define CV_IOMMU_NONE		0	/* devices reach all memory: no DMA isolation */
+#define CV_IOMMU_SMMUV3		1	/* Arm SMMUv3 (stage-1 translation is enough) */
+
+#define CV_IOMMU_MIN_SIZE	0x20000	/* an SMMUv3: register pages 0 and 1 */
+#define CV_IOMMU_MAX_STREAM_BITS 16
+
+/*
+ * The IOMMU in front of the PCI host bridge, owned by the hypervisor: no cell maps its
+ * registers.  A PCI function's stream ID is its requester ID, bus << 8 | devfn (the
+ * identity iommu-map of the QEMU virt machine); the stream table has an entry for the
+ * stream IDs 0 .. (1 << stream_id_bits) - 1, and a device beyond it can do no DMA at all.
+ */
+struct cv_iommu {
+	__u64 base;			/* MMIO base of its registers, 64 KiB aligned */
+	__u64 size;			/* bytes of register space, at least CV_IOMMU_MIN_SIZE */
+	__u32 type;			/* CV_IOMMU_*; NONE: every other field is 0 */
+	__u32 event_irq;		/* SPI INTID of its event queue, kept from every cell
+					   (the hypervisor polls the queue); 0: none */
+	__u32 stream_id_bits;		/* 1 .. CV_IOMMU_MAX_STREAM_BITS */
+	__u32 reserved;			/* must be 0 */
+};
+
 /* Platform: what the hypervisor must know of the machine. */
 struct cv_platform {
 	__u64 gicd_base;
@@ -152,6 +175,7 @@ struct cv_platform {
 	__u32 num_irqs;			/* INTIDs 0 .. num_irqs - 1 exist (SPIs from 32) */
 	__u32 notify_irq;		/* SPI INTID of the root cell the hypervisor raises on
 					   console output and cell state changes; 0: none */
+	struct cv_iommu iommu;		/* DMA isolation of the PCI devices */
 };
 
 #define CV_SYSTEM_VALID_FLAGS	0ULL

@@ -75,6 +75,9 @@
 #define CV_REASON_GIC_TOO_SMALL		62	/* the configuration names more interrupts than
 						   the GIC implements; object: those it does */
 
+#define CV_REASON_IOMMU			63	/* the IOMMU cannot be set up (absent, in use,
+						   lacking a feature); object: its address */
+
 /* Inter-cell links (link.h).  object: the link id, or link id << 8 | peer index. */
 #define CV_REASON_NO_SUCH_LINK		70	/* object: the link id */
 #define CV_REASON_LINK_NOT_PEER		71	/* the caller is no peer of link 'object' */

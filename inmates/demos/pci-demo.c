@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pci-demo: finds QEMU's "edu" PCI device, checks its liveness register, computes a
- * factorial with it and receives its interrupt (INTx).  Each step prints one line ending in
- * "ok" or "FAILED"; the last line says whether all passed.  Approves shutdown.
+ * factorial with it, receives its interrupt (INTx) and has it copy a buffer of the cell's
+ * RAM (a 'dma' region) into its own buffer and back by DMA.  Each step prints one line
+ * ending in "ok" or "FAILED"; the last line says whether all passed.  Approves shutdown.
  */
 #include <inmate.h>
 #include <arch/board.h>
@@ -23,13 +24,24 @@ INMATE_NAME("pci-demo");
 #define EDU_IRQ_ACK		0x64
 #define EDU_IRQ_FACT		0x001
 #define EDU_IRQ_TEST		0x100
+#define EDU_DMA_SRC		0x80
+#define EDU_DMA_DST		0x88
+#define EDU_DMA_COUNT		0x90
+#define EDU_DMA_CMD		0x98
+#define EDU_DMA_START		0x01
+#define EDU_DMA_TO_RAM		0x02	/* direction: from edu's buffer to RAM */
+#define EDU_DMA_BUFFER		0x40000	/* edu's 4 KiB buffer, in its DMA address space */
+#define DMA_BYTES		256
 
 #define PCI_COMMAND		0x04
 #define PCI_COMMAND_MEMORY	(1U << 1)
+#define PCI_COMMAND_MASTER	(1U << 2)
 #define PCI_COMMAND_INTX_OFF	(1U << 10)
 #define PCI_BAR0		0x10
 
 static uintptr_t bar;
+static uint8_t dma_out[DMA_BYTES] __attribute__((aligned(64)));
+static uint8_t dma_in[DMA_BYTES] __attribute__((aligned(64)));
 static volatile uint32_t irq_status;
 static volatile unsigned int irq_count;
 static unsigned int failures;
@@ -97,6 +109,44 @@ static bool wait_irq(unsigned int count, uint32_t status_bit)
 	return false;
 }
 
+/* One edu DMA transfer; false when it does not finish within 2 s. */
+static bool edu_dma(uint64_t src, uint64_t dst, uint32_t count, uint32_t dir)
+{
+	uint64_t end = timer_now() + timer_ns_to_ticks(2000000000ULL);
+
+	mmio_write64(bar + EDU_DMA_SRC, src);
+	mmio_write64(bar + EDU_DMA_DST, dst);
+	mmio_write64(bar + EDU_DMA_COUNT, count);
+	mmio_write64(bar + EDU_DMA_CMD, EDU_DMA_START | dir);
+	while (timer_now() < end)
+		if (!(mmio_read64(bar + EDU_DMA_CMD) & EDU_DMA_START))
+			return true;
+	return false;
+}
+
+/*
+ * The cell's RAM is a 'dma' region: edu copies dma_out into its buffer and back into
+ * dma_in (the addresses are the cell's own, translated by the IOMMU).
+ */
+static void dma_step(void)
+{
+	unsigned int i, same = 0;
+	bool done;
+
+	for (i = 0; i < DMA_BYTES; i++) {
+		dma_out[i] = (uint8_t)(i * 7 + 3);
+		dma_in[i] = 0;
+	}
+	done = edu_dma((uintptr_t)dma_out, EDU_DMA_BUFFER, DMA_BYTES, 0) &&
+	       edu_dma(EDU_DMA_BUFFER, (uintptr_t)dma_in, DMA_BYTES, EDU_DMA_TO_RAM);
+	for (i = 0; i < DMA_BYTES; i++)
+		same += dma_in[i] == dma_out[i];
+	printf("pci-demo: DMA of %u bytes from 0x%lx through edu to 0x%lx: %s, %u bytes "
+	       "match\n", DMA_BYTES, (unsigned long)(uintptr_t)dma_out,
+	       (unsigned long)(uintptr_t)dma_in, done ? "done" : "timed out", same);
+	check(done && same == DMA_BYTES, "DMA to and from the cell's RAM");
+}
+
 void inmate_main(void)
 {
 	uint64_t expected = 1;
@@ -122,7 +172,7 @@ void inmate_main(void)
 	}
 	cmd = pci_cfg_read((unsigned int)bdf, PCI_COMMAND, 2);
 	pci_cfg_write((unsigned int)bdf, PCI_COMMAND,
-		      (cmd | PCI_COMMAND_MEMORY) & ~PCI_COMMAND_INTX_OFF, 2);
+		      (cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER) & ~PCI_COMMAND_INTX_OFF, 2);
 
 	id = mmio_read32(bar + EDU_ID);
 	printf("pci-demo: identification 0x%08x (version %u.%u)\n", id, id >> 24,
@@ -170,6 +220,8 @@ void inmate_main(void)
 		       irq_count, irq_status);
 		check(got, "raised interrupt");
 	}
+
+	dma_step();
 
 	if (failures)
 		printf("pci-demo: %u checks FAILED\n", failures);

@@ -10,6 +10,7 @@
 #include <cv/errno.h>
 #include <cv/hv.h>
 #include <cv/hypercall.h>
+#include <cv/iommu.h>
 #include <cv/mmio.h>
 #include <cv/percpu.h>
 
@@ -184,6 +185,7 @@ void arch_handle_exit(struct trap_frame *f, u64 reason)
 		break;
 	case EXIT_IRQ:
 		gic_handle_irq(cpu);
+		iommu_poll();	/* the timer's ticks bring every CPU here often enough */
 		break;
 	default:
 		handle_fiq(cpu);

@@ -11,6 +11,7 @@
 #include <cellvisor/config.h>
 #include <cv/console.h>
 #include <cv/mmio.h>
+#include <cv/paging.h>
 #include <cv/spinlock.h>
 #include <cv/types.h>
 
@@ -31,6 +32,8 @@ struct cell {
 	struct cv_comm_region *comm;	/* the communication region page */
 	struct cell_console console;	/* CV_HC_DEBUG_CONSOLE_PUTC output */
 	struct ratelimit msg_rl;	/* hypervisor lines about what the cell does */
+	struct paging dma;		/* its devices' DMA map (cv/iommu.h); root 0: none */
+	struct ratelimit dma_rl;	/* lines about its devices' blocked DMA */
 	u32 faulted;			/* a CPU failed while a management call held the
 					   lock (cell_cpu_failed): the call ends it failed */
 };

@@ -18,7 +18,7 @@ stub_answers() {
 	[ "$(cat /sys/module/cellvisor_test/parameters/hvc_answer)" = $((0xbadca11)) ]
 }
 # Offsets in struct cv_system_config and the embedded root cell (include/cellvisor/config.h).
-root=$(read32 $blob 104)
+root=$(read32 $blob 136)
 regions=$((root + $(read32 $blob $((root + 96)))))
 irqs=$((root + $(read32 $blob $((root + 104)))))
 
@@ -53,6 +53,9 @@ reject "hypervisor memory grown over the root's RAM at 0x71000000" 32 $((32 << 2
 reject "root memory region with an unknown flag" $((regions + 24)) \
 	$(( $(read32 $blob $((regions + 24))) | 0x200 )) "unknown flags 0x200"
 reject "root interrupt range starting at an SGI" $irqs 10 "is not within the SPIs"
+reject "IOMMU stream table of 17 bits" 128 17 "IOMMU stream ID bits 17, must be 1..16"
+reject "IOMMU registers at 0x09051000, not 64 KiB aligned" 104 $((0x09051000)) \
+	"IOMMU registers 0x9051000+0x20000 are not 64 KiB aligned"
 
 $cvtool enable $blob; st=$?
 t "a sound configuration still enables after all that" [ $st = 0 ]

@@ -220,6 +220,26 @@ static const struct rule rules[] = {
 	  "t.json: .pci_devices[0].bars: 7 BARs given, a function has at most 6" },
 	{ "unknown console type", "gic-demo.json", { ".console.type", "\"vga\"" }, {},
 	  "t.json: .console.type: unknown console type \"vga\"" },
+	{ "system: unknown IOMMU type", "system.json", { ".platform.iommu.type", "\"vt-d\"" }, {},
+	  "t.json: .platform.iommu.type: unknown IOMMU type \"vt-d\"" },
+	{ "system: IOMMU without stream_id_bits", "system.json",
+	  { ".platform.iommu.stream_id_bits", NULL }, {},
+	  "t.json: .platform.iommu.stream_id_bits: required key is missing" },
+	{ "system: IOMMU stream table of 17 bits", "system.json",
+	  { ".platform.iommu.stream_id_bits", "17" }, {},
+	  "t.json: .platform.iommu.stream_id_bits: 17 bits (1 to 16; 8 covers bus 0)" },
+	{ "system: IOMMU base not 64 KiB aligned", "system.json",
+	  { ".platform.iommu.base", "\"0x09051000\"" }, {},
+	  "t.json: .platform.iommu.base: 0x9051000 is not a valid base" },
+	{ "system: IOMMU unknown key", "system.json", { ".platform.iommu.stage", "2" }, {},
+	  "t.json: .platform.iommu.stage: unknown key" },
+	{ "system: IOMMU event interrupt given to the root", "system.json",
+	  { ".root_cell.irqs[+]", "106" }, {},
+	  "t.json: .: the hypervisor refuses it: interrupt 106 is the IOMMU's event interrupt, "
+	  "which the hypervisor keeps" },
+	{ "system: root region over the SMMU", "system.json", { ".root_cell.memory_regions[+]",
+	  "{\"phys_start\": \"0x09050000\", \"size\": \"64 KiB\", \"flags\": [\"read\", \"io\"]}" },
+	  {}, "t.json: .root_cell.memory_regions[10]: overlaps the IOMMU's registers at 0x9050000" },
 	{ "root-only keys: entry in the root cell", "system.json", { ".root_cell.entry", "0" }, {},
 	  "t.json: .root_cell.entry: unknown key" },
 	{ "parameters with file and text", "gic-demo.json", { ".parameters",
@@ -816,10 +836,10 @@ static void test_blobs(void)
 	u32 = 100;
 	blob_case("system: root cell beyond the blob", sys,
 		  FIELD(cv_system_config, root_cell.count), &u32, 4, 700,
-		  "t.cvb: .header: total_size is 968 but the blob has 700 bytes");
+		  "t.cvb: .header: total_size is 1000 but the blob has 700 bytes");
 	u32 = 1000;
 	blob_case("system: root cell outside", sys, FIELD(cv_system_config, root_cell.count), &u32,
-		  4, sys->blob_size, "t.cvb: .root_cell: entries at bytes 120..1120");
+		  4, sys->blob_size, "t.cvb: .root_cell: entries at bytes 152..1152");
 	blob_case("system: root cell header", sys, sizeof(struct cv_system_config), "CVSY", 4,
 		  sys->blob_size,
 		  "t.cvb: .root_cell.header: magic is 0x59535643");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Host tests of the hypervisor's blob checks (hypervisor/core/config.c). */
+#include <stddef.h>
 #include <string.h>
 
 #include <cv/config.h>
@@ -48,6 +49,14 @@ static void make(struct blob *b)
 
 static char why[256];
 
+/* The SMMUv3 of QEMU virt (iommu=smmuv3). */
+static void smmu(struct blob *b)
+{
+	b->sys.platform.iommu = (struct cv_iommu){ .type = CV_IOMMU_SMMUV3, .base = 0x09050000,
+						   .size = 0x20000, .event_irq = 106,
+						   .stream_id_bits = 8 };
+}
+
 static int check(struct blob *b)
 {
 	why[0] = 0;
@@ -74,7 +83,7 @@ int main(void)
 	   "a blob shorter than its header fails: \"%s\"", why);
 
 	REJECT("bad magic", "bad magic", b.sys.hdr.magic = CV_CELL_MAGIC);
-	REJECT("bad revision", "revision", b.sys.hdr.revision = 2);
+	REJECT("bad revision", "revision", b.sys.hdr.revision = CV_CONFIG_REVISION + 1);
 	REJECT("reserved header field", "reserved", b.sys.hdr.reserved1 = 1);
 	REJECT("unknown system flag", "unknown flags", b.sys.flags = 1);
 	REJECT("unaligned hypervisor memory", "hypervisor memory", b.sys.hv_mem_phys += 0x800);
@@ -91,6 +100,28 @@ int main(void)
 	REJECT("notification IRQ beyond the GIC", "not an SPI", b.sys.platform.notify_irq = 288);
 	REJECT("notification IRQ not the root's", "not one of the root cell's",
 	       b.sys.platform.notify_irq = 100);
+	REJECT("IOMMU fields without an IOMMU", "no IOMMU", b.sys.platform.iommu.base = 0x09050000);
+	REJECT("unknown IOMMU type", "unknown IOMMU type", b.sys.platform.iommu.type = 2);
+	REJECT("IOMMU reserved field", "IOMMU reserved", smmu(&b); b.sys.platform.iommu.reserved = 1);
+	REJECT("IOMMU without PCI", "without PCI", smmu(&b); b.sys.platform.pci_ecam_base = 0;
+	       b.sys.platform.pci_bus_end = 0);
+	REJECT("IOMMU unaligned", "not 64 KiB aligned", smmu(&b); b.sys.platform.iommu.base += 0x1000);
+	REJECT("IOMMU registers too small", "smaller than", smmu(&b);
+	       b.sys.platform.iommu.size = 0x10000);
+	REJECT("IOMMU registers wrap", "64 KiB aligned", smmu(&b);
+	       b.sys.platform.iommu.base = ~0xffffULL);
+	REJECT("no stream ID bits", "stream ID bits 0", smmu(&b);
+	       b.sys.platform.iommu.stream_id_bits = 0);
+	REJECT("17 stream ID bits", "stream ID bits 17", smmu(&b);
+	       b.sys.platform.iommu.stream_id_bits = 17);
+	REJECT("IOMMU event IRQ not an SPI", "event interrupt 20 is not an SPI", smmu(&b);
+	       b.sys.platform.iommu.event_irq = 20);
+	REJECT("IOMMU event IRQ is the notification IRQ", "both the notification and the IOMMU's",
+	       smmu(&b); b.sys.platform.notify_irq = 79; b.sys.platform.iommu.event_irq = 79);
+	REJECT("IOMMU event IRQ given to the root", "the IOMMU's event interrupt", smmu(&b);
+	       b.sys.platform.iommu.event_irq = 50);
+	REJECT("root over the IOMMU's registers", "IOMMU", smmu(&b);
+	       b.sys.platform.iommu.base = 0x0a000000);
 	REJECT("root blob outside", "does not fit", b.sys.root_cell.count += 8);
 	REJECT("root blob misaligned", "does not fit", b.sys.root_cell.offset += 4);
 	REJECT("root magic", "bad magic", b.root.hdr.magic = CV_SYSTEM_MAGIC);
@@ -125,8 +156,40 @@ int main(void)
 	b.sys.platform.notify_irq = 79;
 	ok(check(&b) == 0, "a notification SPI of the root cell passes");
 	make(&b);
+	smmu(&b);
+	ok(check(&b) == 0, "an SMMUv3 with 8-bit stream IDs passes (%s)", why);
+	make(&b);
 	b.sys.platform.num_irqs = 1020;
 	ok(check(&b) == 0, "1020 interrupts (the GICv3 maximum) pass");
+	{
+		/* A cell's PCI function on bus 1: beyond an 8-bit stream table, inside a 9-bit one. */
+		struct {
+			struct cv_cell_config c;
+			struct cv_mem_region mem[1];
+			struct cv_pci_device pci[1];
+		} cell;
+
+		make(&b);
+		smmu(&b);
+		memset(&cell, 0, sizeof(cell));
+		cell.c.hdr = (struct cv_blob_header){ CV_CELL_MAGIC, CV_CONFIG_REVISION, 0,
+						      sizeof(cell), 0 };
+		strcpy(cell.c.name, "dev");
+		cell.c.cpu_set = 2;
+		cell.c.mem_regions = (struct cv_array){ offsetof(typeof(cell), mem), 1 };
+		cell.c.pci_devices = (struct cv_array){ offsetof(typeof(cell), pci), 1 };
+		cell.mem[0] = (struct cv_mem_region){ 0x71000000, 0, 1 << 20,
+						      CV_MEM_READ | CV_MEM_WRITE | CV_MEM_DMA };
+		cell.pci[0].bus = 1;
+		cell.pci[0].devfn = 8;
+		ok(config_check_cell(&cell, sizeof(cell), &b.sys.platform, why, sizeof(why)) ==
+		   -CV_EINVAL && strstr(why, "stream ID 0x108, beyond the 8 bits"),
+		   "a PCI function beyond the stream table is refused: \"%s\"", why);
+		b.sys.platform.iommu.stream_id_bits = 9;
+		why[0] = 0;
+		ok(config_check_cell(&cell, sizeof(cell), &b.sys.platform, why, sizeof(why)) == 0,
+		   "  ... and passes with 9 stream ID bits (%s)", why);
+	}
 	make(&b);
 	ok(cv_snprintf(why, 4, "%s", "truncated") == 9 && strcmp(why, "tru") == 0,
 	   "messages are cut to the buffer and NUL-terminated");

@@ -21,6 +21,7 @@
 #include <cv/console.h>
 #include <cv/errno.h>
 #include <cv/hv.h>
+#include <cv/iommu.h>
 #include <cv/paging.h>
 #include <cv/percpu.h>
 
@@ -417,6 +418,57 @@ void arch_unmap_temp(void *virt)
 	temp_maps--;
 }
 
+/* The IOMMU: which cell's DMA map each stream of bus 0 goes through. */
+const struct pt_format iommu_format = {
+	.start_level = 0, .root_pages = 1, .block_level = 1,
+	.addr_mask = 0x0000fffffffff000ULL, .type_mask = 3, .table = 3, .block = 1, .page = 3,
+	.normal = 1 << 10, .device = (1 << 10) | (1 << 2),
+	.read = 1 << 6, .write = 0, .read_only = 1 << 7, .no_exec = 3ULL << 53,
+};
+static unsigned int stream_cell[256];
+static u64 contexts[CV_MAX_CELLS];
+static unsigned int iommu_flushes[CV_MAX_CELLS];
+
+int arch_iommu_init(const struct cv_iommu *cfg, u64 root_tables)
+{
+	(void)cfg;
+	memset(stream_cell, 0, sizeof(stream_cell));
+	contexts[0] = root_tables;
+	return 0;
+}
+
+void arch_iommu_exit(void)
+{
+}
+
+int arch_iommu_context(unsigned int cell_id, u64 tables)
+{
+	contexts[cell_id] = tables;
+	return 0;
+}
+
+void arch_iommu_stream(u32 stream, unsigned int cell_id)
+{
+	stream_cell[stream & 0xff] = cell_id;
+}
+
+int arch_iommu_flush(unsigned int cell_id)
+{
+	iommu_flushes[cell_id]++;
+	return 0;
+}
+
+bool arch_iommu_pending(void)
+{
+	return false;
+}
+
+bool arch_iommu_next_fault(struct iommu_fault *f)
+{
+	(void)f;
+	return false;
+}
+
 /* ---- Looking at the machine ---- */
 
 /* Is [ipa, ipa + size) mapped in c's stage 2 to [pa, ...) with exactly these flags? */
@@ -571,7 +623,7 @@ static void demo_blob(struct cell_blob *b)
 	b->cfg.entry = DEMO_ENTRY;
 	b->cfg.console = (struct cv_console){ UART2, CV_CONSOLE_PL011, 0 };
 	blob_mem(b, RAM_BASE, 0, 4 * P, RWX | CV_MEM_LOADABLE);
-	blob_mem(b, RAM_BASE + 4 * P, 0x100000, 4 * P, RW);
+	blob_mem(b, RAM_BASE + 4 * P, 0x100000, 4 * P, RW | CV_MEM_DMA);
 	blob_mem(b, 0, DEMO_COMM, P, RW | CV_MEM_COMM_REGION);
 	blob_mem(b, VIRTIO + P, VIRTIO + P, P, RW | CV_MEM_IO);
 	blob_mem(b, UART2, UART2, P, RW | CV_MEM_IO);
@@ -650,11 +702,12 @@ static void setup(void)
 		.hv_mem_phys = HV_PHYS, .hv_mem_size = HV_SIZE,
 		.platform = { .gicd_base = GICD, .gicr_base = GICR, .gic_version = CV_GIC_V3,
 			      .maintenance_irq = 25, .pci_ecam_base = ECAM, .num_cpus = NUM_CPUS,
-			      .num_irqs = 128, .notify_irq = ROOT_IRQ + 1 },
+			      .num_irqs = 128, .notify_irq = ROOT_IRQ + 1,
+			      .iommu = { 0x09050000, 0x20000, CV_IOMMU_SMMUV3, 0, 8, 0 } },
 		.root_cell = { offsetof(typeof(system_blob), root), sizeof(struct cell_blob) },
 	};
 	blob_begin(r, "root", (1ULL << NUM_CPUS) - 1);
-	blob_mem(r, RAM_BASE, RAM_BASE, RAM_PAGES * P, RWX);
+	blob_mem(r, RAM_BASE, RAM_BASE, RAM_PAGES * P, RWX | CV_MEM_DMA);
 	blob_mem(r, UART, UART, P, RW | CV_MEM_IO);
 	blob_mem(r, VIRTIO, VIRTIO, 4 * P, RW | CV_MEM_IO);
 	blob_mem(r, PCI_WINDOW, PCI_WINDOW, 16 * P, RW | CV_MEM_IO);
@@ -677,6 +730,8 @@ static void setup(void)
 	cell_add(&root_cell);
 	cell_map_regions(&root_cell);
 	if (pci_cell_init(&root_cell))		/* the root's ECAM traps, as setup.c does */
+		abort();
+	if (iommu_enable())			/* the root's DMA map, every stream through it */
 		abort();
 	for (i = 0; i < NUM_CPUS; i++)
 		cpus[i] = (struct per_cpu){ .id = i, .present = i != ABSENT_CPU, .cell = &root_cell,
@@ -880,7 +935,9 @@ static void test_create(void)
 	memset(ram + BLOB_PAGE * P, 0xee, sizeof(b));
 	ok(strcmp(c->config->name, "demo") == 0 && c->config->cpu_set == DEMO_CPUS,
 	   "the root overwriting its blob afterwards changes nothing");
-	ok(mem_pool.used == before.pool_used + 2, "pool: one page of config, one of comm region");
+	ok(mem_pool.used == before.pool_used + 2 + 4,
+	   "pool: one page of config, one of comm region, four of DMA map (levels 0 to 3): +%llu",
+	   mem_pool.used - before.pool_used);
 	ok(root_cell.cpu_set == (PRESENT_CPUS & ~DEMO_CPUS) && c->cpu_set == DEMO_CPUS &&
 	   cpus_in(DEMO_CPUS, CV_CPU_PARKED, c) && cpus_in(0x8, CV_CPU_PARKED, &root_cell),
 	   "CPUs 1 and 2 move from the root to the cell, still parked");
@@ -1654,6 +1711,68 @@ static void test_isolation(void)
 	   "destroy hands the cell's interrupts back to the root's CPUs");
 }
 
+/* Does c's DMA map translate every page of [iova, iova + size) to [pa, ...)? */
+static bool dma_maps(struct cell *c, u64 iova, u64 pa, u64 size)
+{
+	unsigned int level;
+	u64 off, d;
+
+	for (off = 0; off < size; off += P) {
+		d = paging_lookup(&c->dma, iova + off, &level);
+		if (!d || ((d & 0x0000fffffffff000ULL & ~((1ULL << pt_shift(level)) - 1)) |
+			   ((iova + off) & ((1ULL << pt_shift(level)) - 1))) != pa + off)
+			return false;
+	}
+	return true;
+}
+
+static bool dma_none(struct cell *c, u64 iova, u64 size)
+{
+	u64 off;
+
+	for (off = 0; off < size; off += P)
+		if (paging_lookup(&c->dma, iova + off, NULL))
+			return false;
+	return true;
+}
+
+/* DMA isolation follows the lifecycle: the root's devices reach what the root owns. */
+static void test_dma(void)
+{
+	struct cell_blob b;
+	struct cell *c;
+	unsigned int flushes = iommu_flushes[0];
+	long id;
+
+	ok(dma_maps(&root_cell, RAM_BASE, RAM_BASE, RAM_PAGES * P) &&
+	   dma_none(&root_cell, UART, P) && dma_none(&root_cell, HV_PHYS, P),
+	   "the root's DMA map: all its RAM, no device memory, not the hypervisor");
+	demo_blob(&b);
+	id = create(&b);
+	c = cell_of(id);
+	ok(c && stream_cell[DEMO_DEVFN] == id && stream_cell[ROOT_DEVFN] == 0 &&
+	   contexts[id] == c->dma.root,
+	   "create: the cell's PCI function goes through the cell's map, the root's stays");
+	ok(c && dma_maps(c, 0x100000, RAM_BASE + 4 * P, 4 * P) && dma_none(c, 0, 4 * P) &&
+	   dma_none(c, RAM_BASE, 8 * P),
+	   "  ... which has its dma region at the cell's address, not its other RAM");
+	ok(dma_none(&root_cell, RAM_BASE, 8 * P) &&
+	   dma_maps(&root_cell, RAM_BASE + 8 * P, RAM_BASE + 8 * P, (RAM_PAGES - 8) * P),
+	   "  ... the root's devices lose the cell's RAM, keep the rest");
+	ok(iommu_flushes[0] > flushes && iommu_flushes[id] > 0,
+	   "  ... both maps invalidated and synced");
+	ok(cell_set_loadable(id) == 0 && dma_maps(&root_cell, RAM_BASE, RAM_BASE, 4 * P) &&
+	   dma_none(&root_cell, RAM_BASE + 4 * P, 4 * P),
+	   "set-loadable: the loadable region is the root's (and its devices') to fill");
+	ok(cell_start(id) == 0 && dma_none(&root_cell, RAM_BASE, 8 * P),
+	   "start: taken from the root's devices again");
+	guest_answers(c, CV_REPLY_APPROVED, 5);
+	ok(cell_destroy(id, 0) == 0 && stream_cell[DEMO_DEVFN] == 0 &&
+	   dma_maps(&root_cell, RAM_BASE, RAM_BASE, RAM_PAGES * P) && unchanged(&at_start),
+	   "destroy: the function and the RAM are the root's again, the pool as at the start");
+	guest.cell = NULL;
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* every line out, even if a sanitizer aborts */
@@ -1674,6 +1793,7 @@ int main(void)
 	test_passive();
 	test_self_stop();
 	test_isolation();
+	test_dma();
 	test_no_free_slot();
 	ok(s2_misaligned == 0 && temp_maps == 0 && bad_temp == 0 && stage2s == 0,
 	   "every stage-2 change was page-aligned, every temporary mapping of RAM or ECAM was "

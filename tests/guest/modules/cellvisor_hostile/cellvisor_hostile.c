@@ -15,16 +15,24 @@
  *   read    the same without the write: 'after'
  *   sgi0r   ICC_SGI0R_EL1, and
  *   asgi1r  ICC_ASGI1R_EL1 written with 'value': 'result' 0 once the write returned
+ *   dma     the root's QEMU edu at 00:'devfn' (bus mastering turned on) copies 256 bytes
+ *           of a buffer of this module into its own buffer and back into another:
+ *           'result' how many bytes arrived intact (256: the root's DMA works); then,
+ *           when 'addr' is not 0, it writes its buffer to physical 'addr' (a cell's RAM,
+ *           the hypervisor): 'after' 1 once that DMA finished
  *
  * One line in the kernel log says what was done and what came back.
  */
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/firmware.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/sysreg.h>
@@ -33,7 +41,7 @@
 
 static char *attack = "hvc";
 module_param(attack, charp, 0444);
-MODULE_PARM_DESC(attack, "hvc, create, write, read, sgi0r or asgi1r");
+MODULE_PARM_DESC(attack, "hvc, create, write, read, sgi0r, asgi1r or dma");
 
 static ulong code = CV_HC_HYPERVISOR_GET_INFO;
 module_param(code, ulong, 0444);
@@ -50,6 +58,10 @@ MODULE_PARM_DESC(a3, "hvc: x3");
 static char *blob = "cellvisor-hostile.cvb";
 module_param(blob, charp, 0444);
 MODULE_PARM_DESC(blob, "create: firmware file with the cell blob");
+
+static uint devfn = 0x10;
+module_param(devfn, uint, 0444);
+MODULE_PARM_DESC(devfn, "dma: device << 3 | function of the edu on bus 0");
 
 static ulong addr;
 module_param(addr, ulong, 0444);
@@ -150,6 +162,77 @@ static int cvh_access(bool write)
 	return 0;
 }
 
+#define EDU_DMA_SRC		0x80
+#define EDU_DMA_DST		0x88
+#define EDU_DMA_COUNT		0x90
+#define EDU_DMA_CMD		0x98
+#define EDU_DMA_START		0x01
+#define EDU_DMA_TO_RAM		0x02
+#define EDU_DMA_BUFFER		0x40000
+#define CVH_DMA_BYTES		256
+
+/* One edu DMA transfer of CVH_DMA_BYTES; false if it does not finish within 2 s. */
+static bool cvh_edu_dma(void __iomem *bar, u64 src, u64 dst, u64 dir)
+{
+	unsigned long end = jiffies + 2 * HZ;
+
+	writeq(src, bar + EDU_DMA_SRC);
+	writeq(dst, bar + EDU_DMA_DST);
+	writeq(CVH_DMA_BYTES, bar + EDU_DMA_COUNT);
+	writeq(EDU_DMA_START | dir, bar + EDU_DMA_CMD);
+	while (time_before(jiffies, end)) {
+		if (!(readq(bar + EDU_DMA_CMD) & EDU_DMA_START))
+			return true;
+		usleep_range(1000, 2000);
+	}
+	return false;
+}
+
+static int cvh_dma(void)
+{
+	struct pci_dev *pdev = pci_get_domain_bus_and_slot(0, 0, devfn);
+	void __iomem *bar = NULL;
+	u8 *out = NULL, *in = NULL;
+	int ret = -ENOMEM, i;
+
+	if (!pdev)
+		return -ENODEV;
+	out = kmalloc(CVH_DMA_BYTES, GFP_KERNEL);
+	in = kzalloc(CVH_DMA_BYTES, GFP_KERNEL);
+	ret = out && in ? pci_enable_device_mem(pdev) : -ENOMEM;
+	if (ret)
+		goto out;
+	pci_set_master(pdev);
+	bar = pci_iomap(pdev, 0, 0x100);
+	if (!bar) {
+		ret = -ENOMEM;
+		goto disable;
+	}
+	for (i = 0; i < CVH_DMA_BYTES; i++)
+		out[i] = 0x5a ^ i;
+	/* The buffers are cacheable and QEMU's DMA is coherent: no cache maintenance. */
+	result = 0;
+	if (cvh_edu_dma(bar, virt_to_phys(out), EDU_DMA_BUFFER, 0) &&
+	    cvh_edu_dma(bar, EDU_DMA_BUFFER, virt_to_phys(in), EDU_DMA_TO_RAM))
+		for (i = 0; i < CVH_DMA_BYTES; i++)
+			result += in[i] == out[i];
+	if (addr)
+		after = cvh_edu_dma(bar, EDU_DMA_BUFFER, addr, EDU_DMA_TO_RAM);
+	pr_info("cellvisor_hostile: dma with edu 00:%02x.%u: %ld of %d bytes through its own RAM; "
+		"write to %#lx: %s\n", devfn >> 3, devfn & 7, result, CVH_DMA_BYTES, addr,
+		!addr ? "not tried" : after ? "finished" : "timed out");
+	pci_iounmap(pdev, bar);
+	ret = 0;
+disable:
+	pci_clear_master(pdev);
+	pci_disable_device(pdev);
+out:
+	kfree(out);
+	kfree(in);
+	pci_dev_put(pdev);
+	return ret;
+}
+
 static int __init cvh_init(void)
 {
 	if (!strcmp(attack, "hvc")) {
@@ -160,6 +243,8 @@ static int __init cvh_init(void)
 	}
 	if (!strcmp(attack, "create"))
 		return cvh_create();
+	if (!strcmp(attack, "dma"))
+		return cvh_dma();
 	if (!strcmp(attack, "write") || !strcmp(attack, "read"))
 		return cvh_access(attack[0] == 'w');
 	if (!strcmp(attack, "sgi0r") || !strcmp(attack, "asgi1r")) {
