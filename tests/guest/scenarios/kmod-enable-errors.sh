@@ -29,7 +29,9 @@ unchanged() {
 modprobe cellvisor
 t "system blob present" test -s $blob
 t "bad magic -> EINVAL" refused magic EINVAL 'is not a system configuration blob'
-t "revision from the future -> EPROTO" refused revision EPROTO 'has revision 2, this module reads revision 1'
+rev=$(od -An -tu2 -j4 -N2 $blob | tr -d ' ')	# cv_blob_header.revision
+t "revision from the future -> EPROTO" refused revision EPROTO \
+	"has revision $((rev + 1)), this module reads revision $rev"
 t "total_size not the size passed -> EINVAL" refused size EINVAL 'bytes long but'
 t "reserved header field set -> EINVAL" refused reserved EINVAL 'non-zero reserved fields'
 t "unknown system flag -> EINVAL" refused flags EINVAL 'unknown flags'
