@@ -5,11 +5,10 @@
 CELLCTL_SRCS := $(wildcard cellmgrd/cellctl/*.c)
 CELLCTL_HOST := $(O)/host/cellctl/cellctl
 CELLCTL_ARM64 := $(O)/arm64/cellctl/cellctl
-# libfdt (config create): libfdt-dev can not be installed for two architectures at once, so
-# the arm64 build takes the (architecture-independent) headers of the host's libfdt-dev and
-# links libfdt1:arm64's library by its file name.
-CELLCTL_HOST_LIBS += $(CELLCONF_HOST_LIB) $(CELLCONF_HOST_LIBS) -lfdt
-CELLCTL_ARM64_LIBS += $(CELLCONF_ARM64_LIB) $(CELLCONF_ARM64_LIBS) -l:libfdt.so.1
+# libfdt (config create, config show --device-tree) comes with the library's
+# CELLCONF_*_LIBS (cellmgrd/lib/build.mk).
+CELLCTL_HOST_LIBS += $(CELLCONF_HOST_LIB) $(CELLCONF_HOST_LIBS)
+CELLCTL_ARM64_LIBS += $(CELLCONF_ARM64_LIB) $(CELLCONF_ARM64_LIBS)
 
 CELLCTL_HOST_OBJS := $(patsubst cellmgrd/cellctl/%.c,$(O)/host/cellctl/%.o,$(CELLCTL_SRCS))
 CELLCTL_ARM64_OBJS := $(patsubst cellmgrd/cellctl/%.c,$(O)/arm64/cellctl/%.o,$(CELLCTL_SRCS))

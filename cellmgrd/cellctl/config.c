@@ -8,14 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
 #include "cellconf.h"
 #include "cellctl.h"
 
-enum { OPT_SYSTEM = 256, OPT_JSON };
+enum { OPT_SYSTEM = 256, OPT_JSON, OPT_DEVICE_TREE };
 
 static const struct option opts[] = {
 	{ "system", required_argument, NULL, OPT_SYSTEM },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "device-tree", no_argument, NULL, OPT_DEVICE_TREE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ NULL, 0, NULL, 0 },
@@ -23,12 +26,13 @@ static const struct option opts[] = {
 
 struct args {
 	const char *system, *output;
-	bool json, quiet;
+	bool json, quiet, device_tree;
 	char **files;
 	int num_files;
 };
 
-enum { ACCEPT_SYSTEM = 1, ACCEPT_JSON = 2, ACCEPT_OUTPUT = 4, ACCEPT_QUIET = 8 };
+enum { ACCEPT_SYSTEM = 1, ACCEPT_JSON = 2, ACCEPT_OUTPUT = 4, ACCEPT_QUIET = 8,
+       ACCEPT_DEVICE_TREE = 16 };
 
 static int parse_args(int argc, char **argv, unsigned accepted, struct args *a)
 {
@@ -37,7 +41,8 @@ static int parse_args(int argc, char **argv, unsigned accepted, struct args *a)
 	memset(a, 0, sizeof(*a));
 	while ((c = getopt_long(argc, argv, "o:q", opts, NULL)) != -1) {
 		unsigned bit = c == OPT_SYSTEM ? ACCEPT_SYSTEM : c == OPT_JSON ? ACCEPT_JSON :
-			       c == 'o' ? ACCEPT_OUTPUT : c == 'q' ? ACCEPT_QUIET : 0;
+			       c == 'o' ? ACCEPT_OUTPUT : c == 'q' ? ACCEPT_QUIET :
+			       c == OPT_DEVICE_TREE ? ACCEPT_DEVICE_TREE : 0;
 
 		if (!(bit & accepted))
 			return cellctl_usage_error("config %s: option not accepted here",
@@ -54,6 +59,9 @@ static int parse_args(int argc, char **argv, unsigned accepted, struct args *a)
 			break;
 		case 'q':
 			a->quiet = true;
+			break;
+		case OPT_DEVICE_TREE:
+			a->device_tree = true;
 			break;
 		}
 	}
@@ -192,20 +200,97 @@ static int compile(int argc, char **argv)
 	return finish(&d, a.quiet, CC_WARNING);
 }
 
+/* FILE, or the installed configuration of the cell NAME if there is no such file. */
+static char *config_file(const char *arg)
+{
+	char *path;
+
+	if (access(arg, F_OK) == 0 || strchr(arg, '/') || !*arg || arg[0] == '.')
+		return strdup(arg);
+	if (asprintf(&path, "%s/%s.json", DEFAULT_CELLS_DIR, arg) < 0)
+		return NULL;
+	if (access(path, F_OK) == 0)
+		return path;
+	free(path);
+	return strdup(arg);
+}
+
+/* The device tree of a Linux cell, with where its parts go, as text or to a DTB file. */
+static void show_device_tree(const struct cc_config *c, const struct args *a,
+			     struct cc_diags *d)
+{
+	struct cc_config *system = NULL;
+	struct cc_linux_payload p;
+	bool missing;
+	int r;
+
+	if (c->kind != CC_KIND_CELL || !c->linux_cfg) {
+		cc_report(d, CC_ERROR, c->file, NULL, "only a JSON cell file with \"linux\" has one",
+			  "no Linux payload: no device tree to show");
+		return;
+	}
+	system = load_system(a->system, &missing, d);
+	if (missing)
+		cc_report(d, CC_ERROR, c->file, NULL, "give it with --system FILE",
+			  "the device tree is generated from the system configuration, and %s "
+			  "does not exist", DEFAULT_SYSTEM);
+	if (system && !cc_validate(system, NULL, 0, d))
+		system = (cc_free(system), NULL);
+	if (!system || !cc_validate(c, system, CC_CHECK_FILES, d)) {
+		cc_free(system);
+		return;
+	}
+	if (cc_linux_plan(c, system, CC_CHECK_FILES, &p, d) && p.complete) {
+		if (a->output) {
+			write_file(a->output, p.dtb, p.dtb_size, d);
+		} else {
+			printf("/*\n * Linux cell \"%s\": boot stub at 0x%llx, kernel at 0x%llx, "
+			       "device tree at 0x%llx (%zu bytes)", cc_cell(c)->name,
+			       (unsigned long long)p.stub_address,
+			       (unsigned long long)p.kernel_address,
+			       (unsigned long long)p.dtb_address, p.dtb_size);
+			if (p.initrd_size)
+				printf(",\n * initrd at 0x%llx (%llu bytes)",
+				       (unsigned long long)p.initrd_address,
+				       (unsigned long long)p.initrd_size);
+			printf("\n */\n");
+			r = cellctl_print_fdt(p.dtb, stdout);
+			if (r < 0)
+				cc_report(d, CC_ERROR, c->file, NULL, "report this as a bug",
+					  "cannot print the device tree: %s", fdt_strerror(r));
+		}
+	}
+	cc_linux_payload_free(&p);
+	cc_free(system);
+}
+
 static int show(int argc, char **argv)
 {
 	struct cc_config *c;
 	struct cc_diags d;
 	struct args a;
+	char *file;
 	int ret;
 
-	if ((ret = parse_args(argc, argv, ACCEPT_JSON | ACCEPT_QUIET, &a)))
+	if ((ret = parse_args(argc, argv, ACCEPT_JSON | ACCEPT_QUIET | ACCEPT_DEVICE_TREE |
+			      ACCEPT_SYSTEM | ACCEPT_OUTPUT, &a)))
 		return ret;
 	if (a.num_files != 1)
-		return cellctl_usage_error("config show: expected one FILE");
+		return cellctl_usage_error("config show: expected one FILE or cell NAME");
+	if (a.json && a.device_tree)
+		return cellctl_usage_error("config show: --json and --device-tree exclude each "
+					   "other");
+	if ((a.system || a.output) && !a.device_tree)
+		return cellctl_usage_error("config show: --system and -o go with --device-tree");
+	file = config_file(a.files[0]);
+	if (!file)
+		abort();
 	cc_diags_init(&d);
-	c = cc_load_file(a.files[0], &d);
-	if (c && a.json) {
+	c = cc_load_file(file, &d);
+	free(file);
+	if (c && a.device_tree) {
+		show_device_tree(c, &a, &d);
+	} else if (c && a.json) {
 		char *json = cc_to_json(c);
 
 		fputs(json, stdout);

@@ -9,9 +9,12 @@ CELLCONF_SRCS := $(wildcard cellmgrd/lib/*.c)
 CELLCONF_CFLAGS := -Icellmgrd/lib -Icellmgrd/include -Ihypervisor/include
 CELLCONF_HOST_LIB := $(O)/host/cellconf/libcellconf.a
 CELLCONF_ARM64_LIB := $(O)/arm64/cellconf/libcellconf.a
-CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson)
+# libfdt (linux.c: the device tree of a Linux cell): libfdt-dev can not be installed for two
+# architectures at once, so the arm64 build takes the (architecture-independent) headers of
+# the host's libfdt-dev and links libfdt1:arm64's library by its file name.
+CELLCONF_HOST_LIBS := $(or $(shell pkg-config --libs libcjson 2>/dev/null),-lcjson) -lfdt
 CELLCONF_ARM64_LIBS := $(or $(shell PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
-	pkg-config --libs libcjson 2>/dev/null),-lcjson)
+	pkg-config --libs libcjson 2>/dev/null),-lcjson) -l:libfdt.so.1
 CELLCONF_HOST_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/host/cellconf/%.o,$(CELLCONF_SRCS))
 CELLCONF_ARM64_OBJS := $(patsubst cellmgrd/lib/%.c,$(O)/arm64/cellconf/%.o,$(CELLCONF_SRCS))
 

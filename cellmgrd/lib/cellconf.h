@@ -56,6 +56,17 @@ struct cc_image {
 	uint64_t address;		/* guest physical */
 };
 
+/*
+ * "linux": a Linux kernel to boot in the cell (JSON cell files only; cellvisor-config(5),
+ * LINUX).  initrd and device_tree are NULL when not given.
+ */
+struct cc_linux {
+	char *kernel;			/* an arm64 Image (uncompressed) */
+	char *initrd;
+	char *cmdline;
+	char *device_tree;		/* a DTB to use instead of the generated one */
+};
+
 /* A loaded configuration. */
 struct cc_config {
 	enum cc_kind kind;
@@ -70,6 +81,7 @@ struct cc_config {
 	uint64_t params_address;	/* guest physical */
 	char *params_file;		/* either a file to copy ... */
 	char *params_text;		/* ... or this text (loaded as cc_params_page() makes it) */
+	struct cc_linux *linux_cfg;	/* NULL unless the cell boots Linux */
 };
 
 /*
@@ -116,6 +128,48 @@ bool cc_check_blob(const char *file, const void *data, size_t len,
  * its NUL do not fit in the page (cc_validate() reports that as an error).
  */
 void *cc_params_page(const char *text);
+
+/*
+ * A Linux payload (linux.c): where the boot stub, the kernel, the device tree and the initrd
+ * go in the first RAM region of the cell, and the stub and device tree themselves.
+ */
+#define CC_LINUX_CMDLINE_MAX	2047		/* bytes, without the NUL (arm64 COMMAND_LINE_SIZE) */
+#define CC_LINUX_DTB_MAX	(2U << 20)	/* the arm64 boot protocol's limit */
+#define CC_LINUX_MIN_FREE	(32ULL << 20)	/* left in the region for the kernel to run */
+#define CC_LINUX_STUB_SIZE	40		/* bytes of the boot stub */
+
+struct cc_linux_payload {
+	uint32_t region;		/* index of the first RAM region (the lowest) */
+	uint64_t base, size;		/* that region, guest physical */
+	uint64_t stub_address;		/* = base = the blob's entry */
+	uint64_t kernel_address;	/* base + 2 MiB + text_offset */
+	uint64_t text_offset, image_size, kernel_file_size;	/* from the Image header */
+	uint64_t dtb_address;		/* next 2 MiB boundary after the kernel's image_size */
+	uint64_t initrd_address, initrd_size;	/* right after the DTB, page aligned; 0, 0 */
+	uint64_t end;			/* end of all of it */
+	bool complete;			/* every file was read: stub and dtb are there */
+	uint8_t stub[CC_LINUX_STUB_SIZE];
+	void *dtb;			/* malloc'ed flattened device tree */
+	size_t dtb_size;
+};
+
+/*
+ * Plan the Linux payload of cell C (c->linux_cfg set) against SYSTEM (needed to generate a
+ * device tree; may be NULL, then only the rest is checked): reads the kernel's Image header,
+ * the initrd's size and the device tree file, generates the device tree and the boot stub,
+ * places them and reports every problem.  Without CC_CHECK_FILES in 'flags' a missing file is
+ * a note and what depends on it is not checked (p->complete stays false).  Returns true when
+ * no error was found; free the payload with cc_linux_payload_free() either way.
+ */
+bool cc_linux_plan(const struct cc_config *c, const struct cc_config *system, unsigned flags,
+		   struct cc_linux_payload *p, struct cc_diags *d);
+void cc_linux_payload_free(struct cc_linux_payload *p);
+
+/*
+ * The boot stub: x0 = dtb, x1 = x2 = x3 = 0, branch to kernel (AArch64, little-endian, to be
+ * loaded at an 8-byte aligned address).
+ */
+void cc_linux_stub(uint64_t dtb, uint64_t kernel, uint8_t out[CC_LINUX_STUB_SIZE]);
 
 /* Decode to the JSON format (malloc'ed, pretty-printed, ends with a newline). */
 char *cc_to_json(const struct cc_config *c);

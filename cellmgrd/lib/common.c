@@ -230,6 +230,13 @@ void cc_free(struct cc_config *c)
 	free(c->images);
 	free(c->params_file);
 	free(c->params_text);
+	if (c->linux_cfg) {
+		free(c->linux_cfg->kernel);
+		free(c->linux_cfg->initrd);
+		free(c->linux_cfg->cmdline);
+		free(c->linux_cfg->device_tree);
+		free(c->linux_cfg);
+	}
 	free(c->blob);
 	free(c->file);
 	free(c);

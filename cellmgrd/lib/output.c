@@ -224,6 +224,19 @@ char *cc_to_json(const struct cc_config *c)
 				cJSON_AddItemToArray(a, img);
 			}
 		}
+		if (c->linux_cfg) {
+			const struct cc_linux *l = c->linux_cfg;
+			cJSON *lo = cJSON_AddObjectToObject(o, "linux");
+
+			/* The compiler sets the entry of a Linux cell: it may not be given. */
+			cJSON_DeleteItemFromObjectCaseSensitive(o, "entry");
+			cJSON_AddStringToObject(lo, "kernel", l->kernel);
+			if (l->initrd)
+				cJSON_AddStringToObject(lo, "initrd", l->initrd);
+			cJSON_AddStringToObject(lo, "cmdline", l->cmdline);
+			if (l->device_tree)
+				cJSON_AddStringToObject(lo, "device_tree", l->device_tree);
+		}
 		if (c->has_params) {
 			cJSON *pr = cJSON_AddObjectToObject(o, "parameters");
 
@@ -375,6 +388,16 @@ void cc_print(const struct cc_config *c, FILE *out)
 	for (size_t i = 0; i < c->num_images; i++)
 		fprintf(out, "    %s at 0x%llx\n", c->images[i].path,
 			(unsigned long long)c->images[i].address);
+	if (c->linux_cfg) {
+		const struct cc_linux *l = c->linux_cfg;
+
+		fprintf(out, "  Linux kernel:    %s\n", l->kernel);
+		if (l->initrd)
+			fprintf(out, "  initrd:          %s\n", l->initrd);
+		fprintf(out, "  command line:    %s\n", l->cmdline);
+		fprintf(out, "  device tree:     %s\n",
+			l->device_tree ? l->device_tree : "(generated)");
+	}
 	if (c->has_params)
 		fprintf(out, "  parameters:      %s at 0x%llx\n",
 			c->params_file ? c->params_file : "(inline text)",

@@ -430,7 +430,7 @@ static void parse_console(struct pctx *p, const cJSON *obj, const char *path, co
 			  struct cv_console *con)
 {
 	static const char *const keys[] = { "type", "address", "flags", NULL };
-	const char *hint = "one of \"none\", \"pl011\", \"hvc\"";
+	const char *hint = "one of \"none\", \"pl011\", \"hvc\", \"vpl011\"";
 	const cJSON *c = get_object(p, obj, path, key, false, keys), *j;
 	char cp[PATH_MAX_LEN], sub[PATH_MAX_LEN];
 	uint64_t flags = 0, addr = 0;
@@ -510,6 +510,63 @@ static void parse_params(struct pctx *p, const cJSON *obj, struct cc_config *c)
 		c->params_text = cc_xstrdup(t->valuestring);
 }
 
+static void parse_linux(struct pctx *p, const cJSON *obj, struct cc_config *c)
+{
+	static const char *const keys[] = { "kernel", "initrd", "cmdline", "device_tree", NULL };
+	static const char *const files[] = { "kernel", "initrd", "device_tree" };
+	const cJSON *o = get_object(p, obj, "", "linux", false, keys), *j;
+	char sub[PATH_MAX_LEN];
+
+	if (!o)
+		return;
+	c->linux_cfg = cc_xzalloc(sizeof(*c->linux_cfg));
+	for (unsigned i = 0; i < 3; i++) {
+		char **out = i == 0 ? &c->linux_cfg->kernel : i == 1 ? &c->linux_cfg->initrd :
+			     &c->linux_cfg->device_tree;
+
+		j = member(p, o, ".linux", files[i], !i, "the arm64 Image to boot, e.g. "
+			   "\"/usr/share/cellvisor/linux/Image\"");
+		subpath(sub, ".linux", files[i]);
+		if (j && expect(p, j, sub, cJSON_IsString(j) && *j->valuestring, "a file name",
+				NULL))
+			*out = cc_xstrdup(j->valuestring);
+	}
+	if (!c->linux_cfg->kernel)
+		c->linux_cfg->kernel = cc_xstrdup("");
+	j = member(p, o, ".linux", "cmdline", true, "the kernel's command line, e.g. "
+		   "\"console=ttyAMA0 earlycon\"");
+	if (j && expect(p, j, ".linux.cmdline", cJSON_IsString(j), "a string", NULL))
+		c->linux_cfg->cmdline = cc_xstrdup(j->valuestring);
+	else
+		c->linux_cfg->cmdline = cc_xstrdup("");
+}
+
+/*
+ * A Linux cell: the compiler sets the entry (the boot stub at the base of the lowest RAM
+ * region) and the flag no_reset; parameters mean nothing to Linux.
+ */
+static void finish_linux(struct pctx *p, const cJSON *obj, struct cell_build *b)
+{
+	bool found = false;
+
+	if (cJSON_GetObjectItemCaseSensitive(obj, "entry"))
+		ERR(p, ".entry", "remove it: the boot stub at the start of the first RAM region "
+		    "is the entry of a Linux cell", "\"entry\" given together with \"linux\"");
+	if (cJSON_GetObjectItemCaseSensitive(obj, "parameters"))
+		ERR(p, ".parameters", "put them on the kernel's command line (.linux.cmdline)",
+		    "\"parameters\" given together with \"linux\"");
+	for (uint32_t i = 0; i < b->num_mem; i++) {
+		const struct cv_mem_region *m = &b->mem[i];
+
+		if (m->flags & (CV_MEM_IO | CV_MEM_COMM_REGION))
+			continue;
+		if (!found || m->virt_start < b->cfg.entry)
+			b->cfg.entry = m->virt_start;
+		found = true;
+	}
+	b->cfg.flags |= CV_CELL_NO_RESET;
+}
+
 static void parse_cell(struct pctx *p, const cJSON *obj, const char *path, bool root,
 		       struct cell_build *b, struct cc_config *c)
 {
@@ -517,7 +574,7 @@ static void parse_cell(struct pctx *p, const cJSON *obj, const char *path, bool 
 		"memory_regions", "irqs", "pci_devices", NULL };
 	static const char *const cell_keys[] = { "name", "cpus", "flags", "console",
 		"memory_regions", "irqs", "pci_devices", "entry", "shutdown_timeout_ms",
-		"images", "parameters", NULL };
+		"images", "parameters", "linux", NULL };
 	char sub[PATH_MAX_LEN];
 	const cJSON *j;
 	uint64_t v;
@@ -549,8 +606,13 @@ static void parse_cell(struct pctx *p, const cJSON *obj, const char *path, bool 
 	parse_pci(p, obj, path, b);
 	if (root)
 		return;
-	opt_u64(p, obj, path, "entry", true, UINT64_MAX, &v);
-	b->cfg.entry = v;
+	parse_linux(p, obj, c);
+	if (c->linux_cfg) {
+		finish_linux(p, obj, b);
+	} else {
+		opt_u64(p, obj, path, "entry", true, UINT64_MAX, &v);
+		b->cfg.entry = v;
+	}
 	v = 1000;
 	opt_u64(p, obj, path, "shutdown_timeout_ms", false, CV_SHUTDOWN_TIMEOUT_MAX_MS, &v);
 	b->cfg.shutdown_timeout_ms = v;

@@ -555,12 +555,33 @@ static void check_load(const struct cc_config *c, const struct cell_view *v, str
 		    X(l->size), X(l->address), idx, X(m->virt_start + m->size - 1));
 }
 
-static void check_loads(const struct cc_config *c, const struct cell_view *v, unsigned flags,
-			struct cc_diags *d)
+/* The parts of a Linux payload, as loads (after the images and parameters). */
+static size_t linux_loads(const struct cc_config *c, const struct cc_config *system,
+			  unsigned flags, struct load *l, struct cc_diags *d)
+{
+	struct cc_linux_payload p;
+	size_t n = 0;
+
+	cc_linux_plan(c, system, flags, &p, d);
+	if (p.kernel_address) {
+		l[n++] = (struct load){ ".linux (boot stub)", p.stub_address, CC_LINUX_STUB_SIZE,
+					true };
+		l[n++] = (struct load){ ".linux.kernel", p.kernel_address, p.image_size, true };
+	}
+	if (p.kernel_address && p.dtb)
+		l[n++] = (struct load){ ".linux (device tree)", p.dtb_address, p.dtb_size, true };
+	if (p.initrd_address)
+		l[n++] = (struct load){ ".linux.initrd", p.initrd_address, p.initrd_size, true };
+	cc_linux_payload_free(&p);
+	return n;
+}
+
+static void check_loads(const struct cc_config *c, const struct cc_config *system,
+			const struct cell_view *v, unsigned flags, struct cc_diags *d)
 {
 	size_t n = c->num_images + c->has_params;
 	const char *file = c->file;
-	struct load *l = cc_xzalloc(n * sizeof(*l));
+	struct load *l = cc_xzalloc((n + 4) * sizeof(*l));
 
 	for (size_t i = 0; i < c->num_images; i++) {
 		cc_path(l[i].path, ".images[%zu]", i);
@@ -584,6 +605,8 @@ static void check_loads(const struct cc_config *c, const struct cell_view *v, un
 		}
 		check_load(c, v, p, c->params_file, flags, d);
 	}
+	if (c->linux_cfg)
+		n += linux_loads(c, system, flags, l + n, d);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (l[i].size_known && l[j].size_known &&
@@ -615,7 +638,7 @@ bool cc_validate(const struct cc_config *c, const struct cc_config *system, unsi
 		     "devices were not checked against the platform and the root cell");
 	cc_cell_view(c->blob, &v);
 	check_cell(file, "", &v, false, sys, sys ? &rv : NULL, d);
-	check_loads(c, &v, flags, d);
+	check_loads(c, sys ? system : NULL, &v, flags, d);
 	/* Whatever the rules above let through, the hypervisor's own checks do not. */
 	if (d->errors == errors)
 		cc_check_hypervisor_rules(c, sys, d);
