@@ -133,6 +133,15 @@ void state_save_cell(struct manager *m, const struct cell *c);
 void state_load_cell(struct manager *m, struct cell *c);
 /* The page of "parameters": {"text": ...}, as a file to load: returns its path (malloc'ed). */
 char *state_save_params(struct manager *m, const char *name, const void *page, size_t n);
+/*
+ * A generated file to load into the cell NAME (".boot": the boot stub of a Linux cell,
+ * ".dtb": its device tree): its path (malloc'ed), or NULL with *err a negative errno.
+ */
+char *state_save_image(struct manager *m, const char *name, const char *suffix,
+		       const void *data, size_t n, int *err);
+/* Remove the .boot and .dtb files of NAME (a creation that failed). */
+void state_remove_linux(struct manager *m, const char *name);
+/* Remove every file of NAME. */
 void state_remove_cell(struct manager *m, const char *name);
 
 /* console.c */
@@ -195,11 +204,16 @@ struct job {
 	int (*run)(struct job *j);		/* worker thread */
 	void (*record)(struct job *j);		/* main thread, before the refresh */
 	void (*reply)(struct job *j);		/* main thread, after the refresh */
+	void (*fail)(struct job *j);		/* main thread, after the refresh, when run()
+						   failed (before the error reply) */
 	/* what the method prepared */
 	char *config_path;		/* Enable, CreateCell: the file given */
 	struct cc_config *cfg;		/* ... loaded and validated */
 	struct be_image *images;	/* Load, Restart: read from the files */
 	size_t n_images;
+	struct image_spec *linux_specs;	/* CreateCell of a Linux cell: boot stub, kernel,
+					   device tree, initrd (paths malloc'ed) */
+	size_t n_linux_specs;
 	bool was_running;		/* the cell ran when the job was submitted */
 	bool quiet_steps;		/* JOB_HOLDS_CELL: the cell's states in between are
 					   not taken up (one Restart, not its steps) */

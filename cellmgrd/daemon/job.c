@@ -47,6 +47,9 @@ void job_free(struct job *j)
 	for (size_t i = 0; i < j->n_images; i++)
 		free((void *)j->images[i].data);
 	free(j->images);
+	for (size_t i = 0; i < j->n_linux_specs; i++)
+		free(j->linux_specs[i].path);
+	free(j->linux_specs);
 	cc_free(j->cfg);
 	free(j);
 }
@@ -121,6 +124,8 @@ static void job_finish(struct job *j)
 	manager_read_consoles(m);	/* before the states: see on_refresh() */
 	if (j->r < 0) {
 		manager_refresh(m);
+		if (j->fail)
+			j->fail(j);
 		job_reply_refusal(j);
 		return;
 	}

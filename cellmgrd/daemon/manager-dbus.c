@@ -264,14 +264,18 @@ static void record_create(struct job *j)
 	struct cell tmp = { .id = j->new_id, .config_path = j->config_path,
 			    .state = CELL_STATE_INVALID, .blob = cfg->blob,
 			    .blob_size = cfg->blob_size };
-	struct image_spec *specs = calloc(cfg->num_images + 1, sizeof(*specs));
+	size_t nl = j->n_linux_specs;
+	struct image_spec *specs = calloc(nl + cfg->num_images + 1, sizeof(*specs));
 	char *page_file = NULL;
 	bool params;
 
 	memcpy(tmp.name, j->cell_name, sizeof(tmp.name));
 	dual_ts_now(&tmp.created);
+	/* A Linux cell: boot stub, kernel, device tree and initrd first, then its images. */
+	for (size_t i = 0; specs && i < nl; i++)
+		specs[i] = j->linux_specs[i];
 	for (size_t i = 0; specs && i < cfg->num_images; i++)
-		specs[i] = (struct image_spec){ cfg->images[i].path, cfg->images[i].address };
+		specs[nl + i] = (struct image_spec){ cfg->images[i].path, cfg->images[i].address };
 	/* The parameters load after the images: a file, or the page of their text. */
 	if (cfg->has_params && cfg->params_text) {
 		void *page = cc_params_page(cfg->params_text);
@@ -283,16 +287,82 @@ static void record_create(struct job *j)
 	}
 	params = cfg->has_params && (page_file || cfg->params_file);
 	if (specs && params)
-		specs[cfg->num_images] = (struct image_spec){
+		specs[nl + cfg->num_images] = (struct image_spec){
 			page_file ? page_file : cfg->params_file, cfg->params_address };
 	tmp.images = specs;
-	tmp.n_images = specs ? cfg->num_images + params : 0;
+	tmp.n_images = specs ? nl + cfg->num_images + params : 0;
 	state_save_cell(j->m, &tmp);
 	free(specs);
 	free(page_file);
 	log_full(LOG_NOTICE, MID_CELL_CREATED, j->cell_name,
 		 "Cell \"%s\" created with id %u from %s, requested by %s", j->cell_name,
 		 j->new_id, j->config_path, j->who.text);
+}
+
+/* A creation that failed: the files prepared for it go, unless a cell of that name exists. */
+static void fail_create(struct job *j)
+{
+	if (!manager_find_cell(j->m, j->cell_name))
+		state_remove_linux(j->m, j->cell_name);
+}
+
+/*
+ * A Linux cell: plan its payload (cellconf's linux.c), write its boot stub and device tree to
+ * the state directory and list what to load.  Returns 0, or 1 when the call has been
+ * answered with an error (nothing was created, no file is left).
+ */
+static int prepare_linux(struct job *j)
+{
+	const char *name = j->cell_name;
+	struct cc_linux_payload p;
+	struct cc_diags d;
+	char *boot = NULL, *dtb = NULL, *kernel = NULL, *initrd = NULL, *text;
+	int e = 0;
+
+	cc_diags_init(&d);
+	if (!cc_linux_plan(j->cfg, j->m->system_config, CC_CHECK_FILES, &p, &d) ||
+	    !p.complete) {
+		text = diags_text(&d, "the device tree is generated from the system configuration "
+				  "the hypervisor was enabled with, which cellmgrd does not have: "
+				  "disable and enable the hypervisor again");
+		reply_error(j->msg, &j->who, name, CV_BUS_ERROR_INVALID_IMAGE,
+			    "cell \"%s\": its Linux payload cannot be prepared: %s", name,
+			    text ? text : j->config_path);
+		free(text);
+		cc_diags_free(&d);
+		cc_linux_payload_free(&p);
+		return 1;
+	}
+	cc_diags_free(&d);
+	boot = state_save_image(j->m, name, ".boot", p.stub, sizeof(p.stub), &e);
+	if (boot)
+		dtb = state_save_image(j->m, name, ".dtb", p.dtb, p.dtb_size, &e);
+	kernel = strdup(j->cfg->linux_cfg->kernel);
+	if (j->cfg->linux_cfg->initrd)
+		initrd = strdup(j->cfg->linux_cfg->initrd);
+	j->linux_specs = calloc(4, sizeof(*j->linux_specs));
+	if (!dtb || !kernel || (j->cfg->linux_cfg->initrd && !initrd) || !j->linux_specs) {
+		reply_error(j->msg, &j->who, name, CV_BUS_ERROR_NO_RESOURCES,
+			    "cell \"%s\": cannot write its boot stub and device tree to %s/cells/: "
+			    "%s; check that the state directory is writable and has room", name,
+			    j->m->state_dir, strerror(e < 0 ? -e : ENOMEM));
+		state_remove_linux(j->m, name);
+		free(boot);
+		free(dtb);
+		free(kernel);
+		free(initrd);
+		cc_linux_payload_free(&p);
+		return 1;
+	}
+	j->linux_specs[0] = (struct image_spec){ boot, p.stub_address };
+	j->linux_specs[1] = (struct image_spec){ kernel, p.kernel_address };
+	j->linux_specs[2] = (struct image_spec){ dtb, p.dtb_address };
+	if (initrd)
+		j->linux_specs[3] = (struct image_spec){ initrd, p.initrd_address };
+	j->n_linux_specs = initrd ? 4 : 3;
+	j->fail = fail_create;
+	cc_linux_payload_free(&p);
+	return 0;
 }
 
 static void reply_create(struct job *j)
@@ -343,6 +413,10 @@ static int method_create_cell(sd_bus_message *msg, void *userdata, sd_bus_error 
 		reply_error(msg, &j->who, j->cell_name, CV_BUS_ERROR_CELL_EXISTS,
 			    "a cell named \"%s\" already exists; destroy it first or rename "
 			    "the cell in %s", j->cell_name, path);
+		job_free(j);
+		return 1;
+	}
+	if (j->cfg->linux_cfg && prepare_linux(j)) {
 		job_free(j);
 		return 1;
 	}

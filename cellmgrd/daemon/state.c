@@ -3,7 +3,8 @@
  * cellmgrd: what the driver does not remember, kept in the state directory (default
  * /run/cellmgrd, preserved across daemon restarts): the system configuration the hypervisor
  * was enabled with, and for each cell its configuration path and blob, its images, the
- * parameter page of a "parameters": {"text": ...} and the timestamps of its transitions.
+ * parameter page of a "parameters": {"text": ...}, the boot stub and device tree of a Linux
+ * cell, and the timestamps of its transitions.
  * The driver stays the authority on which cells exist and in which state: an entry whose id
  * no longer matches is ignored and replaced.
  */
@@ -283,9 +284,41 @@ char *state_save_params(struct manager *m, const char *name, const void *page, s
 	return path;
 }
 
+char *state_save_image(struct manager *m, const char *name, const char *suffix,
+		       const void *data, size_t n, int *err)
+{
+	char *path;
+
+	*err = -EINVAL;
+	if (!safe_name(name))
+		return NULL;
+	path = state_path(m, name, suffix);
+	*err = path ? write_atomic(path, data, n) : -ENOMEM;
+	if (*err < 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+void state_remove_linux(struct manager *m, const char *name)
+{
+	static const char *const suffixes[] = { ".boot", ".dtb" };
+
+	if (!safe_name(name))
+		return;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *path = state_path(m, name, suffixes[i]);
+
+		if (path)
+			unlink(path);
+		free(path);
+	}
+}
+
 void state_remove_cell(struct manager *m, const char *name)
 {
-	static const char *const suffixes[] = { ".meta", ".blob", ".params" };
+	static const char *const suffixes[] = { ".meta", ".blob", ".params", ".boot", ".dtb" };
 
 	if (!safe_name(name))
 		return;
