@@ -13,12 +13,13 @@
 #include "cellconf.h"
 #include "cellctl.h"
 
-enum { OPT_SYSTEM = 256, OPT_JSON, OPT_DEVICE_TREE };
+enum { OPT_SYSTEM = 256, OPT_JSON, OPT_DEVICE_TREE, OPT_BOOT_STUB };
 
 static const struct option opts[] = {
 	{ "system", required_argument, NULL, OPT_SYSTEM },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "device-tree", no_argument, NULL, OPT_DEVICE_TREE },
+	{ "boot-stub", no_argument, NULL, OPT_BOOT_STUB },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ NULL, 0, NULL, 0 },
@@ -26,7 +27,7 @@ static const struct option opts[] = {
 
 struct args {
 	const char *system, *output;
-	bool json, quiet, device_tree;
+	bool json, quiet, device_tree, boot_stub;
 	char **files;
 	int num_files;
 };
@@ -42,7 +43,7 @@ static int parse_args(int argc, char **argv, unsigned accepted, struct args *a)
 	while ((c = getopt_long(argc, argv, "o:q", opts, NULL)) != -1) {
 		unsigned bit = c == OPT_SYSTEM ? ACCEPT_SYSTEM : c == OPT_JSON ? ACCEPT_JSON :
 			       c == 'o' ? ACCEPT_OUTPUT : c == 'q' ? ACCEPT_QUIET :
-			       c == OPT_DEVICE_TREE ? ACCEPT_DEVICE_TREE : 0;
+			       c == OPT_DEVICE_TREE || c == OPT_BOOT_STUB ? ACCEPT_DEVICE_TREE : 0;
 
 		if (!(bit & accepted))
 			return cellctl_usage_error("config %s: option not accepted here",
@@ -62,6 +63,9 @@ static int parse_args(int argc, char **argv, unsigned accepted, struct args *a)
 			break;
 		case OPT_DEVICE_TREE:
 			a->device_tree = true;
+			break;
+		case OPT_BOOT_STUB:
+			a->boot_stub = true;
 			break;
 		}
 	}
@@ -215,7 +219,10 @@ static char *config_file(const char *arg)
 	return strdup(arg);
 }
 
-/* The device tree of a Linux cell, with where its parts go, as text or to a DTB file. */
+/*
+ * The device tree of a Linux cell, with where its parts go, as text or to a DTB file; or its
+ * boot stub to a file.
+ */
 static void show_device_tree(const struct cc_config *c, const struct args *a,
 			     struct cc_diags *d)
 {
@@ -226,7 +233,8 @@ static void show_device_tree(const struct cc_config *c, const struct args *a,
 
 	if (c->kind != CC_KIND_CELL || !c->linux_cfg) {
 		cc_report(d, CC_ERROR, c->file, NULL, "only a JSON cell file with \"linux\" has one",
-			  "no Linux payload: no device tree to show");
+			  "no Linux payload: no %s to show",
+			  a->boot_stub ? "boot stub" : "device tree");
 		return;
 	}
 	system = load_system(a->system, &missing, d);
@@ -241,7 +249,9 @@ static void show_device_tree(const struct cc_config *c, const struct args *a,
 		return;
 	}
 	if (cc_linux_plan(c, system, CC_CHECK_FILES, &p, d) && p.complete) {
-		if (a->output) {
+		if (a->boot_stub) {
+			write_file(a->output, p.stub, sizeof(p.stub), d);
+		} else if (a->output) {
 			write_file(a->output, p.dtb, p.dtb_size, d);
 		} else {
 			printf("/*\n * Linux cell \"%s\": boot stub at 0x%llx, kernel at 0x%llx, "
@@ -277,18 +287,23 @@ static int show(int argc, char **argv)
 		return ret;
 	if (a.num_files != 1)
 		return cellctl_usage_error("config show: expected one FILE or cell NAME");
-	if (a.json && a.device_tree)
-		return cellctl_usage_error("config show: --json and --device-tree exclude each "
-					   "other");
-	if ((a.system || a.output) && !a.device_tree)
-		return cellctl_usage_error("config show: --system and -o go with --device-tree");
+	if (a.json && (a.device_tree || a.boot_stub))
+		return cellctl_usage_error("config show: --json and --device-tree or --boot-stub "
+					   "exclude each other");
+	if (a.device_tree && a.boot_stub)
+		return cellctl_usage_error("config show: --device-tree or --boot-stub, not both");
+	if (a.boot_stub && !a.output)
+		return cellctl_usage_error("config show: --boot-stub writes to a file: give -o FILE");
+	if ((a.system || a.output) && !a.device_tree && !a.boot_stub)
+		return cellctl_usage_error("config show: --system and -o go with --device-tree or "
+					   "--boot-stub");
 	file = config_file(a.files[0]);
 	if (!file)
 		abort();
 	cc_diags_init(&d);
 	c = cc_load_file(file, &d);
 	free(file);
-	if (c && a.device_tree) {
+	if (c && (a.device_tree || a.boot_stub)) {
 		show_device_tree(c, &a, &d);
 	} else if (c && a.json) {
 		char *json = cc_to_json(c);

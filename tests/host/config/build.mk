@@ -39,6 +39,13 @@ $(CONFIG_TEST_CREATE): tests/host/config/test-config-create.sh $(CELLCTL_HOST)
 	$(Q)printf '#!/bin/sh\nexec %s %s %s\n' $(CURDIR)/$< $(CELLCTL_HOST) \
 		$(CURDIR)/configs/arm64 >$@ && chmod +x $@
 
+# A Linux cell (issue 15): layout, boot stub (objdump), device tree (dtc, fdtget), errors.
+CONFIG_TEST_LINUX := $(CONFIG_TESTS_OUT)/test-linux
+$(CONFIG_TEST_LINUX): tests/host/config/test-linux.sh $(CELLCTL_HOST)
+	@mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\nexec %s %s %s\n' $(CURDIR)/$< $(CELLCTL_HOST) \
+		$(CURDIR)/configs/arm64 >$@ && chmod +x $@
+
 CONFIG_FUZZ_DESC := the config parser and validator
 $(CONFIG_FUZZ_BRIEF): tests/host/fuzz-run.sh $(CONFIG_FUZZER) $(CONFIG_SEEDS)
 	@mkdir -p $(@D)
@@ -58,7 +65,7 @@ $(CONFIG_TEST_VALGRIND): tests/host/config/valgrind-run.sh $(CONFIG_TEST_PLAIN)
 	$(Q)printf '#!/bin/sh\nexec %s %s\n' $(CURDIR)/$< $(CONFIG_TEST_PLAIN) >$@ && chmod +x $@
 
 HOST_TESTS += $(CONFIG_TEST) $(CONFIG_TEST_VALGRIND) $(CONFIG_TEST_CELLCTL) $(CONFIG_FUZZ_BRIEF) \
-	$(CONFIG_TEST_CREATE)
+	$(CONFIG_TEST_CREATE) $(CONFIG_TEST_LINUX)
 
 .PHONY: fuzz-config
 fuzz: fuzz-config

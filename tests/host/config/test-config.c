@@ -965,6 +965,160 @@ static void test_limits(void)
 	cc_free(sys);
 }
 
+/* An arm64 Image header (and zeros up to 'size' bytes) in 'path'. */
+static void write_image(const char *path, uint64_t text_offset, uint64_t image_size,
+			uint32_t magic, size_t size)
+{
+	unsigned char *b = calloc(1, size);
+	const uint64_t fields[] = { text_offset, image_size, 0xa };
+	FILE *f = fopen(path, "wb");
+
+	if (!b || !f || size < 64)
+		exit(1);
+	b[0] = 0x10, b[3] = 0x14;			/* code0: b +64 */
+	for (int i = 0; i < 3; i++)
+		for (int k = 0; k < 8; k++)
+			b[8 + 8 * i + k] = fields[i] >> (8 * k);
+	for (int k = 0; k < 4; k++)
+		b[0x38 + k] = magic >> (8 * k);
+	if (fwrite(b, 1, size, f) != size)
+		exit(1);
+	fclose(f);
+	free(b);
+}
+
+static uint32_t le32(const uint8_t *b)
+{
+	return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *b)
+{
+	return le32(b) | (uint64_t)le32(b + 4) << 32;
+}
+
+/* Plan the Linux cell 'text' (file t.json) against 'sys'; a config that loads or NULL. */
+static struct cc_config *plan_text(const char *text, const struct cc_config *sys,
+				   struct cc_linux_payload *p, struct cc_diags *d)
+{
+	struct cc_config *c = cc_load_json("t.json", text, strlen(text), d);
+
+	memset(p, 0, sizeof(*p));
+	if (c && cc_validate(c, sys, CC_CHECK_FILES, d))
+		cc_linux_plan(c, sys, CC_CHECK_FILES, p, d);
+	return c;
+}
+
+/* The Linux payload (linux.c): the layout, the stub, the device tree's header, the errors. */
+#define VPL011 "{\"type\": \"vpl011\", \"address\": \"0x09000000\"}"
+#define HVC "{\"type\": \"hvc\"}"
+static void test_linux(void)
+{
+	static const char *fmt = "{\"name\": \"lx\", \"cpus\": [1, 2], "
+		"\"console\": %s, "
+		"\"memory_regions\": [{\"phys_start\": \"0x78000000\", \"virt_start\": "
+		"\"0x40000000\", \"size\": \"%s\", \"flags\": [\"read\", \"write\", "
+		"\"execute\", \"loadable\"]}, {\"virt_start\": \"0x80000000\", \"size\": 4096, "
+		"\"flags\": [\"read\", \"write\", \"comm_region\"]}], "
+		"\"linux\": {\"kernel\": \"%s\", \"initrd\": \"%s\", \"cmdline\": \"x=1\"}}";
+	static const uint32_t stub_code[] = { 0x580000c0, 0x580000e4, 0xaa1f03e1, 0xaa1f03e2,
+					      0xaa1f03e3, 0xd61f0080 };
+	struct cc_config *sys = load_system(NULL), *c;
+	char dir[] = "/tmp/test-config-linux.XXXXXX", kernel[64], initrd[64], text[1024];
+	struct cc_linux_payload p;
+	struct cc_diags d;
+	bool stub_ok = true;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		exit(1);
+	snprintf(kernel, sizeof(kernel), "%s/Image", dir);
+	snprintf(initrd, sizeof(initrd), "%s/initrd", dir);
+	write_image(kernel, 0, 0x1400000, 0x644d5241, 65536);
+	memset(text, 'i', sizeof(text));
+	f = fopen(initrd, "wb");
+	if (!f || fwrite(text, 1, 1000, f) != 1000)
+		exit(1);
+	fclose(f);
+
+	cc_diags_init(&d);
+	snprintf(text, sizeof(text), fmt, VPL011, "64 MiB", kernel, initrd);
+	c = plan_text(text, sys, &p, &d);
+	ok(c && !d.errors && p.complete, "linux: a valid cell plans completely");
+	if (d.errors)
+		show_diags(&d);
+	ok(c && cc_cell(c)->entry == 0x40000000 && cc_cell(c)->flags == CV_CELL_NO_RESET,
+	   "linux: entry is the first RAM region's base, the flag no_reset is set");
+	ok(p.stub_address == 0x40000000 && p.kernel_address == 0x40200000 &&
+	   p.dtb_address == 0x41600000, "linux: stub at the base, kernel 2 MiB above, device "
+	   "tree at the next 2 MiB boundary after image_size (0x%llx, 0x%llx, 0x%llx)",
+	   (unsigned long long)p.stub_address, (unsigned long long)p.kernel_address,
+	   (unsigned long long)p.dtb_address);
+	ok(p.dtb && p.dtb_size > 64 && p.dtb_size < 8192 && le32(p.dtb) == 0xedfe0dd0,
+	   "linux: a device tree of %zu bytes, with the FDT magic", p.dtb_size);
+	ok(p.initrd_address == ((p.dtb_address + p.dtb_size + 4095) & ~4095ULL) &&
+	   p.initrd_size == 1000, "linux: the initrd on the next page after the device tree");
+	for (unsigned i = 0; i < 6; i++)
+		stub_ok &= le32(p.stub + 4 * i) == stub_code[i];
+	ok(stub_ok && le64(p.stub + 24) == p.dtb_address && le64(p.stub + 32) == p.kernel_address,
+	   "linux: the stub's instructions and its two literals (DTB, kernel)");
+	cc_linux_payload_free(&p);
+	cc_free(c);
+	cc_diags_free(&d);
+
+	snprintf(text, sizeof(text), fmt, VPL011, "52 MiB", kernel, initrd);
+	c = plan_text(text, sys, &p, &d);
+	stub_ok = has_message(&d, "t.json: .memory_regions[0]: the boot stub, the kernel "
+			      "(image_size 20971520 bytes), the device tree and the initrd (1000 "
+			      "bytes) take 0x16013e8 bytes, and the kernel needs 32 MiB more to run: "
+			      "the first RAM region needs at least 56 MiB, it has 52 MiB");
+	ok(stub_ok, "linux: a region too small for the payload and 32 MiB");
+	if (!stub_ok)
+		show_diags(&d);
+	cc_linux_payload_free(&p);
+	cc_free(c);
+	cc_diags_free(&d);
+
+	snprintf(text, sizeof(text), fmt, HVC, "64 MiB", kernel, initrd);
+	c = plan_text(text, sys, &p, &d);
+	ok(has_message(&d, "t.json: .console.type: Linux cannot drive an \"hvc\" console"),
+	   "linux: an hvc console is refused");
+	cc_linux_payload_free(&p);
+	cc_free(c);
+	cc_diags_free(&d);
+
+	write_image(kernel, 0, 0x1400000, 0x12345678, 4096);
+	snprintf(text, sizeof(text), fmt, VPL011, "64 MiB", kernel, initrd);
+	c = plan_text(text, sys, &p, &d);
+	ok(has_message(&d, "t.json: .linux.kernel: * is not an arm64 Image"),
+	   "linux: a kernel without the Image magic is refused");
+	cc_linux_payload_free(&p);
+	cc_free(c);
+	cc_diags_free(&d);
+
+	write_image(kernel, 0, 0, 0x644d5241, 4096);
+	c = plan_text(text, sys, &p, &d);
+	ok(has_message(&d, "t.json: .linux.kernel: * has image_size 0 in its header"),
+	   "linux: a kernel with image_size 0 is refused");
+	cc_linux_payload_free(&p);
+	cc_free(c);
+	cc_diags_free(&d);
+
+	write_image(kernel, 0xffffffffffff0000ULL, 0xffffffffffff0000ULL, 0x644d5241, 4096);
+	c = plan_text(text, sys, &p, &d);
+	ok(has_message(&d, "t.json: .memory_regions[0]: the kernel (image_size "
+			    "0xffffffffffff0000, text_offset 0xffffffffffff0000)"),
+	   "linux: huge header values are refused, not wrapped around");
+	cc_linux_payload_free(&p);
+	cc_free(c);
+	cc_diags_free(&d);
+
+	unlink(kernel);
+	unlink(initrd);
+	rmdir(dir);
+	cc_free(sys);
+}
+
 int main(void)
 {
 	test_numbers();
@@ -976,6 +1130,7 @@ int main(void)
 	test_blobs();
 	test_params();
 	test_limits();
+	test_linux();
 	printf("1..%d\n", test_num);
 	return failures ? 1 : 0;
 }
