@@ -474,6 +474,78 @@ out=$(call $M $MI CreateCell s "$dir/plong.json")
 check "CreateCell with a text that does not fit in the page: InvalidConfiguration" \
 	grep -qF "Error.InvalidConfiguration: $dir/plong.json: .parameters.text: 4096 characters do not fit in the 4096-byte parameter page" <<<"$out"
 
+# ---- a Linux cell: boot stub and device tree in the state directory, loaded as images ----
+# An arm64 Image header (image_size 4 MiB) and a 64 KiB file; an initrd of 1000 bytes.
+perl -e 'open(my $o, ">", $ARGV[0]) or die; binmode $o;
+	my $h = pack("VV", 0x14000010, 0) . pack("Q<Q<Q<", 0, 4 << 20, 10) .
+		pack("Q<Q<Q<", 0, 0, 0) . pack("VV", 0x644d5241, 0);
+	print $o $h, "\0" x (65536 - length($h));' "$dir/Image"
+head -c 1000 /dev/zero | tr '\0' i >"$dir/initrd"
+mklinux() { # mklinux NAME KERNEL
+	cat >"$dir/$1.json" <<EOF
+{
+	"name": "$1",
+	"cpus": [1],
+	"console": { "type": "vpl011", "address": "0x09000000" },
+	"memory_regions": [
+		{ "phys_start": "0x72000000", "virt_start": "0x40000000", "size": "48 MiB",
+		  "flags": ["read", "write", "execute", "loadable"] },
+		{ "virt_start": "0x80000000", "size": "4 KiB", "flags": ["read", "write", "comm_region"] }
+	],
+	"linux": { "kernel": "$2", "initrd": "$dir/initrd", "cmdline": "console=ttyAMA0" }
+}
+EOF
+}
+mklinux lx "$dir/Image"
+lx=$(call $M $MI CreateCell s "$dir/lx.json")
+check "CreateCell of a Linux cell" test "$lx" = "$M/cell/lx"
+# stub at the base, kernel 2 MiB up, DTB at the 2 MiB boundary after its 4 MiB, initrd next page
+dtb_size=$(stat -c %s "$dir/state/cells/lx.dtb" 2>/dev/null || echo 0)
+initrd_at=$(( 0x40600000 + (dtb_size + 4095) / 4096 * 4096 ))
+check "lx: Images: boot stub, kernel, device tree, initrd" \
+	test "$(cprop "$lx" Images)" = "4 $dir/state/cells/lx.boot $((0x40000000)) $dir/Image $((0x40200000)) $dir/state/cells/lx.dtb $((0x40600000)) $dir/initrd $initrd_at"
+check "lx: the compiled blob has the flag no_reset" grep -q "no_reset" \
+	<("$CELLCTL" config show --json "$dir/state/cells/lx.blob" 2>&1)
+check "lx: its boot stub is 40 bytes" test "$(stat -c %s "$dir/state/cells/lx.boot")" = 40
+if command -v aarch64-linux-gnu-objdump >/dev/null; then
+	check "lx: the boot stub loads x0 from its first literal and branches to x4" \
+		test "$(aarch64-linux-gnu-objdump -b binary -m aarch64 -D "$dir/state/cells/lx.boot" |
+			awk '/^ +[0-9a-f]+:/ { print $3, $4, $5 }' | head -n 6 | tr '\n' ';')" = \
+		"ldr x0, 0x18;ldr x4, 0x20;mov x1, xzr;mov x2, xzr;mov x3, xzr;br x4 ;"
+fi
+check "lx: the stub's literals: DTB and kernel addresses" \
+	test "$(od -A n -t x8 -j 24 "$dir/state/cells/lx.boot" | tr -s ' ')" = " 0000000040600000 0000000040200000"
+check "lx: its device tree has the command line" \
+	test "$(fdtget "$dir/state/cells/lx.dtb" /chosen bootargs)" = console=ttyAMA0
+check "lx: ... and the initrd's place" \
+	test "$(fdtget -t x "$dir/state/cells/lx.dtb" /chosen linux,initrd-start)" = "0 $(printf %x $initrd_at)"
+out=$(call "$lx" $CI Load 'a(st)' 0)
+check "lx: Load() of stub, kernel, device tree and initrd succeeds" test -z "$out"
+out=$(call "$lx" $CI Destroy)
+check "lx: Destroy succeeds" test -z "$out"
+check "... and removes its boot stub and device tree" \
+	test ! -e "$dir/state/cells/lx.boot" -a ! -e "$dir/state/cells/lx.dtb"
+# A kernel that is no Image: refused before anything is created or written.
+printf 'MZ not an Image' >"$dir/notimage"
+mklinux lxbad "$dir/notimage"
+out=$(call $M $MI CreateCell s "$dir/lxbad.json")
+check "CreateCell with a kernel that is no arm64 Image: InvalidConfiguration, saying why" \
+	grep -qF "Error.InvalidConfiguration: $dir/lxbad.json: .linux.kernel: $dir/notimage is not an arm64 Image" <<<"$out"
+check "... no file left" test ! -e "$dir/state/cells/lxbad.boot" -a ! -e "$dir/state/cells/lxbad.dtb"
+check "... and no cell" grep -q "Error.NoSuchCell" <<<"$(call $M $MI GetCell s lxbad)"
+mklinux lxgone "$dir/nothere"
+out=$(call $M $MI CreateCell s "$dir/lxgone.json")
+check "CreateCell with a missing kernel: InvalidConfiguration, naming the file" \
+	grep -qF "Error.InvalidConfiguration: $dir/lxgone.json: .linux.kernel: cannot use $dir/nothere: No such file or directory" <<<"$out"
+# The driver refuses the creation (CPU 1 is taken): the prepared files go again.
+mkcell holder 1 0x71000000
+holder=$(call $M $MI CreateCell s "$dir/holder.json")
+out=$(call $M $MI CreateCell s "$dir/lx.json")
+check "CreateCell of a Linux cell the driver refuses: an error" grep -q "^ERROR" <<<"$out"
+check "... and its boot stub and device tree are removed" \
+	test ! -e "$dir/state/cells/lx.boot" -a ! -e "$dir/state/cells/lx.dtb"
+call "$holder" $CI Destroy >/dev/null
+
 out=$(call $M $MI Disable)
 check "Disable succeeds" test -z "$out"
 check "Enabled=false, NumCells=0" test "$(mprop Enabled)/$(mprop NumCells)" = "false/0"
