@@ -136,7 +136,7 @@ fi
 awk -v dir="$tmp" '/^\.EX/ { f = 1; getline; if ($0 !~ /^\{/) { f = 0; next }; k++ }
 	/^\.EE/ { f = 0 } f { gsub(/\\-/, "-"); print > (dir "/example" k ".json") }' "$man"
 t "the man page's examples check together" 0 "$cellctl" config check "$tmp"/example*.json
-has "the man page has three complete examples" "$tmp/out" "3 files checked: 0 errors"
+has "the man page has four complete examples" "$tmp/out" "4 files checked: 0 errors"
 
 echo "1..$n"
 [ "$failed" = 0 ]
