@@ -117,20 +117,23 @@ static bool file_size(const char *path, uint64_t *size)
 	if (stat(path, &st) < 0)
 		return false;
 	if (!S_ISREG(st.st_mode)) {
-		errno = EISDIR;
+		errno = 0;	/* missing() says: not a regular file */
 		return false;
 	}
 	*size = st.st_size;
 	return true;
 }
 
-/* A missing file: an error with CC_CHECK_FILES, else a note.  Returns false. */
+/*
+ * A missing file (errno says why, 0: not a regular file): an error with CC_CHECK_FILES, else
+ * a note.  Returns false.
+ */
 static bool missing(const char *file, const char *path, const char *name, unsigned flags,
 		    struct cc_diags *d)
 {
 	if (flags & CC_CHECK_FILES)
 		ERR(path, "install it, or fix the path", "cannot use %s: %s", name,
-		    strerror(errno ? errno : ENOENT));
+		    errno ? strerror(errno) : "not a regular file");
 	else
 		NOTE(path, "check again where the file is installed",
 		     "%s is not here: it was not checked", name);
@@ -419,6 +422,7 @@ static bool make_tree(const struct cc_config *c, const struct cv_system_config *
 {
 	const struct cc_linux *l = c->linux_cfg;
 	const char *file = c->file;
+	uint64_t size;
 	size_t len;
 	void *in;
 	int err;
@@ -434,7 +438,9 @@ static bool make_tree(const struct cc_config *c, const struct cv_system_config *
 			p->dtb_size = fdt_totalsize(p->dtb);
 		return p->dtb != NULL;
 	}
-	in = read_file(l->device_tree, CC_LINUX_DTB_MAX, &len);
+	/* Only a regular file: a FIFO or a device could block or never end. */
+	in = file_size(l->device_tree, &size) ? read_file(l->device_tree, CC_LINUX_DTB_MAX, &len) :
+	     NULL;
 	if (!in && errno == EFBIG) {
 		ERR(".linux.device_tree", "the arm64 boot protocol takes at most 2 MiB",
 		    "%s is larger than 2 MiB", l->device_tree);

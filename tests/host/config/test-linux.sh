@@ -267,6 +267,9 @@ mkcell "$tmp/e12.json" '/"cmdline"/d' 's|"initrd": "\([^"]*\)",|"initrd": "\1"|'
 bad "$tmp/e12.json" "$tmp/e12.json: .linux.cmdline: required key is missing" "no command line"
 mkcell "$tmp/e13.json" "s|\"cmdline\"|\"device_tree\": \"$tmp/initrd\", \"cmdline\"|"
 bad "$tmp/e13.json" "$tmp/e13.json: .linux.device_tree: $tmp/initrd is not a valid DTB" "a device tree that is no DTB"
+mkcell "$tmp/e13b.json" "s|\"cmdline\"|\"device_tree\": \"/dev/zero\", \"cmdline\"|"
+t "a device tree that is no regular file: refused where it is read" 1 "$cellctl" config show --device-tree --system "$sys" "$tmp/e13b.json"
+has "  ... saying why" "$tmp/err" "$tmp/e13b.json: .linux.device_tree: cannot use /dev/zero: not a regular file"
 mkcell "$tmp/e14.json" 's|"cmdline"|"bogus": 1, "cmdline"|'
 bad "$tmp/e14.json" "$tmp/e14.json: .linux.bogus: unknown key (known keys here: kernel, initrd, cmdline, device_tree)" "an unknown key in linux"
 mkcell "$tmp/e15.json" "s|\"cpus\": \[1, 2\],|\"cpus\": [1, 2], \"images\": [ { \"path\": \"$tmp/initrd\", \"address\": \"$(hex $kernel)\" } ],|"
