@@ -145,8 +145,8 @@ static bool read_kernel(const struct cc_config *c, unsigned flags, struct cc_lin
 			struct cc_diags *d)
 {
 	const char *file = c->file, *name = c->linux_cfg->kernel;
-	const char *hint = "give the uncompressed arm64 Image (Debian's vmlinuz is compressed: "
-			   "zcat vmlinuz > Image)";
+	const char *hint = "give the uncompressed arm64 Image, such as Debian's "
+			   "/boot/vmlinuz-*-arm64; decompress an Image.gz with zcat";
 	uint8_t h[IMAGE_HEADER_SIZE];
 	size_t n;
 	FILE *f;
