@@ -51,3 +51,5 @@ GUEST_TESTS += tests/guest/scenarios/daemon-cells.sh
 GUEST_TESTS += tests/guest/scenarios/daemon-boot.sh
 GUEST_TESTS += tests/guest/scenarios/daemon-remote.sh
 GUEST_TESTS += tests/guest/scenarios/daemon-restart.sh
+# The Linux payload's boot stub and device tree, handed to a stand-in kernel (issue 15).
+GUEST_TESTS += tests/guest/scenarios/linux-boot-protocol.sh
