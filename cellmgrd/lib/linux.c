@@ -339,6 +339,23 @@ static int write_tree(void *fdt, size_t cap, const struct cv_cell_config *cell,
 	W(fdt_property(fdt, "always-on", NULL, 0));
 	W(fdt_end_node(fdt));
 
+	/*
+	 * The communication region (<cellvisor/comm.h>), for a program of the cell to answer
+	 * the hypervisor's shutdown requests (the linux-demo init finds it by this name).
+	 */
+	for (uint32_t i = 0; i < v.num_mem; i++) {
+		const struct cv_mem_region *m = &v.mem[i];
+		uint64_t reg[2] = { m->virt_start, m->size };
+
+		if (!(m->flags & CV_MEM_COMM_REGION))
+			continue;
+		snprintf(name, sizeof(name), "comm-region@%llx", X(m->virt_start));
+		W(fdt_begin_node(fdt, name));
+		W(fdt_property_string(fdt, "compatible", "cellvisor,comm-region"));
+		W(prop_reg(fdt, reg, 1));
+		W(fdt_end_node(fdt));
+	}
+
 	if (has_uart(cell)) {
 		uint64_t reg[2] = { cell->console.address, UART_SIZE };
 

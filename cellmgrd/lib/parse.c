@@ -543,7 +543,9 @@ static void parse_linux(struct pctx *p, const cJSON *obj, struct cc_config *c)
 
 /*
  * A Linux cell: the compiler sets the entry (the boot stub at the base of the lowest RAM
- * region) and the flag no_reset; parameters mean nothing to Linux.
+ * region) and the flags no_reset (Linux cannot start twice from the same memory) and
+ * boot_cpu_only (Linux brings its other CPUs up with PSCI CPU_ON); parameters mean nothing
+ * to Linux.
  */
 static void finish_linux(struct pctx *p, const cJSON *obj, struct cell_build *b)
 {
@@ -564,7 +566,7 @@ static void finish_linux(struct pctx *p, const cJSON *obj, struct cell_build *b)
 			b->cfg.entry = m->virt_start;
 		found = true;
 	}
-	b->cfg.flags |= CV_CELL_NO_RESET;
+	b->cfg.flags |= CV_CELL_NO_RESET | CV_CELL_BOOT_CPU_ONLY;
 }
 
 static void parse_cell(struct pctx *p, const cJSON *obj, const char *path, bool root,

@@ -1047,8 +1047,10 @@ static void test_linux(void)
 	ok(c && !d.errors && p.complete, "linux: a valid cell plans completely");
 	if (d.errors)
 		show_diags(&d);
-	ok(c && cc_cell(c)->entry == 0x40000000 && cc_cell(c)->flags == CV_CELL_NO_RESET,
-	   "linux: entry is the first RAM region's base, the flag no_reset is set");
+	ok(c && cc_cell(c)->entry == 0x40000000 &&
+	   cc_cell(c)->flags == (CV_CELL_NO_RESET | CV_CELL_BOOT_CPU_ONLY),
+	   "linux: entry is the first RAM region's base, the flags no_reset and boot_cpu_only "
+	   "are set");
 	ok(p.stub_address == 0x40000000 && p.kernel_address == 0x40200000 &&
 	   p.dtb_address == 0x41600000, "linux: stub at the base, kernel 2 MiB above, device "
 	   "tree at the next 2 MiB boundary after image_size (0x%llx, 0x%llx, 0x%llx)",

@@ -96,7 +96,7 @@ has "  ... without a problem" "$tmp/out" "1 file checked against $sys: 0 errors,
 t "it compiles" 0 "$cellctl" config compile --system "$sys" "$tmp/linux.json" -o "$tmp/linux.cvb"
 t "the blob decodes" 0 "$cellctl" config show --json "$tmp/linux.cvb"
 has "the compiler set the entry: the boot stub at the base of the first RAM region" "$tmp/out" "\"entry\":	\"$(hex $base)\""
-has "the compiler set the flag no_reset" "$tmp/out" '"flags":	["no_reset"]'
+has "the compiler set the flags no_reset and boot_cpu_only" "$tmp/out" '"flags":	["no_reset", "boot_cpu_only"]'
 t "show --json of the JSON file keeps \"linux\"" 0 "$cellctl" config show --json "$tmp/linux.json"
 has "  ... with the kernel" "$tmp/out" "\"kernel\":	\"$tmp/Image\""
 if grep -q '"entry"' "$tmp/out"; then nok "  ... and no entry, which the compiler sets"; else ok "  ... and no entry, which the compiler sets"; fi
@@ -177,6 +177,8 @@ clk_ph=$(g -t u /apb-pclk phandle)
 eq "console clocks: the fixed clock, twice" "$(g /serial@9000000 clocks)" "$clk_ph $clk_ph"
 eq "fixed clock: 24 MHz" "$(g /apb-pclk clock-frequency)" 24000000
 eq "fixed clock compatible" "$(g /apb-pclk compatible)" fixed-clock
+eq "the communication region: compatible" "$(g /comm-region@80000000 compatible)" "cellvisor,comm-region"
+eq "  ... reg: its address, 4 KiB" "$(g -t x /comm-region@80000000 reg)" "0 80000000 0 1000"
 
 # ---- the boot stub (the daemon's NAME.boot; here from the library through a DTB-less path:
 # the daemon test checks the file it writes, this checks the instructions) ----

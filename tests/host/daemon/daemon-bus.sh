@@ -504,7 +504,7 @@ dtb_size=$(stat -c %s "$dir/state/cells/lx.dtb" 2>/dev/null || echo 0)
 initrd_at=$(( 0x40600000 + (dtb_size + 4095) / 4096 * 4096 ))
 check "lx: Images: boot stub, kernel, device tree, initrd" \
 	test "$(cprop "$lx" Images)" = "4 $dir/state/cells/lx.boot $((0x40000000)) $dir/Image $((0x40200000)) $dir/state/cells/lx.dtb $((0x40600000)) $dir/initrd $initrd_at"
-check "lx: the compiled blob has the flag no_reset" grep -q "no_reset" \
+check "lx: the compiled blob has the flags no_reset and boot_cpu_only" grep -q '"no_reset", "boot_cpu_only"' \
 	<("$CELLCTL" config show --json "$dir/state/cells/lx.blob" 2>&1)
 check "lx: its boot stub is 40 bytes" test "$(stat -c %s "$dir/state/cells/lx.boot")" = 40
 if command -v aarch64-linux-gnu-objdump >/dev/null; then
