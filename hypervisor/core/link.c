@@ -9,6 +9,15 @@
  *
  * A doorbell is the peer's own SPI, made pending in the distributor: the interrupt is routed
  * to a CPU of the peer's cell (its interrupts are its own), so that cell alone takes it.
+ *
+ * Rate limit (link.h): each peer's doorbell has a token bucket, kept as the time at which it
+ * would be full again ('full_at', in counter ticks; the generic cell rate algorithm): a raise
+ * costs one token period and is allowed while 'full_at' is at most CV_LINK_RING_BURST - 1
+ * periods ahead of now.  A ring that is not allowed marks the doorbell deferred; a deferred
+ * doorbell is raised, once, by the first ring, link hypercall or interrupt exit (link_poll)
+ * that finds the bucket allowing it.  So a peer ringing in a loop costs its target at most
+ * BURST + PER_MS interrupts a millisecond on each link, costs the hypervisor one lock and a
+ * few counter reads per call on its own CPU, and delays no other interrupt of the target.
  */
 #include <cellvisor/link.h>
 #include <cv/cell.h>
@@ -25,12 +34,18 @@
 struct link_peer_rt {
 	struct cell *cell;		/* the cell that is this peer now, or NULL */
 	u32 state;			/* CV_LINK_STATE_DOWN or what the peer set */
-	u32 received;			/* doorbells rung at it */
+	u32 received;			/* doorbells raised at it */
 	u32 sent;			/* doorbells it rang */
+	u32 coalesced;			/* rings at it merged into another's doorbell */
+	u64 full_at;			/* its doorbell's bucket is full from then on */
+	bool deferred;			/* a raise waits for the bucket */
+	bool limited;			/* said so on the console; until the bucket is full */
+	struct ratelimit rl;		/* of that line */
 };
 
 static struct link_peer_rt rt[CV_LINK_MAX_LINKS][CV_LINK_MAX_PEERS];
 static spinlock_t link_lock;
+static unsigned int num_deferred;	/* doorbells deferred; read without the lock */
 
 static unsigned int num_links(void)
 {
@@ -65,16 +80,112 @@ static unsigned int users(unsigned int i)
 	return n;
 }
 
-/* Ring peer p of link i, if its cell runs.  link_lock held. */
-static bool ring(unsigned int i, unsigned int p)
+/* Counter ticks of one token, at least 1. */
+static u64 token_ticks(void)
 {
-	const struct cell *c = rt[i][p].cell;
+	return arch_counter_freq() / (1000 * CV_LINK_RING_PER_MS) ?: 1;
+}
 
-	if (!c || c->state != CV_CELL_STATE_RUNNING)
+/* Take a token from peer p's bucket at 'now': false when it has none. */
+static bool bucket_take(struct link_peer_rt *t, u64 now)
+{
+	u64 tick = token_ticks();
+
+	if (t->full_at < now)
+		t->full_at = now;
+	if (t->full_at - now > (CV_LINK_RING_BURST - 1) * tick)
 		return false;
-	rt[i][p].received++;
+	t->full_at += tick;
+	return true;
+}
+
+static bool runs(const struct link_peer_rt *t)
+{
+	return t->cell && t->cell->state == CV_CELL_STATE_RUNNING;
+}
+
+static void set_deferred(struct link_peer_rt *t, bool deferred)
+{
+	if (t->deferred != deferred)
+		__atomic_add_fetch(&num_deferred, deferred ? 1 : -1, __ATOMIC_RELEASE);
+	t->deferred = deferred;
+}
+
+/* Raise peer p's doorbell now if its bucket allows it; false if not.  link_lock held. */
+static bool raise(unsigned int i, unsigned int p, u64 now)
+{
+	struct link_peer_rt *t = &rt[i][p];
+
+	if (t->full_at <= now)
+		t->limited = false;	/* it was quiet long enough */
+	if (!bucket_take(t, now))
+		return false;
+	set_deferred(t, false);
+	t->received++;
 	arch_raise_spi(link_cfg(i)->peers[p].doorbell_irq);
 	return true;
+}
+
+/*
+ * Peer 'from' rings peer p of link i, if p's cell runs: its doorbell is raised now, or
+ * once the rate limit allows it.  link_lock held.
+ */
+static bool ring(unsigned int i, unsigned int p, unsigned int from)
+{
+	struct link_peer_rt *t = &rt[i][p];
+
+	bool was_deferred = t->deferred;
+
+	if (!runs(t))
+		return false;
+	if (raise(i, p, arch_counter())) {
+		t->coalesced += was_deferred;	/* the raise that waited came with this one */
+		return true;
+	}
+	if (t->deferred) {
+		t->coalesced++;		/* the raise that waits is for this ring too */
+		return true;
+	}
+	set_deferred(t, true);
+	if (!t->limited && console_ratelimit(&t->rl))
+		printk("Cellvisor: link '%s': peer %u ('%s') is rung more than %u times at once or "
+		       "%u a millisecond (now by '%s'); its doorbells are coalesced\n",
+		       link_cfg(i)->name, p, link_cfg(i)->peers[p].cell, CV_LINK_RING_BURST,
+		       CV_LINK_RING_PER_MS, link_cfg(i)->peers[from].cell);
+	t->limited = true;
+	return true;
+}
+
+/*
+ * Raise the deferred doorbells whose buckets allow it; forget those of cells that stopped.
+ * link_lock held.
+ */
+static void raise_deferred(void)
+{
+	unsigned int i, p;
+	u64 now;
+
+	if (!__atomic_load_n(&num_deferred, __ATOMIC_ACQUIRE))
+		return;
+	now = arch_counter();
+	for (i = 0; i < num_links(); i++) {
+		for (p = 0; p < link_cfg(i)->num_peers; p++) {
+			if (!rt[i][p].deferred)
+				continue;
+			if (!runs(&rt[i][p]))
+				set_deferred(&rt[i][p], false);
+			else
+				raise(i, p, now);
+		}
+	}
+}
+
+void link_poll(void)
+{
+	if (!__atomic_load_n(&num_deferred, __ATOMIC_ACQUIRE) || !spin_trylock(&link_lock))
+		return;		/* nothing waits, or the holder's hypercall raises it */
+	raise_deferred();
+	spin_unlock(&link_lock);
 }
 
 /* Something about peer p changed: ring all the others.  link_lock held. */
@@ -84,7 +195,7 @@ static void ring_others(unsigned int i, unsigned int p)
 
 	for (q = 0; q < link_cfg(i)->num_peers; q++)
 		if (q != p)
-			ring(i, q);
+			ring(i, q, p);
 }
 
 /* Peer p's state becomes 'state'; the others hear of a change.  link_lock held. */
@@ -102,6 +213,7 @@ int link_init(void)
 	int p;
 
 	memset(rt, 0, sizeof(rt));
+	num_deferred = 0;
 	for (i = 0; i < num_links(); i++)
 		scrub(link_cfg(i));	/* what was there before enable is no one's */
 	p = link_map(&root_cell);
@@ -185,6 +297,7 @@ void link_attach(struct cell *c)
 			continue;
 		rt[i][p].cell = c;
 		rt[i][p].state = CV_LINK_STATE_DOWN;
+		rt[i][p].full_at = 0;			/* a new cell: a full bucket */
 		ring_others(i, (unsigned int)p);	/* a cell id to see */
 	}
 	spin_unlock(&link_lock);
@@ -214,6 +327,7 @@ void link_detach(struct cell *c)
 			was = users(i);
 			rt[i][p].state = CV_LINK_STATE_DOWN;
 			rt[i][p].cell = NULL;
+			set_deferred(&rt[i][p], false);
 			ring_others(i, p);
 			if (was && !users(i)) {
 				scrub(link_cfg(i));
@@ -278,6 +392,8 @@ static long info(unsigned int i, unsigned int self, u64 what, u64 peer)
 		return rt[i][peer].received;
 	case CV_LINK_INFO_SENT:
 		return rt[i][peer].sent;
+	case CV_LINK_INFO_COALESCED:
+		return rt[i][peer].coalesced;
 	}
 	return refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, what, 0);
 }
@@ -289,6 +405,7 @@ long link_get_info(struct per_cpu *cpu, u64 link, u64 what, u64 peer)
 	if (what == CV_LINK_INFO_NUM_LINKS)
 		return num_links();
 	spin_lock(&link_lock);
+	raise_deferred();
 	ret = caller_peer(cpu, link, "link info");
 	if (ret >= 0)
 		ret = info((unsigned int)link, (unsigned int)ret, what, peer);
@@ -301,11 +418,12 @@ long link_ring(struct per_cpu *cpu, u64 link, u64 peer)
 	long self;
 
 	spin_lock(&link_lock);
+	raise_deferred();
 	self = caller_peer(cpu, link, "ring");
 	if (self >= 0 && (peer >= link_cfg((unsigned int)link)->num_peers ||
 			  peer == (u64)self)) {
 		self = refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, peer, 0);
-	} else if (self >= 0 && !ring((unsigned int)link, (unsigned int)peer)) {
+	} else if (self >= 0 && !ring((unsigned int)link, (unsigned int)peer, (unsigned int)self)) {
 		self = refuse(-CV_ENOTCONN, CV_REASON_LINK_PEER_ABSENT, link << 8 | peer, 0);
 	} else if (self >= 0) {
 		rt[link][self].sent++;
@@ -321,6 +439,7 @@ long link_set_state(struct per_cpu *cpu, u64 link, u64 state)
 	long self;
 
 	spin_lock(&link_lock);
+	raise_deferred();
 	self = caller_peer(cpu, link, "set state");
 	if (self >= 0 && (state >> 32 || atomic_read(&cpu->stop))) {
 		/* A cell being stopped stays DOWN. */

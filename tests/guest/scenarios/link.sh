@@ -3,8 +3,9 @@
 # system.json, through /dev/cellvisor-link-ivshmem-demo (cvlink): the device, its sysfs and
 # uevents; a message left before the cell exists; round trips with the data checked and
 # doorbells both ways; the cell destroyed mid-conversation and created again (down/up seen,
-# the message left meanwhile answered); the memory scrubbed when the last user goes; a
-# cell that is no peer refused (link-hostile); the device gone at disable.
+# the message left meanwhile answered); the memory scrubbed when the last user goes; a peer
+# ringing in a loop held to the doorbell rate limit; a cell that is no peer refused
+# (link-hostile); the device gone at disable.
 # timeout: 480
 . /usr/lib/cellvisor-test/tap.sh
 no_cellmgrd
@@ -106,6 +107,42 @@ t "destroy ivshmem-demo, the last user" $cvtool destroy $id
 t "  ... the hypervisor scrubbed the link memory" hvsaid "link 'ivshmem-demo': its last user 'ivshmem-demo' went; memory scrubbed"
 t "  ... it reads zero" $cvlink check $dev 0
 t "the root comes up again" $cvlink state $dev 1
+
+# A peer gone bad: link-hostile in ivshmem-demo's cell rings the root in a loop and flips its
+# state.  The rate limit (CV_LINK_RING_BURST 32 at once, CV_LINK_RING_PER_MS 10 a ms) bounds
+# the root's doorbell interrupts; the root stays responsive; the conversation works after.
+irqs() { # the root's doorbell interrupts, summed over its CPUs
+	awk '/cellvisor-link-ivshmem-demo/ { for (i = 2; $i ~ /^[0-9]+$/; i++) s += $i }
+		END { print s + 0 }' /proc/interrupts
+}
+rings() { # rings the storming cell counted by its last report
+	$cvtool console --cell $1 --nonblock 2>/dev/null |
+		sed -n 's/^link-hostile: second [0-9]*: \([0-9]*\) rings.*/\1/p' | tail -n 1
+}
+s=$($cvtool create $cfg/ivshmem-demo.cvb) && $cvtool load $s $inm/link-hostile.bin@0x40000000 >/dev/null &&
+	$cvtool start $s >/dev/null
+t "link-hostile runs in ivshmem-demo's cell ($s) as peer 1" cell_says $s \
+	"link-hostile: peer 1 of link 0: ringing the other peers in a loop"
+t "  ... and rings" cell_says $s "link-hostile: second 2:"
+i0=$(irqs) r0=$(rings $s) t0=$(date +%s%N)
+sleep 5
+i1=$(irqs) r1=$(rings $s) t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+echo "# over $ms ms: the cell rang $((r1 - r0)) times, the root took $((i1 - i0)) doorbell interrupts"
+t "  ... faster than the limit: $((r1 - r0)) rings in about $ms ms" [ $((r1 - r0)) -gt $((10 * ms)) ]
+t "  ... the root's doorbell interrupts stay bounded: $((i1 - i0)) <= 32 + 10 a ms" \
+	[ $((i1 - i0)) -le $((32 + 10 * ms)) ]
+t "  ... the hypervisor says the root's doorbells are coalesced" hvsaid \
+	"link 'ivshmem-demo': peer 0 ('root') is rung more than 32 times at once or 10 a millisecond (now by 'ivshmem-demo'); its doorbells are coalesced"
+t "  ... the root stays responsive: sleep 5 took $ms ms" [ $ms -lt 8000 ]
+t "  ... its link device answers" out "^peer 1 cell=ivshmem-demo id=$s state=[23]" $cvlink info $dev
+t "destroy the storming cell" $cvtool destroy $s
+t "  ... the root sees it down" $cvlink wait-state $dev 1 down 5000
+id=$(up ivshmem-demo)
+t "ivshmem-demo again ($id): round trips work after the storm" $cvlink wait-state $dev 1 up 10000
+t "  ... 50 round trips of 64 bytes, every byte checked" out "data ok" $cvlink echo $dev 50 64
+t "  ... a doorbell for (nearly) each" sh -c "[ $(sed -n 's/.*cell: \([0-9]*\) doorbells.*/\1/p' /tmp/out) -ge 45 ]"
+t "destroy ivshmem-demo" $cvtool destroy $id
 
 # A cell that is no peer.
 rx0=$(rx 0)
