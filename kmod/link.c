@@ -244,6 +244,9 @@ static long cv_link_call(struct cv_link_dev *link, bool ring, u32 arg)
 		ret = -ENODEV;
 	else
 		ret = ring ? cv_hc_link_ring(link->id, arg) : cv_hc_link_set_state(link->id, arg);
+	/* The root's own state rings no one here: refresh (sysfs, uevent) all the same. */
+	if (!ring && !ret)
+		schedule_delayed_work(&link->work, 0);
 	up_read(&cv.state_sem);
 	if (ret < 0 && ret != -ENOTCONN && ret != -ENODEV)
 		dev_err_ratelimited(link->misc.this_device, "link '%s': the hypervisor refused to %s %u (%ld)\n",
@@ -481,7 +484,7 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 		kfree(link);
 		return -ENXIO;
 	}
-	ret = request_irq(link->virq, cv_link_irq, 0, "cellvisor-link", link);
+	ret = request_irq(link->virq, cv_link_irq, 0, link->devname, link);
 	if (ret) {
 		dev_err(dev, "link '%s': its doorbell interrupt %u cannot be requested (%d)\n",
 			link->name, link->intid, ret);
