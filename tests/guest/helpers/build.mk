@@ -9,3 +9,6 @@ $(CVTOOL): tests/guest/helpers/cvtool.c $(wildcard include/cellvisor/*.h)
 
 ARM64_TARGETS += $(CVTOOL)
 $(call stage,$(CVTOOL),/usr/libexec/cellvisor-test/cvtool,0755)
+
+# cvlink: the old name of cellvisor-link (cellmgrd/link/) for the benchmark's script.
+$(call stage,tests/guest/helpers/cvlink.sh,/usr/libexec/cellvisor-test/cvlink,0755)
