@@ -15,9 +15,13 @@
  * costs one token period and is allowed while 'full_at' is at most CV_LINK_RING_BURST - 1
  * periods ahead of now.  A ring that is not allowed marks the doorbell deferred; a deferred
  * doorbell is raised, once, by the first ring, link hypercall or interrupt exit (link_poll)
- * that finds the bucket allowing it.  So a peer ringing in a loop costs its target at most
- * BURST + PER_MS interrupts a millisecond on each link, costs the hypervisor one lock and a
- * few counter reads per call on its own CPU, and delays no other interrupt of the target.
+ * that finds the bucket allowing it.  A ring at a doorbell that is deferred already, while
+ * its bucket is still empty, joins it without taking link_lock (ring_joins_deferred()), so a
+ * peer ringing in a loop takes the lock about once a token period and cannot keep the other
+ * CPUs' link calls waiting.  So it costs its target at most BURST + PER_MS interrupts a
+ * millisecond on each link, costs the hypervisor a few counter reads per call on its own
+ * CPU, and delays no other interrupt of the target.  The fields that path reads ('cell',
+ * 'deferred', 'full_at') and the counters it adds to are accessed atomically everywhere.
  */
 #include <cellvisor/link.h>
 #include <cv/cell.h>
@@ -91,11 +95,13 @@ static bool bucket_take(struct link_peer_rt *t, u64 now)
 {
 	u64 tick = token_ticks();
 
-	if (t->full_at < now)
-		t->full_at = now;
-	if (t->full_at - now > (CV_LINK_RING_BURST - 1) * tick)
+	u64 full_at = __atomic_load_n(&t->full_at, __ATOMIC_RELAXED);
+
+	if (full_at < now)
+		full_at = now;
+	if (full_at - now > (CV_LINK_RING_BURST - 1) * tick)
 		return false;
-	t->full_at += tick;
+	__atomic_store_n(&t->full_at, full_at + tick, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -108,7 +114,7 @@ static void set_deferred(struct link_peer_rt *t, bool deferred)
 {
 	if (t->deferred != deferred)
 		__atomic_add_fetch(&num_deferred, deferred ? 1 : -1, __ATOMIC_RELEASE);
-	t->deferred = deferred;
+	__atomic_store_n(&t->deferred, deferred, __ATOMIC_SEQ_CST);
 }
 
 /* Raise peer p's doorbell now if its bucket allows it; false if not.  link_lock held. */
@@ -116,7 +122,7 @@ static bool raise(unsigned int i, unsigned int p, u64 now)
 {
 	struct link_peer_rt *t = &rt[i][p];
 
-	if (t->full_at <= now)
+	if (__atomic_load_n(&t->full_at, __ATOMIC_RELAXED) <= now)
 		t->limited = false;	/* it was quiet long enough */
 	if (!bucket_take(t, now))
 		return false;
@@ -139,11 +145,13 @@ static bool ring(unsigned int i, unsigned int p, unsigned int from)
 	if (!runs(t))
 		return false;
 	if (raise(i, p, arch_counter())) {
-		t->coalesced += was_deferred;	/* the raise that waited came with this one */
+		if (was_deferred)	/* the raise that waited came with this one */
+			__atomic_add_fetch(&t->coalesced, 1, __ATOMIC_RELAXED);
 		return true;
 	}
 	if (t->deferred) {
-		t->coalesced++;		/* the raise that waits is for this ring too */
+		/* The raise that waits is for this ring too. */
+		__atomic_add_fetch(&t->coalesced, 1, __ATOMIC_RELAXED);
 		return true;
 	}
 	set_deferred(t, true);
@@ -295,9 +303,9 @@ void link_attach(struct cell *c)
 		p = config_link_peer(hv.config, i, c->config->name);
 		if (p < 0)
 			continue;
-		rt[i][p].cell = c;
+		__atomic_store_n(&rt[i][p].cell, c, __ATOMIC_RELEASE);
 		rt[i][p].state = CV_LINK_STATE_DOWN;
-		rt[i][p].full_at = 0;			/* a new cell: a full bucket */
+		__atomic_store_n(&rt[i][p].full_at, 0, __ATOMIC_RELAXED);	/* a full bucket */
 		ring_others(i, (unsigned int)p);	/* a cell id to see */
 	}
 	spin_unlock(&link_lock);
@@ -326,7 +334,7 @@ void link_detach(struct cell *c)
 				continue;
 			was = users(i);
 			rt[i][p].state = CV_LINK_STATE_DOWN;
-			rt[i][p].cell = NULL;
+			__atomic_store_n(&rt[i][p].cell, NULL, __ATOMIC_RELEASE);
 			set_deferred(&rt[i][p], false);
 			ring_others(i, p);
 			if (was && !users(i)) {
@@ -391,9 +399,9 @@ static long info(unsigned int i, unsigned int self, u64 what, u64 peer)
 	case CV_LINK_INFO_RECEIVED:
 		return rt[i][peer].received;
 	case CV_LINK_INFO_SENT:
-		return rt[i][peer].sent;
+		return __atomic_load_n(&rt[i][peer].sent, __ATOMIC_RELAXED);
 	case CV_LINK_INFO_COALESCED:
-		return rt[i][peer].coalesced;
+		return __atomic_load_n(&rt[i][peer].coalesced, __ATOMIC_RELAXED);
 	}
 	return refuse(-CV_EINVAL, CV_REASON_BAD_ARGUMENT, what, 0);
 }
@@ -413,10 +421,44 @@ long link_get_info(struct per_cpu *cpu, u64 link, u64 what, u64 peer)
 	return ret;
 }
 
+/*
+ * Without link_lock: a ring from a peer at another peer whose doorbell is deferred already and
+ * whose bucket has no token yet joins the raise that waits; false for everything else (the
+ * locked path decides).  The caller runs, so its cell is attached as the peer its name makes
+ * it (from create, or enable for the root, to destroy): the configuration alone names its
+ * index.  Seeing 'deferred' set means the raise comes after this read, so after what the
+ * ringer wrote before ringing.
+ */
+static bool ring_joins_deferred(struct per_cpu *cpu, u64 link, u64 peer)
+{
+	struct link_peer_rt *t;
+	const struct cell *c;
+	int self;
+
+	if (link >= num_links() || peer >= link_cfg((unsigned int)link)->num_peers)
+		return false;
+	self = config_link_peer(hv.config, (unsigned int)link, cpu->cell->config->name);
+	if (self < 0 || (u64)self == peer)
+		return false;
+	t = &rt[link][peer];
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* what the ringer wrote, before the flag */
+	c = __atomic_load_n(&t->cell, __ATOMIC_ACQUIRE);
+	if (!__atomic_load_n(&t->deferred, __ATOMIC_SEQ_CST) || !c ||
+	    c->state != CV_CELL_STATE_RUNNING ||
+	    __atomic_load_n(&t->full_at, __ATOMIC_RELAXED) <
+	    arch_counter() + (CV_LINK_RING_BURST - 1) * token_ticks() + 1)
+		return false;
+	__atomic_add_fetch(&t->coalesced, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&rt[link][self].sent, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
 long link_ring(struct per_cpu *cpu, u64 link, u64 peer)
 {
 	long self;
 
+	if (ring_joins_deferred(cpu, link, peer))
+		return 0;
 	spin_lock(&link_lock);
 	raise_deferred();
 	self = caller_peer(cpu, link, "ring");
@@ -426,7 +468,7 @@ long link_ring(struct per_cpu *cpu, u64 link, u64 peer)
 	} else if (self >= 0 && !ring((unsigned int)link, (unsigned int)peer, (unsigned int)self)) {
 		self = refuse(-CV_ENOTCONN, CV_REASON_LINK_PEER_ABSENT, link << 8 | peer, 0);
 	} else if (self >= 0) {
-		rt[link][self].sent++;
+		__atomic_add_fetch(&rt[link][self].sent, 1, __ATOMIC_RELAXED);
 		self = 0;
 	}
 	spin_unlock(&link_lock);

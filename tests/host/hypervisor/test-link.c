@@ -141,7 +141,8 @@ static long coalesced(struct per_cpu *cpu, u64 peer)
  * at most BURST times at once and PER_MS a millisecond; the rest is coalesced and raised
  * later, never lost; the root's own doorbells to 'demo' are not held up.  Both run.
  */
-static void test_rate_limit(struct per_cpu *root_cpu, struct per_cpu *demo_cpu)
+static void test_rate_limit(struct per_cpu *root_cpu, struct per_cpu *demo_cpu,
+			    struct per_cpu *small_cpu)
 {
 	unsigned int n, rang, rang_demo, raises;
 	long co, sent, rx;
@@ -167,6 +168,11 @@ static void test_rate_limit(struct per_cpu *root_cpu, struct per_cpu *demo_cpu)
 	ok(said("link 'chan': peer 0 ('root') is rung more than 32 times at once or 10 a "
 		"millisecond (now by 'demo'); its doorbells are coalesced"),
 	   "... the console says so: \"%s\"", last);
+	ok(link_ring(small_cpu, 0, 0) == -CV_EPERM && link_ring(demo_cpu, 0, 1) == -CV_EINVAL &&
+	   link_ring(demo_cpu, 0, 3) == -CV_EINVAL && link_ring(demo_cpu, 1, 0) == -CV_ENOENT &&
+	   coalesced(root_cpu, 0) == co + 100 - CV_LINK_RING_BURST - 1,
+	   "while the root's doorbell waits, a cell that is no peer, a peer ringing itself, a "
+	   "peer out of range or a link that is not are refused all the same");
 	link_poll();
 	ok(raised_spi[LINK_ROOT_IRQ] == rang + CV_LINK_RING_BURST,
 	   "an interrupt exit at the same instant raises nothing");
@@ -323,7 +329,6 @@ static void test_links(void)
 	   "the peer rings the root back");
 	ok(info(demo_cpu, CV_LINK_INFO_ADDRESS, 0) == (long)LINK_DEMO_VIRT,
 	   "each peer gets its own address");
-	test_rate_limit(root_cpu, demo_cpu);
 
 	/* A cell that is no peer. */
 	small_blob(&b, "small", 3, 12);
@@ -337,6 +342,8 @@ static void test_links(void)
 	   "... nor set a state or read the link; it may count the links");
 	ok(small && maps_none(cell_of(small), LINK_DEMO_VIRT, P) &&
 	   maps_none(cell_of(small), LINK_PHYS, P), "... and does not map the link");
+
+	test_rate_limit(root_cpu, demo_cpu, small_cpu);
 
 	/* The peer goes and comes back. */
 	rang = raised_spi[LINK_ROOT_IRQ];
