@@ -93,9 +93,7 @@ static u64 token_ticks(void)
 /* Take a token from peer p's bucket at 'now': false when it has none. */
 static bool bucket_take(struct link_peer_rt *t, u64 now)
 {
-	u64 tick = token_ticks();
-
-	u64 full_at = __atomic_load_n(&t->full_at, __ATOMIC_RELAXED);
+	u64 tick = token_ticks(), full_at = __atomic_load_n(&t->full_at, __ATOMIC_RELAXED);
 
 	if (full_at < now)
 		full_at = now;
@@ -139,7 +137,6 @@ static bool raise(unsigned int i, unsigned int p, u64 now)
 static bool ring(unsigned int i, unsigned int p, unsigned int from)
 {
 	struct link_peer_rt *t = &rt[i][p];
-
 	bool was_deferred = t->deferred;
 
 	if (!runs(t))

@@ -132,9 +132,10 @@ t "link-hostile runs in ivshmem-demo's cell ($s) as peer 1" cell_says $s \
 	"link-hostile: peer 1 of link 0: ringing the other peers in a loop"
 t "  ... and rings" cell_says $s "link-hostile: second 2:"
 # The hypervisor's figures bracket the wait: t0 before the first, t1 after the second.
-t0=$(date +%s%N) rx0=$(rx 0) tx0=$(tx 1) i0=$(irqs) e0=$(cat $cls/events) r0=$(rings $s)
+uev() { grep -c "CELLVISOR_LINK_EVENT=peer-state" /tmp/uevents; }
+t0=$(date +%s%N) rx0=$(rx 0) tx0=$(tx 1) i0=$(irqs) e0=$(cat $cls/events) r0=$(rings $s) u0=$(uev)
 sleep 5
-i1=$(irqs) e1=$(cat $cls/events) r1=$(rings $s) rx1=$(rx 0) tx1=$(tx 1) t1=$(date +%s%N)
+u1=$(uev) i1=$(irqs) e1=$(cat $cls/events) r1=$(rings $s) rx1=$(rx 0) tx1=$(tx 1) t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 )) max=$((32 + 10 * ms))
 echo "# over $ms ms: the cell rang $((tx1 - tx0)) times (it counted $((r1 - r0))), the hypervisor raised the root's doorbell $((rx1 - rx0)) times, the root took $((i1 - i0)) interrupts ($((e1 - e0)) by the device)"
 t "  ... faster than the limit: $((tx1 - tx0)) rings > $max" [ $((tx1 - tx0)) -gt $max ]
@@ -145,6 +146,8 @@ t "  ... and kept raising it, not only the burst ($((rx1 - rx0)) >= 1 every 10 m
 	[ $((rx1 - rx0)) -ge $((32 + ms / 10)) ]
 t "  ... the root took doorbell interrupts meanwhile, no more than raised" \
 	[ $((i1 - i0)) -gt 0 -a $((e1 - e0)) -gt 0 -a $((i1 - i0)) -le $((rx1 - rx0 + 1)) ]
+t "  ... its state changes reach udev at most once per 200 ms: $((u1 - u0)) uevents" \
+	[ $((u1 - u0)) -gt 0 -a $((u1 - u0)) -le $((ms / 200 + 2)) ]
 t "  ... the hypervisor says the root's doorbells are coalesced" hvsaid \
 	"link 'ivshmem-demo': peer 0 ('root') is rung more than 32 times at once or 10 a millisecond (now by 'ivshmem-demo'); its doorbells are coalesced"
 a=$(date +%s%N)
