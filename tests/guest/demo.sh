@@ -44,7 +44,8 @@ run systemctl stop cell@gic-demo.service
 run systemctl start cell@ivshmem-demo.service
 run cellctl links
 run cellvisor-link wait ivshmem-demo ivshmem-demo up 10000
-run cellvisor-link send ivshmem-demo "hello, cell: this is the root speaking"
+printf '$ %s\n' "cellvisor-link send ivshmem-demo 'hello, cell: this is the root speaking'"
+cellvisor-link send ivshmem-demo "hello, cell: this is the root speaking" 2>&1 | sed 's/^/  /'
 run cellvisor-link receive ivshmem-demo
 run cellvisor-link echo ivshmem-demo 100 4096
 run cellvisor-link info ivshmem-demo
