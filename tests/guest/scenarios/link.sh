@@ -155,8 +155,10 @@ sleep 2
 b=$(date +%s%N)
 out "^peer 1 cell=ivshmem-demo id=$s state=[23]" cellvisor-link info $dev; st=$?
 c=$(date +%s%N)
-t "  ... the root stays responsive: sleep 2 took $(( (b - a) / 1000000 )) ms" [ $(( (b - a) / 1000000 )) -lt 5000 ]
-t "  ... its link device answers, in $(( (c - b) / 1000000 )) ms" [ $st = 0 -a $(( (c - b) / 1000000 )) -lt 5000 ]
+# Under TCG the storming CPU takes host time from the root's (2-3 times slower on a loaded
+# host): the bounds say "responsive", not "as fast as before".
+t "  ... the root stays responsive: sleep 2 took $(( (b - a) / 1000000 )) ms" [ $(( (b - a) / 1000000 )) -lt 8000 ]
+t "  ... its link device answers, in $(( (c - b) / 1000000 )) ms" [ $st = 0 -a $(( (c - b) / 1000000 )) -lt 10000 ]
 t "destroy the storming cell" $cvtool destroy $s
 t "  ... the root sees it down" cellvisor-link wait $dev 1 down 5000
 id=$(up ivshmem-demo)
