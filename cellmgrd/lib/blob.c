@@ -134,7 +134,7 @@ static bool check_cell(const char *file, const char *prefix, const void *blob, s
 	}
 	cc_path(path, "%s.flags", prefix);
 	if (c->flags & ~CV_CELL_VALID_FLAGS) {
-		ERR(path, "known: passive_comm_region, no_reset", "unknown cell flags 0x%llx",
+		ERR(path, "known: passive_comm_region, no_reset, boot_cpu_only", "unknown cell flags 0x%llx",
 		    (unsigned long long)(c->flags & ~CV_CELL_VALID_FLAGS));
 		ok = false;
 	}

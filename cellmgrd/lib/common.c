@@ -19,6 +19,7 @@ const struct flag_name cc_mem_flag_names[] = {
 const struct flag_name cc_cell_flag_names[] = {
 	{ CV_CELL_PASSIVE_COMMREG, "passive_comm_region" },
 	{ CV_CELL_NO_RESET, "no_reset" },
+	{ CV_CELL_BOOT_CPU_ONLY, "boot_cpu_only" },
 	{ 0, NULL },
 };
 

@@ -658,12 +658,15 @@ static void fill_comm(struct cell *c)
 	arch_cell_comm(c, comm);
 }
 
-/* Map the cell's memory and wake its CPUs at its entry: running. */
+/*
+ * Map the cell's memory and wake its CPUs at its entry: running.  With
+ * CV_CELL_BOOT_CPU_ONLY only the first; the others stay parked until PSCI CPU_ON.
+ */
 static int run(struct cell *c)
 {
+	u64 first = c->cpu_set & -c->cpu_set, id;
 	struct per_cpu *cpu;
 	int err = map_cell(c);
-	u64 id;
 
 	if (err)
 		return err;
@@ -673,9 +676,11 @@ static int run(struct cell *c)
 	c->state = CV_CELL_STATE_RUNNING;
 	for_each_cpu_of(id, c->cpu_set) {
 		cpu = per_cpu(id);
+		atomic_set(&cpu->stop, 0);
+		if ((c->config->flags & CV_CELL_BOOT_CPU_ONLY) && (1ULL << id) != first)
+			continue;
 		cpu->wake_entry = c->config->entry;
 		cpu->wake_context = 0;
-		atomic_set(&cpu->stop, 0);
 		atomic_set(&cpu->wake, 1);
 		arch_cpu_kick(cpu);
 	}

@@ -123,7 +123,11 @@ struct cv_console {
 						   of restarting it at its entry: its images
 						   must be loaded again (an OS such as Linux
 						   cannot start twice from the same memory) */
-#define CV_CELL_VALID_FLAGS	(CV_CELL_PASSIVE_COMMREG | CV_CELL_NO_RESET)
+#define CV_CELL_BOOT_CPU_ONLY	(1ULL << 2)	/* a start wakes only the cell's first CPU;
+						   the others wait for PSCI CPU_ON (what an
+						   operating system's firmware does) */
+#define CV_CELL_VALID_FLAGS	(CV_CELL_PASSIVE_COMMREG | CV_CELL_NO_RESET | \
+				 CV_CELL_BOOT_CPU_ONLY)
 
 /* A cell: header, then these fields, then the arrays wherever 'offset' says. */
 struct cv_cell_config {

@@ -1516,7 +1516,8 @@ static void test_self_stop(void)
 }
 
 /*
- * An operating system's cell: an emulated PL011 for its console (CV_CONSOLE_VPL011), and
+ * An operating system's cell: an emulated PL011 for its console (CV_CONSOLE_VPL011), only
+ * its first CPU starts (CV_CELL_BOOT_CPU_ONLY: the others wait for PSCI CPU_ON), and
  * SYSTEM_RESET ends it failed (CV_CELL_NO_RESET): its images must be loaded again.
  */
 #define VUART_IPA	0x9000000ULL
@@ -1541,14 +1542,18 @@ static void test_os_cell(void)
 		CV_REASON_CONFIG_INVALID, "the emulated PL011 at 0x101000 lies in memory region 1");
 
 	demo_blob(&b);
-	b.cfg.flags = CV_CELL_NO_RESET;
+	b.cfg.flags = CV_CELL_NO_RESET | CV_CELL_BOOT_CPU_ONLY;
 	b.cfg.console = (struct cv_console){ VUART_IPA, CV_CONSOLE_VPL011, 0 };
+	kicked = 0;
 	demo = run_cell(&b);
 	c = cell_of(demo);
 	if (!c) {
 		ok(0, "a cell with an emulated UART runs");
 		return;
 	}
+	ok(cpus[1].state == CV_CPU_RUNNING && cpus[1].wake_entry == DEMO_ENTRY &&
+	   cpus[2].state == CV_CPU_PARKED && !cpus[2].wake && !(kicked & 4) &&
+	   cpus[2].cell == c, "boot_cpu_only: the first CPU starts, the second stays parked");
 	vuart(c, 0, 4, true, 'o');
 	vuart(c, 0, 1, true, 'k');
 	vuart(c, 0, 4, true, '\n');
