@@ -97,6 +97,8 @@ t "  ... its postinst hands cellvisor $upstream to DKMS" \
 t "  ... its prerm removes it from DKMS" grep -q 'dkms remove -m $DKMS_NAME -v $DKMS_VERSION --all' "$dctl/prerm"
 t "cellvisor-firmware: the hypervisor image is in /lib/firmware" \
 	grep -qx /lib/firmware/cellvisor.bin "$tmp/cellvisor-firmware/files"
+t "cellvisor-firmware: the linux-demo cell's initramfs" \
+	grep -qx /usr/share/cellvisor/linux-demo/initramfs.cpio.gz "$tmp/cellvisor-firmware/files"
 
 # lintian, as Debian's archive would run it, with --pedantic for the record.
 lintian --pedantic --info --show-overrides "$changes" >"$tmp/lintian" 2>&1
