@@ -104,6 +104,7 @@ static bool why(u32 reason)
  * loop of control.c reads the clock, so its loops see the machine move.
  */
 static u64 now_ns;
+static u64 tick_ns = 1000000;	/* what each read advances the time by (test-link.c sets 0) */
 
 static u64 now_ms(void)
 {
@@ -147,7 +148,7 @@ static void tick(void)
 	struct cv_comm_region *comm = guest.cell ? guest.cell->comm : NULL;
 	unsigned int i;
 
-	now_ns += 1000000;
+	now_ns += tick_ns;
 	for (i = 0; i < NUM_CPUS; i++)
 		if (cpus[i].stop && cpus[i].state == CV_CPU_RUNNING && !cpus_ignore_stop)
 			cpus[i].state = CV_CPU_PARKED;
