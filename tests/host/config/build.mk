@@ -8,7 +8,9 @@ CONFIG_TEST_CELLCTL := $(CONFIG_TESTS_OUT)/test-cellctl
 CONFIG_FUZZER := $(O)/fuzz/fuzz-config
 CONFIG_FUZZ_BRIEF := $(CONFIG_TESTS_OUT)/fuzz-config-brief
 CONFIG_FUZZ_CORPUS := $(O)/fuzz/config-corpus
-CONFIG_SEEDS = $(wildcard configs/arm64/*.json) $(CONFIGS_ARM64_BLOBS)
+# seeds/: shapes no shipped configuration has (a Linux cell).
+CONFIG_SEEDS = $(wildcard configs/arm64/*.json) $(CONFIGS_ARM64_BLOBS) \
+	$(wildcard tests/host/config/seeds/*.json)
 CONFIG_DIR_FLAG := -DCONFIGS_DIR='"$(CURDIR)/configs/arm64"'
 FUZZ_SECONDS ?= 600
 
