@@ -46,6 +46,7 @@
 #define GIC_SPI			0U
 #define GIC_PPI			1U
 #define IRQ_LEVEL_HIGH		4U
+#define IRQ_EDGE_RISING		1U
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
@@ -241,6 +242,56 @@ static bool has_uart(const struct cv_cell_config *cell)
 	return cell->console.type == CV_CONSOLE_PL011 || cell->console.type == CV_CONSOLE_VPL011;
 }
 
+/*
+ * The links the cell is a peer of (<cellvisor/link.h>), for cellvisor.ko in the cell
+ * (cellvisor-link(4)): link@ADDRESS (where the cell sees the memory), compatible
+ * "cellvisor,link", the link's index in the system configuration ("cellvisor,link-id"), its
+ * name ("label"), its peers' cell names in order ("cellvisor,peers") and the cell's doorbell
+ * SPI, which the hypervisor raises as an edge.
+ */
+static int write_links(void *fdt, const struct cv_cell_config *cell,
+		       const struct cv_system_config *sys)
+{
+	const struct cv_link *links = (const void *)((const char *)sys + sys->links.offset);
+	char name[64], peers[CV_LINK_MAX_PEERS * CV_CELL_NAME_LEN];
+	int r;
+
+	for (uint32_t i = 0; sys->links.count && i < sys->links.count; i++) {
+		const struct cv_link *l = &links[i];
+		const struct cv_link_peer *me = NULL;
+		size_t len = 0;
+
+		for (uint32_t k = 0; k < l->num_peers && k < CV_LINK_MAX_PEERS; k++) {
+			size_t n = strnlen(l->peers[k].cell, CV_CELL_NAME_LEN - 1);
+
+			memcpy(peers + len, l->peers[k].cell, n);
+			peers[len + n] = 0;
+			len += n + 1;
+			if (!strncmp(l->peers[k].cell, cell->name, CV_CELL_NAME_LEN))
+				me = &l->peers[k];
+		}
+		if (!me)
+			continue;
+		uint64_t reg[2] = { me->virt_start, l->size };
+		uint32_t irq[3] = { GIC_SPI, me->doorbell_irq >= 32 ? me->doorbell_irq - 32 : 0,
+				    IRQ_EDGE_RISING };
+		char label[CV_LINK_NAME_LEN];
+
+		snprintf(label, sizeof(label), "%.*s", CV_LINK_NAME_LEN - 1, l->name);
+		snprintf(name, sizeof(name), "link@%llx", X(me->virt_start));
+		if ((r = fdt_begin_node(fdt, name)) < 0 ||
+		    (r = fdt_property_string(fdt, "compatible", "cellvisor,link")) < 0 ||
+		    (r = prop_reg(fdt, reg, 1)) < 0 ||
+		    (r = fdt_property_u32(fdt, "cellvisor,link-id", i)) < 0 ||
+		    (r = fdt_property_string(fdt, "label", label)) < 0 ||
+		    (r = fdt_property(fdt, "cellvisor,peers", peers, len)) < 0 ||
+		    (r = prop_cells(fdt, "interrupts", irq, 3)) < 0 ||
+		    (r = fdt_end_node(fdt)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* libfdt's sequential writer: every call returns 0 or a negative FDT_ERR_*. */
 static int write_tree(void *fdt, size_t cap, const struct cv_cell_config *cell,
 		      const struct cv_system_config *sys, const char *cmdline, bool initrd)
@@ -356,6 +407,8 @@ static int write_tree(void *fdt, size_t cap, const struct cv_cell_config *cell,
 		W(fdt_end_node(fdt));
 	}
 
+	W(write_links(fdt, cell, sys));
+
 	if (has_uart(cell)) {
 		uint64_t reg[2] = { cell->console.address, UART_SIZE };
 
@@ -389,7 +442,8 @@ static int write_tree(void *fdt, size_t cap, const struct cv_cell_config *cell,
 static void *generate(const struct cv_cell_config *cell, const struct cv_system_config *sys,
 		      const char *cmdline, bool initrd, int *err)
 {
-	size_t cap = 16384 + strlen(cmdline) + 256 * CV_MAX_CPUS + 256 * cell->mem_regions.count;
+	size_t cap = 16384 + strlen(cmdline) + 256 * CV_MAX_CPUS + 256 * cell->mem_regions.count +
+		     512 * (size_t)sys->links.count;
 	void *fdt = cc_xzalloc(cap), *out;
 
 	*err = write_tree(fdt, cap, cell, sys, cmdline, initrd);

@@ -180,6 +180,35 @@ eq "fixed clock compatible" "$(g /apb-pclk compatible)" fixed-clock
 eq "the communication region: compatible" "$(g /comm-region@80000000 compatible)" "cellvisor,comm-region"
 eq "  ... reg: its address, 4 KiB" "$(g -t x /comm-region@80000000 reg)" "0 80000000 0 1000"
 
+# ---- links: the cell's, from the system configuration, for cellvisor.ko in the cell ----
+cat >"$tmp/link.json" <<'EOT'
+		{
+			"name": "lx-link",
+			"phys_start": "0x7fe00000",
+			"size": "1 MiB",
+			"peers": [
+				{ "cell": "root", "address": "0x7fe00000", "doorbell_irq": 102,
+				  "flags": ["write"] },
+				{ "cell": "linux-test", "address": "0x60000000", "doorbell_irq": 42,
+				  "flags": ["write"] }
+			]
+		},
+EOT
+sed -e 's/"size": "239 MiB"/"size": "238 MiB"/' -e 's/100, 101\]/"100-102"]/' \
+	-e '/"links": \[/r '"$tmp/link.json" "$sys" >"$tmp/sys-link.json"
+mkcell "$tmp/linked.json" 's|"cpus": \[1, 2\],|"cpus": [1, 2], "irqs": [42],|'
+t "a Linux cell that is a peer of a link" 0 "$cellctl" config show --device-tree --system "$tmp/sys-link.json" "$tmp/linked.json" -o "$tmp/linked.dtb"
+lk() { fdtget "$@" 2>&1; }
+eq "  ... link@60000000: compatible" "$(lk "$tmp/linked.dtb" /link@60000000 compatible)" "cellvisor,link"
+eq "  ... its index among the system's links" "$(lk "$tmp/linked.dtb" /link@60000000 cellvisor,link-id)" 0
+eq "  ... its name" "$(lk "$tmp/linked.dtb" /link@60000000 label)" lx-link
+eq "  ... its peers, in order" "$(lk "$tmp/linked.dtb" /link@60000000 cellvisor,peers)" "root linux-test"
+eq "  ... the cell's doorbell: SPI 10 (INTID 42), edge" "$(lk "$tmp/linked.dtb" /link@60000000 interrupts)" "0 10 1"
+eq "  ... where the cell sees it" "$(lk -t x "$tmp/linked.dtb" /link@60000000 reg)" "0 60000000 0 100000"
+eq "  ... and no node for a link the cell is no peer of (ivshmem-demo)" "$(lk -l "$tmp/linked.dtb" / | grep -c '^link@')" 1
+dtc -I dtb -O dts -o /dev/null "$tmp/linked.dtb" 2>"$tmp/dtc.err"
+if [ ! -s "$tmp/dtc.err" ]; then ok "  ... dtc: no warning"; else nok "  ... dtc: no warning"; sed 's/^/#   /' "$tmp/dtc.err"; fi
+
 # ---- the boot stub (the daemon's NAME.boot; here from the library through a DTB-less path:
 # the daemon test checks the file it writes, this checks the instructions) ----
 if command -v aarch64-linux-gnu-objdump >/dev/null; then
