@@ -20,4 +20,16 @@ systemctl start systemd-machined.service
 echo "bench cellmgrd: machined GetAll on its manager: $($buslat $n org.freedesktop.machine1 /org/freedesktop/machine1 org.freedesktop.machine1.Manager --getall)"
 echo "bench cellmgrd: machined ListMachines: $($buslat $n org.freedesktop.machine1 /org/freedesktop/machine1 org.freedesktop.machine1.Manager ListMachines)"
 echo "bench cellmgrd: machined resident memory: $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$(systemctl show -P MainPID systemd-machined.service)/status)"
+# Counted (make bench's plugin run; markers are NOPs otherwise): instructions per call on
+# every CPU (client, bus, daemon, kernel, hypervisor), after one call to warm up.
+counted() { # counted NAME SERVICE PATH INTERFACE METHOD|--getall
+	name=$1
+	shift
+	echo "bench-interval: calls 200 $name" >&2
+	taskset -c 0 $buslat --mark 200 "$@" >/dev/null
+}
+counted "GetAll on the manager" org.cellvisor.cell1 /org/cellvisor/cell1 org.cellvisor.cell1.Manager --getall
+[ -n "$root" ] &&
+	counted "GetAll on cell 'root'" org.cellvisor.cell1 "$root" org.cellvisor.cell1.Cell --getall
+counted "machined GetAll on its manager" org.freedesktop.machine1 /org/freedesktop/machine1 org.freedesktop.machine1.Manager --getall
 systemctl stop cellvisor.service
