@@ -110,8 +110,8 @@ endif
 
 # The fragments, each read after those whose variables it names: prerequisites are expanded
 # as a fragment is read, so a fragment may use only what the fragments before it set.
-FRAGMENTS := hypervisor kmod cellmgrd/lib cellmgrd/cellctl cellmgrd/daemon inmates configs \
-	bus-interfaces units man tests tests/guest/helpers tests/guest/modules \
+FRAGMENTS := hypervisor kmod cellmgrd/lib cellmgrd/cellctl cellmgrd/daemon cellmgrd/link inmates \
+	configs bus-interfaces units man tests tests/guest/helpers tests/guest/modules \
 	tests/guest/modules/cellvisor_fuzz tests/guest/bench tests/host/hypervisor \
 	tests/host/config tests/host/daemon tests/host/packages
 FRAGMENTS_FOUND := $(patsubst ./%/build.mk,%,$(shell find . -name build.mk -not -path "./build/*" \

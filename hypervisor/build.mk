@@ -63,9 +63,9 @@ HV_TEST_DEPS_config := core/config.c core/lib.c
 HV_TEST_DEPS_console := core/console.c core/lib.c
 HV_TEST_DEPS_hypercall := core/hypercall.c core/cell.c core/config.c core/console.c core/lib.c \
 	core/pool.c core/mmio.c core/link.c
-HV_TEST_DEPS_control := core/control.c core/pci.c core/cell.c core/config.c core/console.c \
+HV_TEST_DEPS_control := core/control.c core/vuart.c core/pci.c core/cell.c core/config.c core/console.c \
 	core/lib.c core/pool.c core/memory.c core/mmio.c core/link.c core/iommu.c core/paging.c
-HV_TEST_DEPS_link := core/control.c core/pci.c core/cell.c core/config.c core/console.c \
+HV_TEST_DEPS_link := core/control.c core/vuart.c core/pci.c core/cell.c core/config.c core/console.c \
 	core/lib.c core/pool.c core/memory.c core/mmio.c core/link.c core/iommu.c core/paging.c
 # The SMMUv3 driver against a model of its registers; smmu-asm/ stands in for <asm/sysregs.h>.
 HV_TEST_DEPS_smmu := core/iommu.c core/paging.c core/memory.c core/pool.c core/console.c \

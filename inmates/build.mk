@@ -75,3 +75,19 @@ inmates: $(INMATES_BINS) $(INMATES_HOST_TESTS)
 
 -include $(INMATES_LIB_OBJS:.o=.d) $(patsubst %,$(INMATES_OUT)/obj/demos/%.c.d,$(INMATES_DEMOS)) \
 	$(patsubst %,$(INMATES_OUT)/obj/tests/%.c.d,$(INMATES_TESTS))
+
+# The initramfs of the linux-demo cell (issue 15): Debian's static busybox, which
+# .ci/install-deps fetches, and inmates/linux/init, as a gzip'ed newc cpio.
+LINUX_DEMO_INITRD := $(INMATES_OUT)/linux-demo/initramfs.cpio.gz
+$(LINUX_DEMO_INITRD): inmates/linux/init $(O)/busybox/busybox
+	@mkdir -p $(@D)
+	@echo "  CPIO    $@"
+	$(Q)rm -rf $(@D)/root && mkdir -p $(@D)/root/bin
+	$(Q)install -m 0755 $(O)/busybox/busybox $(@D)/root/bin/busybox
+	$(Q)install -m 0755 inmates/linux/init $(@D)/root/init
+	$(Q)(cd $(@D)/root && find . | LC_ALL=C sort | \
+		cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9n > $@.tmp
+	$(Q)mv $@.tmp $@
+$(call stage,$(LINUX_DEMO_INITRD),/usr/share/cellvisor/linux-demo/initramfs.cpio.gz,0644,cellvisor-firmware)
+$(O)/busybox/busybox:
+	$(Q).ci/install-deps $(O)

@@ -104,7 +104,7 @@ void cv_cell_update_state(struct cv_cell *cell)
 	}
 	/* What explains the change (a fault, the cell's last words) is in the consoles first. */
 	cv_console_refresh(cv.hv_console, &cv.root_dev->kobj);
-	if (cell->id && cell->config && cell->config->console.type == CV_CONSOLE_HVC)
+	if (cv_cell_hv_console(cell))
 		cv_console_refresh(cell->console, &cell->kobj);
 	cell->state = state;
 	cv_notify_attr(&cell->kobj, "state");

@@ -108,6 +108,14 @@ static inline bool cv_array_ok(const struct cv_array *a, size_t elem, u32 total)
 	return (u64)a->count * elem <= total - a->offset;
 }
 
+/* Does the hypervisor keep the cell's console output (hypercalls, emulated UART)? */
+static inline bool cv_cell_hv_console(const struct cv_cell *cell)
+{
+	u32 type = cell->config ? cell->config->console.type : CV_CONSOLE_NONE;
+
+	return cell->id && (type == CV_CONSOLE_HVC || type == CV_CONSOLE_VPL011);
+}
+
 /* Note why a management call is refused, for its caller (reason.h); returns 'err'. */
 static inline int cv_refuse(struct cv_ioctl_refusal *why, int err, u32 reason, u64 object)
 {

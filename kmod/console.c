@@ -254,8 +254,7 @@ static void cv_poll_fn(struct work_struct *work)
 
 	mutex_lock(&cv.cells_lock);
 	list_for_each_entry(cell, &cv.cells, list) {
-		if (cell->id && cell->config &&
-		    cell->config->console.type == CV_CONSOLE_HVC)
+		if (cv_cell_hv_console(cell))
 			cv_console_refresh(cell->console, &cell->kobj);
 		cv_cell_update_state(cell);
 	}

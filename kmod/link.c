@@ -33,6 +33,7 @@
 #define CV_LINK_FWSPEC_SPI	0	/* first cell of a GIC interrupt specifier: an SPI */
 #define CV_LINK_RETRY_MS	20	/* the refresh work, when state_sem is busy */
 #define CV_LINK_REFRESH_MS	10	/* ... after a doorbell */
+#define CV_LINK_UEVENT_MS	200	/* peer-state uevents: at most one in this time */
 
 struct cv_link_dev {
 	struct kref ref;
@@ -49,8 +50,10 @@ struct cv_link_dev {
 	wait_queue_head_t wait;
 	struct delayed_work work;
 	atomic64_t events;		/* doorbell interrupts taken */
-	spinlock_t lock;		/* now */
+	spinlock_t lock;		/* now, last_uevent, uevent_owed */
 	struct cv_link_event now;	/* the last refresh */
+	unsigned long last_uevent;	/* jiffies of the last peer-state uevent */
+	bool uevent_owed;		/* a change came too soon after it: one follows */
 };
 
 struct cv_link_file {
@@ -96,11 +99,17 @@ static int cv_link_query(struct cv_link_dev *link, struct cv_link_event *ev)
 	return 0;
 }
 
-/* Take a new snapshot; notify sysfs readers, and udev when a peer came, went or changed. */
+/*
+ * Take a new snapshot; notify sysfs readers, and udev when a peer came, went or changed.
+ * A peer that changes its state in a loop must not keep udev (and the root) busy: the
+ * uevents of a link are at least CV_LINK_UEVENT_MS apart, and a change that comes sooner is
+ * told by one uevent at the end of that time (the refresh work runs again then).
+ */
 static void cv_link_update(struct cv_link_dev *link, const struct cv_link_event *ev)
 {
 	char name[64], peers[64], *envp[] = { name, peers, NULL };
-	bool changed = false;
+	unsigned long next;
+	bool changed = false, send = false;
 	u32 p;
 
 	spin_lock_irq(&link->lock);
@@ -108,11 +117,24 @@ static void cv_link_update(struct cv_link_dev *link, const struct cv_link_event 
 		changed |= ev->peers[p].cell_id != link->now.peers[p].cell_id ||
 			   ev->peers[p].state != link->now.peers[p].state;
 	link->now = *ev;
+	next = link->last_uevent + msecs_to_jiffies(CV_LINK_UEVENT_MS);
+	if ((changed || link->uevent_owed) && time_before(jiffies, next)) {
+		link->uevent_owed = true;
+	} else if (changed || link->uevent_owed) {
+		link->uevent_owed = false;
+		link->last_uevent = jiffies;
+		send = true;
+	}
 	spin_unlock_irq(&link->lock);
 	sysfs_notify(&link->misc.this_device->kobj, NULL, "events");
-	if (!changed)
+	if (changed)
+		sysfs_notify(&link->misc.this_device->kobj, NULL, "peers");
+	if (!send) {
+		if (READ_ONCE(link->uevent_owed) && !READ_ONCE(link->dead))
+			schedule_delayed_work(&link->work, time_before(jiffies, next) ?
+					      next - jiffies : 0);
 		return;
-	sysfs_notify(&link->misc.this_device->kobj, NULL, "peers");
+	}
 	snprintf(name, sizeof(name), "CELLVISOR_LINK=%s", link->name);
 	snprintf(peers, sizeof(peers), "CELLVISOR_LINK_EVENT=peer-state");
 	kobject_uevent_env(&link->misc.this_device->kobj, KOBJ_CHANGE, envp);
@@ -244,6 +266,9 @@ static long cv_link_call(struct cv_link_dev *link, bool ring, u32 arg)
 		ret = -ENODEV;
 	else
 		ret = ring ? cv_hc_link_ring(link->id, arg) : cv_hc_link_set_state(link->id, arg);
+	/* The root's own state rings no one here: refresh (sysfs, uevent) all the same. */
+	if (!ring && !ret)
+		schedule_delayed_work(&link->work, 0);
 	up_read(&cv.state_sem);
 	if (ret < 0 && ret != -ENOTCONN && ret != -ENODEV)
 		dev_err_ratelimited(link->misc.this_device, "link '%s': the hypervisor refused to %s %u (%ld)\n",
@@ -442,6 +467,7 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 		return -ENOMEM;
 	kref_init(&link->ref);
 	spin_lock_init(&link->lock);
+	link->last_uevent = jiffies - msecs_to_jiffies(CV_LINK_UEVENT_MS);
 	init_waitqueue_head(&link->wait);
 	INIT_DELAYED_WORK(&link->work, cv_link_work);
 	link->id = id;
@@ -481,7 +507,7 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 		kfree(link);
 		return -ENXIO;
 	}
-	ret = request_irq(link->virq, cv_link_irq, 0, "cellvisor-link", link);
+	ret = request_irq(link->virq, cv_link_irq, 0, link->devname, link);
 	if (ret) {
 		dev_err(dev, "link '%s': its doorbell interrupt %u cannot be requested (%d)\n",
 			link->name, link->intid, ret);

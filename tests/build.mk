@@ -7,6 +7,9 @@ GUEST_IMAGE := $(GUEST_DIR)/initrd.cpio
 $(call stage,tests/guest/rootfs/guest-runner,/usr/lib/cellvisor-test/guest-runner,0755)
 $(call stage,tests/guest/rootfs/cellvisor-test.service,/lib/systemd/system/cellvisor-test.service,0644)
 $(call stage,tests/guest/rootfs/autologin.conf,/etc/systemd/system/serial-getty@hvc0.service.d/autologin.conf,0644)
+# /boot: the kernel's directory, which tests/guest/run shares over 9p.
+$(call stage,tests/guest/rootfs/fstab,/etc/fstab,0644)
+GUEST_MODULES += 9p 9pnet_virtio
 
 GUEST_TESTS += tests/guest/scenarios/boot.sh
 # Hostile cells and a hostile root (issue 11): the inmates of inmates/tests/, cellvisor_hostile.ko.

@@ -10,3 +10,4 @@ $(call stage,units/org.cellvisor.cell1.service,/usr/share/dbus-1/system-services
 $(call stage,units/org.cellvisor.cell1.conf,/usr/share/dbus-1/system.d/org.cellvisor.cell1.conf,0644,cellvisor)
 $(call stage,units/org.cellvisor.cell1.policy,/usr/share/polkit-1/actions/org.cellvisor.cell1.policy,0644,cellvisor)
 $(call stage,units/cellctl.bash-completion,/usr/share/bash-completion/completions/cellctl,0644,cellvisor)
+$(call stage,units/cellvisor-link.bash-completion,/usr/share/bash-completion/completions/cellvisor-link,0644,cellvisor)

@@ -82,6 +82,10 @@ struct manager {
 	bool exiting;
 	bool ready;
 	char *status;
+	struct be_link *links;		/* as LinkChanged last told them (links.c) */
+	size_t num_links;
+	sd_event_source *links_source;
+	struct sd_device_monitor *link_monitor;
 };
 
 /* manager.c: the daemon's view of the hypervisor, rebuilt from the backend */
@@ -95,6 +99,11 @@ void manager_read_consoles(struct manager *m);
 struct cell *manager_find_cell(struct manager *m, const char *name);
 struct cell *manager_find_cell_id(struct manager *m, uint32_t id);
 void manager_update_status(struct manager *m);
+
+/* links.c: the LinkChanged signal, after a refresh and after a link device's uevent */
+int links_init(struct manager *m);
+void links_refresh(struct manager *m);
+void links_done(struct manager *m);
 
 /* manager-dbus.c: org.cellvisor.cell1.Manager, and the objects on the bus */
 extern const sd_bus_vtable manager_vtable[];

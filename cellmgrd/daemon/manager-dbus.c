@@ -541,6 +541,7 @@ const sd_bus_vtable manager_vtable[] = {
 				       SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("CellNew", SD_BUS_ARGS("s", name, "o", cell), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("CellRemoved", SD_BUS_ARGS("s", name, "o", cell), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("LinkChanged", SD_BUS_ARGS("s", name, "a(siu)", peers), 0),
 	SD_BUS_VTABLE_END
 };
 

@@ -199,6 +199,7 @@ void manager_refresh(struct manager *m)
 	}
 	free(bc);
 	manager_update_status(m);
+	links_refresh(m);
 }
 
 static int on_refresh(sd_event_source *s, void *userdata)
@@ -297,6 +298,8 @@ int manager_new(struct manager **ret, sd_event *event, struct backend *backend,
 		r = sd_event_source_set_enabled(m->console_source, SD_EVENT_OFF);
 	if (r >= 0)
 		r = jobs_init(m);
+	if (r >= 0)
+		r = links_init(m);
 	if (r < 0) {
 		manager_free(m);
 		return r;
@@ -320,6 +323,7 @@ void manager_free(struct manager *m)
 	}
 	console_done(&m->hv_console);
 	jobs_done(m);
+	links_done(m);
 	sd_event_source_disable_unref(m->refresh_source);
 	sd_event_source_disable_unref(m->console_source);
 	sd_bus_flush_close_unref(m->bus);

@@ -91,7 +91,7 @@ static bool check_console(const char *file, const char *path, const struct cv_co
 	bool ok = true;
 
 	if (con->type >= CC_NUM_CONSOLE_TYPES) {
-		ERR(path, "known: 0 none, 1 pl011, 2 hvc", "unknown console type %u", con->type);
+		ERR(path, "known: 0 none, 1 pl011, 2 hvc, 3 vpl011", "unknown console type %u", con->type);
 		ok = false;
 	}
 	if (con->flags & ~CV_CONSOLE_VALID_FLAGS) {
@@ -134,7 +134,7 @@ static bool check_cell(const char *file, const char *prefix, const void *blob, s
 	}
 	cc_path(path, "%s.flags", prefix);
 	if (c->flags & ~CV_CELL_VALID_FLAGS) {
-		ERR(path, "known: passive_comm_region", "unknown cell flags 0x%llx",
+		ERR(path, "known: passive_comm_region, no_reset, boot_cpu_only", "unknown cell flags 0x%llx",
 		    (unsigned long long)(c->flags & ~CV_CELL_VALID_FLAGS));
 		ok = false;
 	}

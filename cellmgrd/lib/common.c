@@ -18,6 +18,8 @@ const struct flag_name cc_mem_flag_names[] = {
 
 const struct flag_name cc_cell_flag_names[] = {
 	{ CV_CELL_PASSIVE_COMMREG, "passive_comm_region" },
+	{ CV_CELL_NO_RESET, "no_reset" },
+	{ CV_CELL_BOOT_CPU_ONLY, "boot_cpu_only" },
 	{ 0, NULL },
 };
 
@@ -35,6 +37,7 @@ const char *const cc_console_type_names[CC_NUM_CONSOLE_TYPES] = {
 	[CV_CONSOLE_NONE] = "none",
 	[CV_CONSOLE_PL011] = "pl011",
 	[CV_CONSOLE_HVC] = "hvc",
+	[CV_CONSOLE_VPL011] = "vpl011",
 };
 
 static void oom(void)

@@ -18,7 +18,7 @@ extern const struct flag_name cc_cell_flag_names[];
 extern const struct flag_name cc_console_flag_names[];
 extern const struct flag_name cc_link_peer_flag_names[];
 extern const char *const cc_console_type_names[];	/* indexed by CV_CONSOLE_* */
-#define CC_NUM_CONSOLE_TYPES	3
+#define CC_NUM_CONSOLE_TYPES	4
 
 /* A view of a cell blob that passed the structural checks. */
 struct cell_view {

@@ -393,9 +393,27 @@ static void check_cell(const char *file, const char *prefix, const struct cell_v
 				    X(c->console.address));
 		}
 		break;
+	case CV_CONSOLE_VPL011:
+		if (root) {
+			ERR(SUB("console.type"), "use \"pl011\", \"hvc\" or \"none\"",
+			    "the root cell has no emulated UART");
+		} else if (!c->console.address || c->console.address % PAGE_SIZE_4K) {
+			ERR(SUB("console.address"), "give a page-aligned guest physical address "
+			    "outside the cell's memory regions", "a vpl011 console needs an address");
+		} else {
+			for (idx = 0; idx < v->num_mem; idx++)
+				if (overlap(c->console.address, PAGE_SIZE_4K,
+					    v->mem[idx].virt_start, v->mem[idx].size))
+					ERR(SUB("console.address"), "move it outside the cell's "
+					    "memory regions (a QEMU virt machine has its UART at "
+					    "0x09000000)",
+					    "the emulated UART at 0x%llx lies in memory_regions[%u]",
+					    X(c->console.address), idx);
+		}
+		break;
 	default:
 		if (c->console.address)
-			ERR(SUB("console.address"), "only a pl011 console has an address",
+			ERR(SUB("console.address"), "only a pl011 or vpl011 console has an address",
 			    "address given for a \"%s\" console",
 			    cc_console_type_names[c->console.type]);
 	}
@@ -424,7 +442,7 @@ static void check_system(const char *file, const struct cv_system_config *s,
 	if (s->hv_mem_phys + s->hv_mem_size < s->hv_mem_phys)
 		ERR(".hypervisor_memory", NULL, "wraps around the 64-bit address space");
 
-	if (con->type == CV_CONSOLE_HVC)
+	if (con->type == CV_CONSOLE_HVC || con->type == CV_CONSOLE_VPL011)
 		ERR(".debug_console.type", "use \"pl011\" or \"none\"",
 		    "the hypervisor's console must be a UART");
 	else if (con->type == CV_CONSOLE_PL011 && !con->address)

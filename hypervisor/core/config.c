@@ -67,11 +67,12 @@ static int check_name(const char *name, char *why, size_t why_len)
 static int check_console(const struct cv_console *c, const char *what, char *why,
 			 size_t why_len)
 {
-	if (c->type > CV_CONSOLE_HVC)
+	if (c->type > CV_CONSOLE_VPL011)
 		FAIL("%s: unknown type %u", what, c->type);
 	if (c->flags & ~CV_CONSOLE_VALID_FLAGS)
 		FAIL("%s: unknown flags 0x%x", what, c->flags & ~CV_CONSOLE_VALID_FLAGS);
-	if (c->type == CV_CONSOLE_PL011 && (!c->address || !ALIGNED(c->address, PAGE_SIZE)))
+	if ((c->type == CV_CONSOLE_PL011 || c->type == CV_CONSOLE_VPL011) &&
+	    (!c->address || !ALIGNED(c->address, PAGE_SIZE)))
 		FAIL("%s: PL011 address 0x%llx is not a page-aligned MMIO address", what,
 		     c->address);
 	return 0;
@@ -111,6 +112,19 @@ static int check_regions(const struct cv_cell_config *c, char *why, size_t why_l
 				FAIL("memory regions %u and %u overlap in physical memory", j, i);
 		}
 	}
+	return 0;
+}
+
+/* An emulated UART must not hide under memory the cell maps: its accesses must trap. */
+static int check_vuart(const struct cv_cell_config *c, char *why, size_t why_len)
+{
+	const struct cv_mem_region *r = config_mem(c);
+	unsigned int i;
+
+	for (i = 0; c->console.type == CV_CONSOLE_VPL011 && i < c->mem_regions.count; i++)
+		if (ranges_overlap(c->console.address, PAGE_SIZE, r[i].virt_start, r[i].size))
+			FAIL("cell console: the emulated PL011 at 0x%llx lies in memory region %u",
+			     c->console.address, i);
 	return 0;
 }
 
@@ -239,6 +253,7 @@ int config_check_cell(const void *blob, u64 size, const struct cv_platform *plat
 	CHECK(check_array(&c->pci_devices, c->hdr.total_size, fixed,
 			  sizeof(struct cv_pci_device), "PCI devices", why, why_len));
 	CHECK(check_regions(c, why, why_len));
+	CHECK(check_vuart(c, why, why_len));
 	CHECK(check_irqs(c, plat, why, why_len));
 	return check_pci(c, plat, why, why_len);
 }
@@ -525,6 +540,8 @@ int config_check_system(const void *blob, u64 size, char *why, size_t why_len)
 		FAIL("system config: hypervisor memory 0x%llx+0x%llx is not whole 4 KiB pages",
 		     s->hv_mem_phys, s->hv_mem_size);
 	CHECK(check_console(&s->debug_console, "debug console", why, why_len));
+	if (s->debug_console.type == CV_CONSOLE_VPL011)
+		FAIL("debug console: the hypervisor's own console must be a real UART");
 	CHECK(check_platform(&s->platform, why, why_len));
 	if (s->root_cell.offset % 8 || s->root_cell.offset < fixed ||
 	    s->root_cell.offset > s->hdr.total_size ||

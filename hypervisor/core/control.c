@@ -503,6 +503,8 @@ static int build_cell(struct cell *c)
 	if (!err)
 		err = arch_cell_devices(c);
 	if (!err)
+		err = vuart_cell_init(c);
+	if (!err)
 		err = pci_cell_init(c);
 	if (!err)
 		err = iommu_cell_create(c);	/* its devices reach its 'dma' regions only */
@@ -647,7 +649,8 @@ static void fill_comm(struct cell *c)
 	comm->cell_id = c->id;
 	comm->cell_state = CV_CELL_STATE_RUNNING;
 	comm->console_type = c->config->console.type;
-	comm->console_base = c->config->console.type == CV_CONSOLE_PL011 ?
+	comm->console_base = c->config->console.type == CV_CONSOLE_PL011 ||
+			     c->config->console.type == CV_CONSOLE_VPL011 ?
 			     c->config->console.address : 0;
 	comm->cpu_set = c->cpu_set;
 	comm->pci_ecam_base = c->config->pci_devices.count ?
@@ -655,12 +658,15 @@ static void fill_comm(struct cell *c)
 	arch_cell_comm(c, comm);
 }
 
-/* Map the cell's memory and wake its CPUs at its entry: running. */
+/*
+ * Map the cell's memory and wake its CPUs at its entry: running.  With
+ * CV_CELL_BOOT_CPU_ONLY only the first; the others stay parked until PSCI CPU_ON.
+ */
 static int run(struct cell *c)
 {
+	u64 first = c->cpu_set & -c->cpu_set, id;
 	struct per_cpu *cpu;
 	int err = map_cell(c);
-	u64 id;
 
 	if (err)
 		return err;
@@ -670,9 +676,11 @@ static int run(struct cell *c)
 	c->state = CV_CELL_STATE_RUNNING;
 	for_each_cpu_of(id, c->cpu_set) {
 		cpu = per_cpu(id);
+		atomic_set(&cpu->stop, 0);
+		if ((c->config->flags & CV_CELL_BOOT_CPU_ONLY) && (1ULL << id) != first)
+			continue;
 		cpu->wake_entry = c->config->entry;
 		cpu->wake_context = 0;
-		atomic_set(&cpu->stop, 0);
 		atomic_set(&cpu->wake, 1);
 		arch_cpu_kick(cpu);
 	}
@@ -730,13 +738,17 @@ void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
 		 */
 		atomic_set(&cpu->wake, 0);
 		c->state = stop_cpus(c, true) ? CV_CELL_STATE_FAILED : shut_down_or_failed(c);
-		if (c->state == CV_CELL_STATE_SHUT_DOWN && how == CELL_SYSTEM_RESET &&
-		    run(c) == 0)
+		if (how == CELL_SYSTEM_RESET && (c->config->flags & CV_CELL_NO_RESET))
+			c->state = CV_CELL_STATE_FAILED;	/* its images need reloading */
+		else if (c->state == CV_CELL_STATE_SHUT_DOWN && how == CELL_SYSTEM_RESET &&
+			 run(c) == 0)
 			c->state = CV_CELL_STATE_RUNNING;
 		if (console_ratelimit(&c->msg_rl))
 			printk("Cellvisor: cell '%s' %s (%s)\n", name_of(c),
 			       c->state == CV_CELL_STATE_RUNNING ? "restarted itself" :
 			       c->state == CV_CELL_STATE_SHUT_DOWN ? "shut itself down" :
+			       how == CELL_SYSTEM_RESET ? "failed: it cannot restart in place "
+			       "(no_reset), start it again to reload it" :
 			       "failed while stopping", what[how]);
 	}
 	spin_unlock(&control_lock);

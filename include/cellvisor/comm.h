@@ -41,7 +41,7 @@ struct cv_comm_region {
 	/* Platform facts for the cell, written by the hypervisor. */
 	__u64 gicd_base;
 	__u64 gicr_base;		/* the redistributor of the cell's first CPU */
-	__u64 console_base;		/* the cell's UART, 0 if it uses the hypercall console */
+	__u64 console_base;		/* the cell's UART (pl011 or vpl011), else 0 */
 	__u32 console_type;		/* CV_CONSOLE_* of config.h */
 	__u32 timer_freq_hz;		/* CNTFRQ_EL0 */
 	__u64 cpu_set;

@@ -100,6 +100,9 @@ struct cv_pci_device {
 #define CV_CONSOLE_NONE		0
 #define CV_CONSOLE_PL011	1	/* the cell drives the UART itself */
 #define CV_CONSOLE_HVC		2	/* the cell writes through CV_HC_DEBUG_CONSOLE_PUTC */
+#define CV_CONSOLE_VPL011	3	/* the hypervisor emulates a PL011 at 'address' (guest
+					   physical, in no memory region of the cell): what the
+					   cell transmits goes to its console, as with HVC */
 
 #define CV_CONSOLE_MIRROR	(1U << 0)	/* system console: copy hypervisor messages */
 #define CV_CONSOLE_VALID_FLAGS	CV_CONSOLE_MIRROR
@@ -116,7 +119,15 @@ struct cv_console {
 /* Cell flags. */
 #define CV_CELL_PASSIVE_COMMREG	(1ULL << 0)	/* the cell never answers shutdown requests:
 						   it may be destroyed at any time */
-#define CV_CELL_VALID_FLAGS	CV_CELL_PASSIVE_COMMREG
+#define CV_CELL_NO_RESET	(1ULL << 1)	/* PSCI SYSTEM_RESET ends the cell failed instead
+						   of restarting it at its entry: its images
+						   must be loaded again (an OS such as Linux
+						   cannot start twice from the same memory) */
+#define CV_CELL_BOOT_CPU_ONLY	(1ULL << 2)	/* a start wakes only the cell's first CPU;
+						   the others wait for PSCI CPU_ON (what an
+						   operating system's firmware does) */
+#define CV_CELL_VALID_FLAGS	(CV_CELL_PASSIVE_COMMREG | CV_CELL_NO_RESET | \
+				 CV_CELL_BOOT_CPU_ONLY)
 
 /* A cell: header, then these fields, then the arrays wherever 'offset' says. */
 struct cv_cell_config {

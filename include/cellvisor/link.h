@@ -19,6 +19,15 @@
  *
  * The link memory is zeroed when its last user goes: a cell peer uses it from creation to
  * destruction, the root peer while its state is not DOWN.
+ *
+ * Doorbells are rate-limited, so that no peer can flood another with interrupts: each peer's
+ * doorbell on a link is raised at most CV_LINK_RING_BURST times at once and
+ * CV_LINK_RING_PER_MS times a millisecond after that (a token bucket), whoever rings it
+ * (peers, state changes).  A ring beyond that is coalesced, never lost: it is recorded and
+ * the doorbell is raised once, as soon as the bucket allows it (at the next link hypercall or
+ * interrupt the hypervisor takes on any CPU from then on), for all the rings that came
+ * meanwhile.  The ring itself succeeds; the peer's CV_LINK_INFO_COALESCED counts such rings,
+ * and the hypervisor console says when a peer starts being limited.
  */
 #ifndef _CELLVISOR_LINK_H
 #define _CELLVISOR_LINK_H
@@ -29,6 +38,8 @@
 #define CV_LINK_MAX_PEERS	4
 #define CV_LINK_MAX_SIZE	(64ULL << 20)
 #define CV_LINK_MAX_LINKS	16
+#define CV_LINK_RING_BURST	32	/* doorbells a peer may be rung at once ... */
+#define CV_LINK_RING_PER_MS	10	/* ... and per millisecond after that, on each link */
 
 #define CV_LINK_PEER_WRITE	(1U << 0)	/* the peer may write the memory */
 #define CV_LINK_PEER_VALID_FLAGS CV_LINK_PEER_WRITE
@@ -74,10 +85,12 @@ struct cv_link {
 #define CV_LINK_INFO_WRITABLE	5	/* 1 when the caller may write */
 #define CV_LINK_INFO_STATE	6	/* x3: peer; its state (CV_LINK_STATE_*) */
 #define CV_LINK_INFO_CELL	7	/* x3: peer; id of its cell, -ENOENT when absent */
-#define CV_LINK_INFO_RECEIVED	8	/* x3: peer; doorbells it has been rung (by peers or
+#define CV_LINK_INFO_RECEIVED	8	/* x3: peer; doorbells raised at it (rung by peers or
 					   by state changes) since the hypervisor was
 					   enabled; 32 bits, wrapping */
 #define CV_LINK_INFO_SENT	9	/* x3: peer; doorbells it rang, the same way */
 #define CV_LINK_INFO_IRQ	10	/* the caller's doorbell interrupt */
+#define CV_LINK_INFO_COALESCED	11	/* x3: peer; rings at it that the rate limit merged
+					   into another's doorbell, the same way */
 
 #endif /* _CELLVISOR_LINK_H */

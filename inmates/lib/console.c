@@ -43,6 +43,9 @@ void console_init(void)
 		pl011_init(uart);
 		describe("pl011", uart);
 		break;
+	case CV_CONSOLE_VPL011:		/* the hypervisor's PL011: nothing to set up */
+		describe("emulated pl011", uart);
+		break;
 	case CV_CONSOLE_HVC:
 		uart = 0;
 		describe("hypercall", 0);
@@ -108,6 +111,7 @@ void console_putc(char c)
 
 	switch (t) {
 	case CV_CONSOLE_PL011:
+	case CV_CONSOLE_VPL011:
 		if (c == '\n')
 			pl011_putc(base, '\r');
 		pl011_putc(base, c);

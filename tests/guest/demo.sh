@@ -38,18 +38,17 @@ done
 echo "  (uart-demo drives the PL011 itself: its count is in the PL011 output below)"
 
 say "Inter-cell communication: the root and ivshmem-demo share a link (1 MiB, doorbells both ways)"
-cvlink=/usr/libexec/cellvisor-test/cvlink
-link=/dev/cellvisor-link-ivshmem-demo
-echo "  the root's side is $link (cellvisor-link(4)); gic-demo makes room on CPU 3"
+echo "  the root's side is /dev/cellvisor-link-ivshmem-demo (cellvisor-link(4)), which the"
+echo "  cellvisor-link tool (cellvisor-link(1)) talks through; gic-demo makes room on CPU 3"
 run systemctl stop cell@gic-demo.service
 run systemctl start cell@ivshmem-demo.service
 run cellctl links
-printf '$ %s\n' "$cvlink send $link 'hello, cell: this is the root speaking'"
-sent=$($cvlink send $link "hello, cell: this is the root speaking" 2>&1)
-echo "  $sent"
-seq=$(echo "$sent" | sed -n 's/^message \([0-9]*\) sent.*/\1/p')
-run $cvlink await $link "$seq" 5000
-run $cvlink echo $link 100 4096
+run cellvisor-link wait ivshmem-demo ivshmem-demo up 10000
+printf '$ %s\n' "cellvisor-link send ivshmem-demo 'hello, cell: this is the root speaking'"
+cellvisor-link send ivshmem-demo "hello, cell: this is the root speaking" 2>&1 | sed 's/^/  /'
+run cellvisor-link receive ivshmem-demo
+run cellvisor-link echo ivshmem-demo 100 4096
+run cellvisor-link info ivshmem-demo
 run cellctl links
 say "What ivshmem-demo printed (journalctl -u cell@ivshmem-demo)"
 journalctl -u cell@ivshmem-demo --no-pager -o cat | tail -n 8 | sed 's/^/  /'

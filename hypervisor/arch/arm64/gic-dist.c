@@ -150,8 +150,14 @@ void gic_set_pending(struct per_cpu *cpu, u32 irq)
 
 void arch_raise_spi(u32 irq)
 {
-	if (gicd)	/* not before the GIC is set up */
-		gic_set_pending(NULL, irq);
+	if (!gicd)	/* not before the GIC is set up */
+		return;
+	/*
+	 * What the caller wrote before it asked (a message in a link's memory, a console
+	 * line) must be visible to whoever takes the interrupt: complete those stores first.
+	 */
+	dsb(ish);
+	gic_set_pending(NULL, irq);
 }
 
 void gic_disable_spi(u32 irq)

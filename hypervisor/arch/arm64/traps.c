@@ -11,6 +11,7 @@
 #include <cv/hv.h>
 #include <cv/hypercall.h>
 #include <cv/iommu.h>
+#include <cv/link.h>
 #include <cv/mmio.h>
 #include <cv/percpu.h>
 
@@ -186,6 +187,7 @@ void arch_handle_exit(struct trap_frame *f, u64 reason)
 	case EXIT_IRQ:
 		gic_handle_irq(cpu);
 		iommu_poll();	/* the timer's ticks bring every CPU here often enough */
+		link_poll();	/* doorbells the rate limit deferred, the same way */
 		break;
 	default:
 		handle_fiq(cpu);

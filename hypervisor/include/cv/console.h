@@ -39,6 +39,9 @@ struct cell_console {
  * to the debug UART as "[name] line".
  */
 void console_cell_putc(struct cell_console *cc, const char *name, char ch);
+struct cell;
+/* A cell with a CV_CONSOLE_VPL011 console gets its emulated UART (core/vuart.c). */
+int vuart_cell_init(struct cell *c);
 /* console_ring_read() on a cell's ring, under the console lock. */
 size_t console_cell_read(const struct cell_console *cc, u64 *seq, u64 *lost, char *out,
 			 size_t size);

@@ -27,6 +27,12 @@ void link_cell_stopped(struct cell *c);
 /* Does [phys, phys + size) touch the memory of a link? */
 bool link_overlaps(u64 phys, u64 size);
 
+/*
+ * An interrupt exit of any CPU: raise the doorbells the rate limit deferred, if their time
+ * came (nothing when none waits; skipped when the link lock is taken).
+ */
+void link_poll(void);
+
 long link_get_info(struct per_cpu *cpu, u64 link, u64 what, u64 peer);
 long link_ring(struct per_cpu *cpu, u64 link, u64 peer);
 long link_set_state(struct per_cpu *cpu, u64 link, u64 state);

@@ -10,13 +10,5 @@ $(CVTOOL): tests/guest/helpers/cvtool.c $(wildcard include/cellvisor/*.h)
 ARM64_TARGETS += $(CVTOOL)
 $(call stage,$(CVTOOL),/usr/libexec/cellvisor-test/cvtool,0755)
 
-# cvlink: the root's side of a link device and ivshmem-demo's echo protocol.
-CVLINK := $(O)/tests/guest/helpers/cvlink
-
-$(CVLINK): tests/guest/helpers/cvlink.c $(wildcard include/cellvisor/*.h)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) $(ARM64_LDFLAGS) -o $@ $<
-
-ARM64_TARGETS += $(CVLINK)
-$(call stage,$(CVLINK),/usr/libexec/cellvisor-test/cvlink,0755)
+# cvlink: the old name of cellvisor-link (cellmgrd/link/) for the benchmark's script.
+$(call stage,tests/guest/helpers/cvlink.sh,/usr/libexec/cellvisor-test/cvlink,0755)

@@ -3,6 +3,7 @@
  * Print every signal org.cellvisor.cell1 sends, one line each, for the host tests:
  *   PropertiesChanged PATH IFACE NAME=VALUE ...      (basic types; others as NAME=<SIG>)
  *   CellNew NAME PATH, CellRemoved NAME PATH, InterfacesAdded PATH, InterfacesRemoved PATH
+ *   LinkChanged NAME CELL:ID:STATE ...                (one word per peer)
  * Runs until killed; stdout is flushed after every line.
  */
 #define _GNU_SOURCE
@@ -81,6 +82,17 @@ static int on_signal(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	} else if (!strcmp(member, "CellNew") || !strcmp(member, "CellRemoved")) {
 		if (sd_bus_message_read(m, "so", &a, &b) >= 0)
 			printf("%s %s %s\n", member, a, b);
+	} else if (!strcmp(member, "LinkChanged")) {
+		int32_t id;
+		uint32_t state;
+
+		if (sd_bus_message_read(m, "s", &a) < 0)
+			return 0;
+		printf("LinkChanged %s", a);
+		if (sd_bus_message_enter_container(m, 'a', "(siu)") >= 0)
+			while (sd_bus_message_read(m, "(siu)", &b, &id, &state) > 0)
+				printf(" %s:%d:%u", b, id, state);
+		printf("\n");
 	} else if (!strcmp(member, "InterfacesAdded") || !strcmp(member, "InterfacesRemoved")) {
 		if (sd_bus_message_read(m, "o", &a) >= 0)
 			printf("%s %s\n", member, a);

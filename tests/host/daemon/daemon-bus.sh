@@ -167,6 +167,31 @@ check "PropertiesChanged Enabled=true seen" wait_for "$dir/signals" "PropertiesC
 check "SystemConfigPath is the enabling file" test "$(mprop SystemConfigPath)" = "$sys"
 check "NumCells=1 (the root cell)" test "$(mprop NumCells)" = 1
 check "MemPoolSize > MemPoolUsed > 0" test "$(mprop MemPoolSize)" -gt "$(mprop MemPoolUsed)" -a "$(mprop MemPoolUsed)" -gt 0
+
+# Links (issue 14): LinkChanged when a link comes with the hypervisor and when its peers come,
+# go or change state (the model: a cell's peer is up while it runs).
+check "LinkChanged: the link came with Enable, the root up, no ivshmem-demo" \
+	wait_for "$dir/signals" "^LinkChanged ivshmem-demo root:0:1 ivshmem-demo:-1:0$"
+mkcell ivshmem-demo 3 0x72c00000
+sed -i 's/"images"/"irqs": [40],\n\t"images"/' "$dir/ivshmem-demo.json"
+ivd=$(call $M $MI CreateCell s "$dir/ivshmem-demo.json")
+check "CreateCell ivshmem-demo, the link's other peer" test "$ivd" = "$M/cell/ivshmem_2ddemo"
+ivid=$(cprop "$ivd" Id)
+check "LinkChanged: peer ivshmem-demo is cell $ivid, down" \
+	wait_for "$dir/signals" "^LinkChanged ivshmem-demo root:0:1 ivshmem-demo:$ivid:0$"
+out=$(call "$ivd" $CI Load 'a(st)' 0)$(call "$ivd" $CI Start)
+check "ivshmem-demo loaded and started" test -z "$out"
+check "LinkChanged: peer ivshmem-demo up" \
+	wait_for "$dir/signals" "^LinkChanged ivshmem-demo root:0:1 ivshmem-demo:$ivid:1$"
+n0=$(grep -c "^LinkChanged" "$dir/signals")
+busctl call org.cellvisor.cell1 $M $MI ListLinks >/dev/null
+sleep 0.5
+check "nothing changed, nothing signalled ($n0 LinkChanged)" test "$(grep -c "^LinkChanged" "$dir/signals")" = "$n0"
+out=$(call "$ivd" $CI Terminate)
+check "ivshmem-demo terminated" test -z "$out"
+check "LinkChanged: peer ivshmem-demo gone" \
+	wait_for "$dir/signals" "^LinkChanged ivshmem-demo root:0:1 ivshmem-demo:-1:0$"
+check "... in that order: created, up, gone" eval 'grep "^LinkChanged" "$dir/signals" | tail -n 4 | cut -d" " -f4 | tr "\n" " " | grep -q "^ivshmem-demo:-1:0 ivshmem-demo:$ivid:0 ivshmem-demo:$ivid:1 ivshmem-demo:-1:0 $"'
 out=$(call $M $MI Enable s "$sys")
 check "Enable twice: AlreadyEnabled" grep -q "Error.AlreadyEnabled" <<<"$out"
 out=$(call $M $MI Enable s "relative.json")
@@ -477,6 +502,7 @@ check "CreateCell with a text that does not fit in the page: InvalidConfiguratio
 out=$(call $M $MI Disable)
 check "Disable succeeds" test -z "$out"
 check "Enabled=false, NumCells=0" test "$(mprop Enabled)/$(mprop NumCells)" = "false/0"
+check "LinkChanged: the link went with Disable (no peers)" wait_for "$dir/signals" "^LinkChanged ivshmem-demo$"
 
 # ---- cellctl's bus verbs against the same daemon ----
 if [ -n "$CELLCTL" ] && [ -x "$CELLCTL" ]; then

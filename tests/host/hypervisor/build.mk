@@ -16,11 +16,12 @@ $(O)/fuzz/fuzz-hv-config: $(HV_TEST_DIR)/fuzz-hv-config.c $(HV_DIR)/core/config.
 	@echo "  FUZZER  $@"
 	$(Q)clang $(HV_FUZZ_CFLAGS) -I$(HV_TEST_DIR)/fake-asm -o $@ $(filter %.c,$^)
 
-# gic-dist.c needs the CPUs' MPIDR: fuzz-asm/ has its own <asm/percpu.h>, the rest of the
-# stand-ins come from fake-asm/, and <asm/gic.h>/<asm/sysregs.h> are the real ones.
+# gic-dist.c needs the CPUs' MPIDR: fuzz-asm/ has its own <asm/percpu.h>, and its
+# <asm/sysregs.h> is the real one with host fences for barriers; the rest of the stand-ins
+# come from fake-asm/, and <asm/gic.h> is the real one.
 $(O)/fuzz/fuzz-hv-mmio: $(HV_TEST_DIR)/fuzz-hv-mmio.c $(HV_DIR)/core/mmio.c $(HV_DIR)/core/pci.c \
 		$(HV_DIR)/core/cell.c $(HV_DIR)/core/config.c $(HV_DIR)/core/lib.c \
-		$(HV_DIR)/arch/$(HV_ARCH)/gic-dist.c $(HV_TEST_DIR)/fuzz-asm/asm/percpu.h \
+		$(HV_DIR)/arch/$(HV_ARCH)/gic-dist.c $(wildcard $(HV_TEST_DIR)/fuzz-asm/asm/*.h) \
 		$(HV_FUZZ_DEPS) | $(DEPS)
 	@mkdir -p $(@D)
 	@echo "  FUZZER  $@"

@@ -129,7 +129,7 @@ int main(void)
 	REJECT("root name empty", "name", b.root.name[0] = 0);
 	REJECT("root name with a slash", "character 0x2f", b.root.name[1] = '/');
 	REJECT("root name not NUL-padded", "NUL-padded", b.root.name[10] = 'x');
-	REJECT("root unknown flag", "unknown flags", b.root.flags = 2);
+	REJECT("root unknown flag", "unknown flags", b.root.flags = 1ULL << 40);
 	REJECT("root reserved", "reserved", b.root.reserved = 1);
 	REJECT("no CPU", "CPU set", b.root.cpu_set = 0);
 	REJECT("CPU beyond the platform", "CPU set", b.root.cpu_set = 0x1f);

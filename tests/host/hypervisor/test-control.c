@@ -104,6 +104,7 @@ static bool why(u32 reason)
  * loop of control.c reads the clock, so its loops see the machine move.
  */
 static u64 now_ns;
+static u64 tick_ns = 1000000;	/* what each read advances the time by (test-link.c sets 0) */
 
 static u64 now_ms(void)
 {
@@ -147,7 +148,7 @@ static void tick(void)
 	struct cv_comm_region *comm = guest.cell ? guest.cell->comm : NULL;
 	unsigned int i;
 
-	now_ns += 1000000;
+	now_ns += tick_ns;
 	for (i = 0; i < NUM_CPUS; i++)
 		if (cpus[i].stop && cpus[i].state == CV_CPU_RUNNING && !cpus_ignore_stop)
 			cpus[i].state = CV_CPU_PARKED;
@@ -1514,6 +1515,76 @@ static void test_self_stop(void)
 	ok(cell_destroy(demo, 0) == 0 && unchanged(&at_start), "... and it is destroyed");
 }
 
+/*
+ * An operating system's cell: an emulated PL011 for its console (CV_CONSOLE_VPL011), only
+ * its first CPU starts (CV_CELL_BOOT_CPU_ONLY: the others wait for PSCI CPU_ON), and
+ * SYSTEM_RESET ends it failed (CV_CELL_NO_RESET): its images must be loaded again.
+ */
+#define VUART_IPA	0x9000000ULL
+
+static u64 vuart(struct cell *c, u64 off, unsigned int size, bool write, u64 value)
+{
+	struct mmio_access a = { VUART_IPA + off, value, size, write };
+
+	return mmio_dispatch(c, &a) == MMIO_HANDLED ? a.value : ~0ULL;
+}
+
+static void test_os_cell(void)
+{
+	struct cell_blob b;
+	struct cell *c;
+	u64 id[8];
+	unsigned int i;
+
+	demo_blob(&b);
+	b.cfg.console = (struct cv_console){ 0x100000 + P, CV_CONSOLE_VPL011, 0 };
+	REFUSED("an emulated UART inside the cell's RAM", create(&b), -CV_EINVAL,
+		CV_REASON_CONFIG_INVALID, "the emulated PL011 at 0x101000 lies in memory region 1");
+
+	demo_blob(&b);
+	b.cfg.flags = CV_CELL_NO_RESET | CV_CELL_BOOT_CPU_ONLY;
+	b.cfg.console = (struct cv_console){ VUART_IPA, CV_CONSOLE_VPL011, 0 };
+	kicked = 0;
+	demo = run_cell(&b);
+	c = cell_of(demo);
+	if (!c) {
+		ok(0, "a cell with an emulated UART runs");
+		return;
+	}
+	ok(cpus[1].state == CV_CPU_RUNNING && cpus[1].wake_entry == DEMO_ENTRY &&
+	   cpus[2].state == CV_CPU_PARKED && !cpus[2].wake && !(kicked & 4) &&
+	   cpus[2].cell == c, "boot_cpu_only: the first CPU starts, the second stays parked");
+	vuart(c, 0, 4, true, 'o');
+	vuart(c, 0, 1, true, 'k');
+	vuart(c, 0, 4, true, '\n');
+	ok(c->console.ring.seq == 3 && !memcmp(c->console.ring.buf, "ok\n", 3),
+	   "what the cell writes to UARTDR, in any width, is its console");
+	vuart(c, 0x24, 4, true, 'x');
+	ok(c->console.ring.seq == 3, "writes elsewhere are ignored");
+	ok(vuart(c, 0x18, 4, false, 0) == 0x90 && vuart(c, 0x18, 2, false, 0) == 0x90,
+	   "UARTFR: transmit FIFO empty, receive FIFO empty");
+	for (i = 0; i < 8; i++)
+		id[i] = vuart(c, 0xfe0 + 4 * i, 4, false, 0);
+	ok(id[0] == 0x11 && id[1] == 0x10 && id[2] == 0x14 && id[3] == 0 && id[4] == 0x0d &&
+	   id[5] == 0xf0 && id[6] == 0x05 && id[7] == 0xb1, "the PrimeCell ID of a PL011");
+	ok(vuart(c, 0x30, 4, false, 0) == 0 && vuart(c, 0, 4, false, 0) == 0,
+	   "other registers read as zero, nothing is ever received");
+	ok(vuart(c, 2, 4, false, 0) == ~0ULL && vuart(c, 0, 8, false, 0) == ~0ULL,
+	   "a misaligned or 64-bit access is not taken (the cell fails)");
+	ok(c->comm->console_type == CV_CONSOLE_VPL011 && c->comm->console_base == VUART_IPA,
+	   "the communication region names the console");
+
+	cpus[1].state = CV_CPU_PARKED;
+	console_mark();
+	cell_cpu_off(&cpus[1], CELL_SYSTEM_RESET);
+	ok(c->state == CV_CELL_STATE_FAILED && cpus_in(DEMO_CPUS, CV_CPU_PARKED, c) &&
+	   pages_of(c) == 0 &&
+	   said("cell 'demo' failed: it cannot restart in place (no_reset), start it again "
+		"to reload it (PSCI SYSTEM_RESET)"),
+	   "SYSTEM_RESET of a no_reset cell: it stops and fails: \"%s\"", last);
+	ok(cell_destroy(demo, 0) == 0 && unchanged(&at_start), "... and it is destroyed");
+}
+
 /* Slots: 15 cells besides the root, no more. */
 static void test_no_free_slot(void)
 {
@@ -1792,6 +1863,7 @@ int main(void)
 	test_failed();
 	test_passive();
 	test_self_stop();
+	test_os_cell();
 	test_isolation();
 	test_dma();
 	test_no_free_slot();

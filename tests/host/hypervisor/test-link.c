@@ -3,7 +3,8 @@
  * Host tests of inter-cell links (hypervisor/core/link.c, the link rules of core/config.c):
  * the configuration checks, the mapping into peers only, the refusals of create, the
  * hypercalls (info, ring, set state) from peers and from a cell that is no peer, the peers'
- * states through create, start, shutdown and destroy, and the scrub when the last user goes.
+ * states through create, start, shutdown and destroy, the scrub when the last user goes, and
+ * the doorbells' rate limit (a token bucket, on a clock the test holds still and moves).
  *
  * It runs on test-control.c's simulated machine (included whole, its main() renamed), with
  * a system config that adds links to that machine's.
@@ -127,6 +128,120 @@ static long info(struct per_cpu *cpu, u64 what, u64 peer)
 	return link_get_info(cpu, 0, what, peer);
 }
 
+static long coalesced(struct per_cpu *cpu, u64 peer)
+{
+	return info(cpu, CV_LINK_INFO_COALESCED, peer);
+}
+
+#define TOKEN_NS	(1000000 / CV_LINK_RING_PER_MS)	/* the fake counter runs at 1 GHz */
+
+/*
+ * The doorbells' rate limit, on a still clock (every read of it used to move it 1 ms):
+ * 'demo' rings the root in a loop, flips its state in a loop; the root's doorbell is raised
+ * at most BURST times at once and PER_MS a millisecond; the rest is coalesced and raised
+ * later, never lost; the root's own doorbells to 'demo' are not held up.  Both run.
+ */
+static void test_rate_limit(struct per_cpu *root_cpu, struct per_cpu *demo_cpu,
+			    struct per_cpu *small_cpu)
+{
+	unsigned int n, rang, rang_demo, raises;
+	long co, sent, rx;
+	bool all_ok = true;
+
+	tick_ns = 0;
+	now_ns += 100000000;		/* 100 ms of quiet: full buckets */
+	rang = raised_spi[LINK_ROOT_IRQ];
+	co = coalesced(root_cpu, 0);
+	sent = info(root_cpu, CV_LINK_INFO_SENT, 1);
+	rx = info(root_cpu, CV_LINK_INFO_RECEIVED, 0);
+	console_mark();
+	for (n = 0; n < 100; n++)
+		all_ok &= link_ring(demo_cpu, 0, 0) == 0;
+	ok(all_ok && raised_spi[LINK_ROOT_IRQ] == rang + CV_LINK_RING_BURST,
+	   "100 rings at one instant: each succeeds, the root's doorbell is raised %u times (%u)",
+	   CV_LINK_RING_BURST, raised_spi[LINK_ROOT_IRQ] - rang);
+	ok(coalesced(root_cpu, 0) == co + 100 - CV_LINK_RING_BURST - 1 &&
+	   info(root_cpu, CV_LINK_INFO_SENT, 1) == sent + 100 &&
+	   info(root_cpu, CV_LINK_INFO_RECEIVED, 0) == rx + CV_LINK_RING_BURST,
+	   "... the hypervisor counts %d coalesced (one raise waits), 100 sent, %u received",
+	   100 - CV_LINK_RING_BURST - 1, CV_LINK_RING_BURST);
+	ok(said("link 'chan': peer 0 ('root') is rung more than 32 times at once or 10 a "
+		"millisecond (now by 'demo'); its doorbells are coalesced"),
+	   "... the console says so: \"%s\"", last);
+	ok(link_ring(small_cpu, 0, 0) == -CV_EPERM && link_ring(demo_cpu, 0, 1) == -CV_EINVAL &&
+	   link_ring(demo_cpu, 0, 3) == -CV_EINVAL && link_ring(demo_cpu, 1, 0) == -CV_ENOENT &&
+	   coalesced(root_cpu, 0) == co + 100 - CV_LINK_RING_BURST - 1,
+	   "while the root's doorbell waits, a cell that is no peer, a peer ringing itself, a "
+	   "peer out of range or a link that is not are refused all the same");
+	link_poll();
+	ok(raised_spi[LINK_ROOT_IRQ] == rang + CV_LINK_RING_BURST,
+	   "an interrupt exit at the same instant raises nothing");
+	now_ns += TOKEN_NS;
+	link_poll();
+	ok(raised_spi[LINK_ROOT_IRQ] == rang + CV_LINK_RING_BURST + 1 &&
+	   coalesced(root_cpu, 0) == co + 100 - CV_LINK_RING_BURST - 1 &&
+	   info(root_cpu, CV_LINK_INFO_RECEIVED, 0) == rx + CV_LINK_RING_BURST + 1,
+	   "one token period later an interrupt exit raises the deferred doorbell, once");
+	link_poll();
+	now_ns += 10 * TOKEN_NS;
+	link_poll();
+	ok(raised_spi[LINK_ROOT_IRQ] == rang + CV_LINK_RING_BURST + 1,
+	   "... and nothing more: nothing was deferred since");
+
+	/* A storm of 20 ms: a ring every 10 us, an interrupt exit every 10 us. */
+	rang = raised_spi[LINK_ROOT_IRQ];
+	rang_demo = raised_spi[LINK_DEMO_IRQ];
+	for (n = 0; n < 2000; n++) {
+		now_ns += 10000;
+		all_ok &= link_ring(demo_cpu, 0, 0) == 0;
+		link_poll();
+		if (n == 1000)
+			all_ok &= link_ring(root_cpu, 0, 1) == 0;
+	}
+	raises = raised_spi[LINK_ROOT_IRQ] - rang;
+	ok(all_ok && raises >= 20 * CV_LINK_RING_PER_MS - 1 &&
+	   raises <= 20 * CV_LINK_RING_PER_MS + CV_LINK_RING_BURST,
+	   "2000 rings in 20 ms raise the root's doorbell %u times (%u a ms and what was left "
+	   "of the burst)", raises, CV_LINK_RING_PER_MS);
+	ok(raised_spi[LINK_DEMO_IRQ] == rang_demo + 1,
+	   "... meanwhile the root's ring of 'demo' was raised at once: its bucket is its own");
+	now_ns += 10000000;
+	link_poll();
+	rang = raised_spi[LINK_ROOT_IRQ];
+	ok(link_ring(demo_cpu, 0, 0) == 0 && raised_spi[LINK_ROOT_IRQ] == rang + 1,
+	   "after 10 ms of quiet a ring is raised at once");
+
+	/* State changes ring too: flipping the state in a loop is limited the same way. */
+	now_ns += 100000000;
+	rang = raised_spi[LINK_ROOT_IRQ];
+	for (n = 0; n < 200; n++)
+		all_ok &= link_set_state(demo_cpu, 0, 2 + (n & 1)) == 0;
+	ok(all_ok && raised_spi[LINK_ROOT_IRQ] == rang + CV_LINK_RING_BURST &&
+	   info(root_cpu, CV_LINK_INFO_STATE, 1) == 3,
+	   "200 state changes at one instant raise the root's doorbell %u times (%u)",
+	   CV_LINK_RING_BURST, raised_spi[LINK_ROOT_IRQ] - rang);
+	now_ns += TOKEN_NS;
+	ok(info(root_cpu, CV_LINK_INFO_STATE, 1) == 3 &&
+	   raised_spi[LINK_ROOT_IRQ] == rang + CV_LINK_RING_BURST + 1,
+	   "... the root's next link call raises the deferred doorbell");
+
+	/* A doorbell deferred for a cell that stops is dropped, not raised into its next life. */
+	for (n = 0; n < 2 * CV_LINK_RING_BURST; n++)
+		link_ring(root_cpu, 0, 1);
+	rang_demo = raised_spi[LINK_DEMO_IRQ];
+	demo_cpu->cell->state = CV_CELL_STATE_SHUT_DOWN;
+	now_ns += TOKEN_NS;
+	link_poll();
+	demo_cpu->cell->state = CV_CELL_STATE_RUNNING;
+	now_ns += TOKEN_NS;
+	link_poll();
+	ok(raised_spi[LINK_DEMO_IRQ] == rang_demo,
+	   "a doorbell deferred for a cell that stopped running is dropped");
+	ok(link_set_state(demo_cpu, 0, CV_LINK_STATE_UP) == 0, "'demo' says it is up again");
+	now_ns += 100000000;
+	tick_ns = 1000000;
+}
+
 static void test_links(void)
 {
 	struct per_cpu *root_cpu = &cpus[0], *demo_cpu = &cpus[1], *small_cpu = &cpus[3];
@@ -227,6 +342,8 @@ static void test_links(void)
 	   "... nor set a state or read the link; it may count the links");
 	ok(small && maps_none(cell_of(small), LINK_DEMO_VIRT, P) &&
 	   maps_none(cell_of(small), LINK_PHYS, P), "... and does not map the link");
+
+	test_rate_limit(root_cpu, demo_cpu, small_cpu);
 
 	/* The peer goes and comes back. */
 	rang = raised_spi[LINK_ROOT_IRQ];

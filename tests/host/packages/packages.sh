@@ -61,6 +61,9 @@ t "  ... on the system bus and on the libraries it links (shlibs)" \
 		echo '$deps' | grep -q 'libcjson1 ' && echo '$deps' | grep -q 'libfdt1 '"
 t "  ... cellmgrd and cellctl are arm64 programs" \
 	sh -c "dpkg-deb --fsys-tarfile '$dir/cellvisor_${version}_arm64.deb' | tar -xO ./usr/sbin/cellmgrd | file - | grep -q 'ARM aarch64'"
+t "  ... cellvisor-link, the root's side of a link, is an arm64 program with its man page" \
+	sh -c "dpkg-deb --fsys-tarfile '$dir/cellvisor_${version}_arm64.deb' | tar -xO ./usr/bin/cellvisor-link | file - | grep -q 'ARM aarch64' &&
+		dpkg-deb -c '$dir/cellvisor_${version}_arm64.deb' | grep -q ' ./usr/share/man/man1/cellvisor-link.1.gz$'"
 t "  ... cellmgrd's version is the package's ($upstream)" \
 	sh -c "'$cellmgrd' --version | grep -qx 'cellmgrd $upstream'"
 
@@ -94,6 +97,8 @@ t "  ... its postinst hands cellvisor $upstream to DKMS" \
 t "  ... its prerm removes it from DKMS" grep -q 'dkms remove -m $DKMS_NAME -v $DKMS_VERSION --all' "$dctl/prerm"
 t "cellvisor-firmware: the hypervisor image is in /lib/firmware" \
 	grep -qx /lib/firmware/cellvisor.bin "$tmp/cellvisor-firmware/files"
+t "cellvisor-firmware: the linux-demo cell's initramfs" \
+	grep -qx /usr/share/cellvisor/linux-demo/initramfs.cpio.gz "$tmp/cellvisor-firmware/files"
 
 # lintian, as Debian's archive would run it, with --pedantic for the record.
 lintian --pedantic --info --show-overrides "$changes" >"$tmp/lintian" 2>&1
