@@ -77,6 +77,7 @@ struct cv_state {
 	struct mutex cells_lock;	/* the cells list */
 
 	bool enabled;
+	bool in_cell;		/* loaded in a Linux cell: links only */
 	u32 hv_abi_revision;
 	phys_addr_t hv_phys;
 	u64 hv_size;
@@ -203,6 +204,9 @@ int cv_links_check(const struct cv_system_config *sys, u32 size);
 void cv_links_start(const struct cv_system_config *sys);
 void cv_links_stop(void);
 void cv_links_restart(void);
+/* In a Linux cell: the links of its device tree. */
+int cv_links_cell_init(void);
+void cv_links_cell_exit(void);
 void cv_links_exit(void);
 
 /* sysfs.c */

@@ -20,6 +20,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/of.h>
+#include <linux/platform_device.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -45,6 +46,7 @@ struct cv_link_dev {
 	struct resource *res;		/* the memory, claimed in /proc/iomem */
 	u32 intid;
 	unsigned int virq;
+	bool own_virq;			/* its mapping is the module's (the root's) */
 	bool writable;
 	bool dead;			/* the hypervisor is gone: every call fails */
 	wait_queue_head_t wait;
@@ -445,80 +447,80 @@ static void cv_link_free_irq(struct cv_link_dev *link)
 	if (!link->virq)
 		return;
 	free_irq(link->virq, link);
-	irq_dispose_mapping(link->virq);
+	if (link->own_virq)
+		irq_dispose_mapping(link->virq);
 	link->virq = 0;
 }
 
-/* One link the root is a peer of: the device, its interrupt, the root's state up. */
-static int cv_link_add(u32 id, const struct cv_link *cfg)
+/* A link device for peer 'self' of link 'id', its peers' names still empty. */
+static struct cv_link_dev *cv_link_alloc(u32 id, const char *name, u32 self, u32 num_peers)
 {
-	struct device *dev = cv.misc_dev;
-	struct cv_link_event ev;
-	struct cv_link_dev *link;
-	long self;
-	int ret;
+	struct cv_link_dev *link = kzalloc(sizeof(*link), GFP_KERNEL);
 	u32 p;
 
-	self = cv_hc_link_get_info(id, CV_LINK_INFO_SELF, 0);
-	if (self < 0)
-		return self == -EPERM ? 0 : self;	/* -EPERM: not the root's link */
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
 	if (!link)
-		return -ENOMEM;
+		return NULL;
 	kref_init(&link->ref);
 	spin_lock_init(&link->lock);
-	link->last_uevent = jiffies - msecs_to_jiffies(CV_LINK_UEVENT_MS);
 	init_waitqueue_head(&link->wait);
 	INIT_DELAYED_WORK(&link->work, cv_link_work);
 	link->id = id;
-	memcpy(link->name, cfg->name, sizeof(link->name));
-	link->name[sizeof(link->name) - 1] = 0;
-	link->now.num_peers = min_t(u32, cfg->num_peers, CV_LINK_MAX_PEERS);
+	strscpy(link->name, name, sizeof(link->name));
+	link->now.num_peers = min_t(u32, num_peers, CV_LINK_MAX_PEERS);
 	link->now.self = self;
-	for (p = 0; p < link->now.num_peers; p++) {
-		memcpy(link->now.peers[p].cell, cfg->peers[p].cell, sizeof(cfg->peers[p].cell));
-		link->now.peers[p].cell[sizeof(cfg->peers[p].cell) - 1] = 0;
+	for (p = 0; p < link->now.num_peers; p++)
 		link->now.peers[p].cell_id = -1;
-	}
-	link->phys = cv_hc_link_get_info(id, CV_LINK_INFO_ADDRESS, 0);
-	link->size = cv_hc_link_get_info(id, CV_LINK_INFO_SIZE, 0);
-	link->intid = cv_hc_link_get_info(id, CV_LINK_INFO_IRQ, 0);
-	link->writable = cv_hc_link_get_info(id, CV_LINK_INFO_WRITABLE, 0) == 1;
+	return link;
+}
+
+/*
+ * Ask the hypervisor where the link is, claim its memory, take its doorbell interrupt
+ * 'virq' (disposed of with the link when 'own_virq'), register the device under
+ * 'parent' and set the caller's state up.  The link is freed on failure.
+ */
+static int cv_link_register(struct cv_link_dev *link, struct device *parent,
+			    unsigned int virq, bool own_virq)
+{
+	struct device *log = cv.in_cell ? parent : cv.misc_dev;
+	struct cv_link_event ev;
+	int ret;
+
+	link->phys = cv_hc_link_get_info(link->id, CV_LINK_INFO_ADDRESS, 0);
+	link->size = cv_hc_link_get_info(link->id, CV_LINK_INFO_SIZE, 0);
+	link->intid = cv_hc_link_get_info(link->id, CV_LINK_INFO_IRQ, 0);
+	link->writable = cv_hc_link_get_info(link->id, CV_LINK_INFO_WRITABLE, 0) == 1;
 	snprintf(link->devname, sizeof(link->devname), "cellvisor-link-%s", link->name);
 	link->misc.minor = MISC_DYNAMIC_MINOR;
 	link->misc.name = link->devname;
 	link->misc.fops = &cv_link_fops;
 	link->misc.groups = cv_link_groups;
-	link->misc.parent = cv.root_dev;
+	link->misc.parent = parent;
 	link->misc.mode = 0600;
 
+	if (!virq) {
+		dev_err(log, "link '%s': its doorbell interrupt %u cannot be mapped; no device for it\n",
+			link->name, link->intid);
+		ret = -ENXIO;
+		goto err_free;
+	}
 	link->res = request_mem_region(link->phys, link->size, link->devname);
 	if (!link->res) {
-		dev_err(dev, "link '%s': its memory %#llx+%#llx is claimed by another driver (see /proc/iomem)\n",
+		dev_err(log, "link '%s': its memory %#llx+%#llx is claimed by another driver (see /proc/iomem)\n",
 			link->name, link->phys, link->size);
-		kfree(link);
-		return -EADDRINUSE;
+		ret = -EADDRINUSE;
+		goto err_virq;
 	}
-	link->virq = cv_link_map_spi(link->intid);
-	if (!link->virq) {
-		dev_err(dev, "link '%s': its doorbell interrupt %u cannot be mapped; no device for it\n",
-			link->name, link->intid);
-		release_mem_region(link->phys, link->size);
-		kfree(link);
-		return -ENXIO;
-	}
-	ret = request_irq(link->virq, cv_link_irq, 0, link->devname, link);
+	ret = request_irq(virq, cv_link_irq, 0, link->devname, link);
 	if (ret) {
-		dev_err(dev, "link '%s': its doorbell interrupt %u cannot be requested (%d)\n",
+		dev_err(log, "link '%s': its doorbell interrupt %u cannot be requested (%d)\n",
 			link->name, link->intid, ret);
-		irq_dispose_mapping(link->virq);
-		release_mem_region(link->phys, link->size);
-		kfree(link);
-		return ret;
+		goto err_mem;
 	}
+	link->virq = virq;
+	link->own_virq = own_virq;
 	ret = misc_register(&link->misc);
 	if (ret) {
-		dev_err(dev, "link '%s': cannot register /dev/%s (%d)\n", link->name,
+		dev_err(log, "link '%s': cannot register /dev/%s (%d)\n", link->name,
 			link->devname, ret);
 		cv_link_free_irq(link);
 		cancel_delayed_work_sync(&link->work);	/* an interrupt may have queued it */
@@ -526,13 +528,58 @@ static int cv_link_add(u32 id, const struct cv_link *cfg)
 		kfree(link);
 		return ret;
 	}
-	cv_links[id] = link;
-	cv_hc_link_set_state(id, CV_LINK_STATE_UP);
+	cv_links[link->id] = link;
+	cv_hc_link_set_state(link->id, CV_LINK_STATE_UP);
 	if (!cv_link_query(link, &ev))
 		cv_link_update(link, &ev);
-	dev_info(dev, "link '%s': /dev/%s, %llu KiB at %#llx, doorbell interrupt %u\n",
+	dev_info(log, "link '%s': /dev/%s, %llu KiB at %#llx, doorbell interrupt %u\n",
 		 link->name, link->devname, link->size >> 10, link->phys, link->intid);
 	return 0;
+
+err_mem:
+	release_mem_region(link->phys, link->size);
+err_virq:
+	if (own_virq && virq)
+		irq_dispose_mapping(virq);
+err_free:
+	kfree(link);
+	return ret;
+}
+
+/* The caller's state down, the device gone; open files get ENODEV. */
+static void cv_link_unregister(struct cv_link_dev *link)
+{
+	cv_links[link->id] = NULL;
+	if (cv.enabled)
+		cv_hc_link_set_state(link->id, CV_LINK_STATE_DOWN);
+	cv_link_free_irq(link);
+	WRITE_ONCE(link->dead, true);
+	cancel_delayed_work_sync(&link->work);
+	wake_up_interruptible(&link->wait);
+	misc_deregister(&link->misc);
+	release_mem_region(link->phys, link->size);
+	kref_put(&link->ref, cv_link_release);
+}
+
+/* One link the root is a peer of: the device, its interrupt, the root's state up. */
+static int cv_link_add(u32 id, const struct cv_link *cfg)
+{
+	struct cv_link_dev *link;
+	long self;
+	u32 p;
+
+	self = cv_hc_link_get_info(id, CV_LINK_INFO_SELF, 0);
+	if (self < 0)
+		return self == -EPERM ? 0 : self;	/* -EPERM: not the root's link */
+	link = cv_link_alloc(id, cfg->name, self, cfg->num_peers);
+	if (!link)
+		return -ENOMEM;
+	for (p = 0; p < link->now.num_peers; p++)
+		strscpy(link->now.peers[p].cell, cfg->peers[p].cell,
+			sizeof(link->now.peers[p].cell));
+	return cv_link_register(link, cv.root_dev,
+				cv_link_map_spi(cv_hc_link_get_info(id, CV_LINK_INFO_IRQ, 0)),
+				true);
 }
 
 static void cv_links_add_all(void)
@@ -597,21 +644,9 @@ void cv_links_stop(void)
 	struct cv_link_dev *link;
 	u32 i;
 
-	for (i = 0; i < CV_LINK_MAX_LINKS; i++) {
-		link = cv_links[i];
-		if (!link)
-			continue;
-		cv_links[i] = NULL;
-		if (cv.enabled)
-			cv_hc_link_set_state(link->id, CV_LINK_STATE_DOWN);
-		cv_link_free_irq(link);
-		WRITE_ONCE(link->dead, true);
-		cancel_delayed_work_sync(&link->work);
-		wake_up_interruptible(&link->wait);
-		misc_deregister(&link->misc);
-		release_mem_region(link->phys, link->size);
-		kref_put(&link->ref, cv_link_release);
-	}
+	for (i = 0; i < CV_LINK_MAX_LINKS; i++)
+		if (cv_links[i])
+			cv_link_unregister(cv_links[i]);
 }
 
 /* A refused disable: the devices again. */
@@ -625,4 +660,80 @@ void cv_links_exit(void)
 	kfree(cv_link_cfg);
 	cv_link_cfg = NULL;
 	cv_link_cfg_count = 0;
+}
+
+/*
+ * In a Linux cell, cellvisor.ko only gives the cell the links it is a peer of, as the
+ * device tree cellmgrd generates for it describes them: a link@ADDRESS node with
+ * compatible "cellvisor,link", the link's index ("cellvisor,link-id"), its name ("label"),
+ * its peers' cell names ("cellvisor,peers") and the cell's doorbell interrupt.  Where the
+ * memory is and whether the cell may write it, the hypervisor says.
+ */
+static int cv_link_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct device_node *np = dev->of_node;
+	struct cv_link_dev *link;
+	const char *name, *peer;
+	long self, peers;
+	int virq, ret;
+	u32 id, p;
+
+	if (of_property_read_u32(np, "cellvisor,link-id", &id) || id >= CV_LINK_MAX_LINKS ||
+	    of_property_read_string(np, "label", &name)) {
+		dev_err(dev, "%pOF: no cellvisor,link-id below %u or no label; give the cell the device tree cellmgrd generates\n",
+			np, CV_LINK_MAX_LINKS);
+		return -EINVAL;
+	}
+	self = cv_hc_link_get_info(id, CV_LINK_INFO_SELF, 0);
+	peers = cv_hc_link_get_info(id, CV_LINK_INFO_NUM_PEERS, 0);
+	if (self < 0 || peers < 0) {
+		dev_err(dev, "link %u ('%s'): the hypervisor refuses to say (%ld): this cell is no peer of it\n",
+			id, name, self < 0 ? self : peers);
+		return self < 0 ? self : peers;
+	}
+	virq = platform_get_irq(pdev, 0);
+	if (virq < 0)
+		return virq;
+	link = cv_link_alloc(id, name, self, peers);
+	if (!link)
+		return -ENOMEM;
+	for (p = 0; p < link->now.num_peers; p++)
+		if (!of_property_read_string_index(np, "cellvisor,peers", p, &peer))
+			strscpy(link->now.peers[p].cell, peer, sizeof(link->now.peers[p].cell));
+	ret = cv_link_register(link, dev, virq, false);
+	if (!ret)
+		platform_set_drvdata(pdev, link);
+	return ret;
+}
+
+static int cv_link_remove(struct platform_device *pdev)
+{
+	cv_link_unregister(platform_get_drvdata(pdev));
+	return 0;
+}
+
+static const struct of_device_id cv_link_of_match[] = {
+	{ .compatible = "cellvisor,link" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, cv_link_of_match);
+
+static struct platform_driver cv_link_driver = {
+	.probe = cv_link_probe,
+	.remove = cv_link_remove,
+	.driver = {
+		.name = "cellvisor-link",
+		.of_match_table = cv_link_of_match,
+	},
+};
+
+int cv_links_cell_init(void)
+{
+	return platform_driver_register(&cv_link_driver);
+}
+
+void cv_links_cell_exit(void)
+{
+	platform_driver_unregister(&cv_link_driver);
 }

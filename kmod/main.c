@@ -12,6 +12,7 @@
 #include <linux/gfp.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/of.h>
 #include <linux/poll.h>
 #include <linux/reboot.h>
 #include <linux/slab.h>
@@ -407,6 +408,12 @@ static int __init cv_init(void)
 	int ret;
 
 	init_rwsem(&cv.state_sem);
+	if (of_machine_is_compatible("cellvisor,cell")) {
+		/* In a Linux cell: the hypervisor runs it already; only its links are ours. */
+		cv.in_cell = true;
+		cv.enabled = true;
+		return cv_links_cell_init();
+	}
 	mutex_init(&cv.mgmt_lock);
 	mutex_init(&cv.cells_lock);
 	INIT_LIST_HEAD(&cv.cells);
@@ -456,6 +463,10 @@ err_free:
 /* Only reached while disabled: enabling takes a reference on the module. */
 static void __exit cv_exit(void)
 {
+	if (cv.in_cell) {
+		cv_links_cell_exit();
+		return;
+	}
 	unregister_reboot_notifier(&cv_reboot_nb);
 	misc_deregister(&cv_misc);
 	cv_cells_exit();
