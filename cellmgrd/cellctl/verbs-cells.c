@@ -289,26 +289,37 @@ static int on_cell_changed(sd_bus_message *m, void *userdata, sd_bus_error *erro
 }
 
 /*
- * Wait up to 10 s for cell 'name' (object 'path'), which was just started, to run, woken by
- * its PropertiesChanged signals; one found shut down ran and stopped itself already (PSCI
- * SYSTEM_OFF or CPU_OFF, cellvisor(7)), which is no failure.  The State is read with Get
- * each time (once the match is in place, then after each signal), so that a signal queued
- * during a call never overrides a newer answer.
+ * Follow the PropertiesChanged signals of cell object 'path' ('*changed' set on each).  The
+ * match is added without waiting for the bus's answer: the bus handles the connection's
+ * messages in order, so it is in place for whatever the daemon does on a later call (Start)
+ * without costing a round trip of its own.
  */
-static int wait_running(sd_bus *bus, const char *name, const char *path, bool quiet)
+static int watch_cell(sd_bus *bus, const char *path, sd_bus_slot **slot, bool *changed)
+{
+	return sd_bus_match_signal_async(bus, slot, CV_BUS_SERVICE, path,
+					 "org.freedesktop.DBus.Properties", "PropertiesChanged",
+					 on_cell_changed, NULL, changed);
+}
+
+/*
+ * Wait up to 10 s for cell 'name' (object 'path', watched by watch_cell() before it was
+ * started), to run, woken by its PropertiesChanged signals; one found shut down ran and
+ * stopped itself already (PSCI SYSTEM_OFF or CPU_OFF, cellvisor(7)), which is no failure.
+ * The State is read with Get each time (once, then after each signal), so that a signal
+ * queued during a call never overrides a newer answer.  Drops 'slot'.
+ */
+static int wait_running(sd_bus *bus, const char *name, const char *path, bool quiet,
+			sd_bus_slot *slot, bool *changed)
 {
 	uint64_t deadline = bus_now_ms() + 10000, now;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	sd_bus_slot *slot = NULL;
 	char *state = NULL;
-	bool changed = true;
-	int r;
+	int r = 0;
 
-	r = sd_bus_match_signal(bus, &slot, CV_BUS_SERVICE, path, "org.freedesktop.DBus.Properties",
-				"PropertiesChanged", on_cell_changed, &changed);
+	*changed = true;
 	while (r >= 0) {
-		if (changed) {
-			changed = false;
+		if (*changed) {
+			*changed = false;
 			free(state);
 			state = NULL;
 			r = sd_bus_get_property_string(bus, CV_BUS_SERVICE, path, CV_BUS_CELL_IFACE,
@@ -382,6 +393,8 @@ static int start_one(const struct bus_opts *o_, sd_bus *bus, const char *name)
 	struct bus_opts o = *o_;
 	char *path = NULL, *state = NULL, *cfg = NULL, what[96];
 	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_slot *slot = NULL;
+	bool changed = true;
 	int r;
 
 	snprintf(what, sizeof(what), "start %s", name);
@@ -414,6 +427,13 @@ static int start_one(const struct bus_opts *o_, sd_bus *bus, const char *name)
 		r = bus_error(what, &e, r);
 		goto out;
 	}
+	if (o.wait || o.follow) {
+		r = watch_cell(bus, path, &slot, &changed);
+		if (r < 0) {
+			r = bus_error(what, &e, r);
+			goto out;
+		}
+	}
 	if (!bus_state_running(state)) {
 		if (o.config) {
 			r = simple_call(bus, path, CV_BUS_CELL_IFACE, "Load", what, "a(st)", 0);
@@ -433,7 +453,8 @@ static int start_one(const struct bus_opts *o_, sd_bus *bus, const char *name)
 		goto out;
 	}
 	if (o.wait || o.follow) {
-		r = wait_running(bus, name, path, o.quiet);
+		r = wait_running(bus, name, path, o.quiet, slot, &changed);
+		slot = NULL;
 		if (r)
 			goto out;
 	}
@@ -447,6 +468,7 @@ static int start_one(const struct bus_opts *o_, sd_bus *bus, const char *name)
 		sd_notifyf(0, "READY=1\nSTATUS=Cell %s is running", name);
 	r = CELLCTL_EXIT_OK;
 out:
+	sd_bus_slot_unref(slot);
 	sd_bus_error_free(&e);
 	free(state);
 	free(path);

@@ -9,6 +9,17 @@
  * also wait for POLLPRI on "enabled" and on each cell's "state".  Each non-root cell gets a
  * file descriptor of its own on /dev/cellvisor, attached to its console
  * (CV_IOCTL_CONSOLE_ATTACH); the main one follows the hypervisor console.
+ *
+ * Statistics (the Statistics property, read on every Get and GetAll of a cell) come from the
+ * cell's statistics/ attributes, one file per exit reason.  Opening and closing a sysfs file
+ * costs more than the read itself (path walk, kernfs open file, seq_file), so each followed
+ * cell keeps its statistics files open from its first reading on (O_CLOEXEC, pread() at
+ * offset 0, which makes kernfs call the attribute's show() again) and closes them when it
+ * goes.  A descriptor outlives its sysfs file: once the module has removed the cell's
+ * directory (destroyed, maybe created again under the same id), reading it fails with
+ * ENODEV and never reads the new cell's file.  So ENODEV makes us reopen the files once, and
+ * every listing first checks that each followed cell's "state" descriptor still reads:
+ * a stale one means the cell we followed is gone, whatever has its id now.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +47,7 @@ struct drv_cell {
 	uint32_t id;
 	int console_fd;			/* attached to the cell's console, -1 if not */
 	int state_fd;			/* sysfs cells/<id>/state, for POLLPRI */
+	int stat_fd[CV_NUM_STATS];	/* cells/<id>/statistics/exits_*, -1 until first read */
 	sd_event_source *console_src, *state_src;
 };
 
@@ -132,8 +144,18 @@ static int on_uevent(sd_device_monitor *mon, sd_device *dev, void *userdata)
 	return 0;
 }
 
+static void drv_cell_close_stats(struct drv_cell *c)
+{
+	for (int i = 0; i < CV_NUM_STATS; i++) {
+		if (c->stat_fd[i] >= 0)
+			close(c->stat_fd[i]);
+		c->stat_fd[i] = -1;
+	}
+}
+
 static void drv_cell_free(struct drv_cell *c)
 {
+	drv_cell_close_stats(c);
 	sd_event_source_disable_unref(c->console_src);
 	sd_event_source_disable_unref(c->state_src);
 	if (c->console_fd >= 0)
@@ -153,6 +175,8 @@ static struct drv_cell *drv_cell_add(struct drv_backend *d, uint32_t id)
 		return NULL;
 	c->id = id;
 	c->console_fd = c->state_fd = -1;
+	for (int i = 0; i < CV_NUM_STATS; i++)
+		c->stat_fd[i] = -1;
 	snprintf(rel, sizeof(rel), "cells/%u/state", id);
 	snprintf(path, sizeof(path), "%s/%s", d->sysfs, rel);
 	c->state_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -235,6 +259,24 @@ static int d_list_cells(struct backend *b, struct be_cell **cells, size_t *n)
 	struct dirent *de;
 	DIR *dir;
 
+	/*
+	 * A followed cell whose sysfs directory went (its state attribute reads ENODEV) is
+	 * forgotten before we look, so that a new cell under the same id is followed afresh
+	 * (console, state, statistics).  Before the GET_INFO calls: this read consumes a pending
+	 * POLLPRI, and any change after it is reported again.
+	 */
+	for (struct drv_cell **pp = &d->cells; *pp;) {
+		struct drv_cell *c = *pp;
+		char buf[32];
+
+		if (c->state_fd >= 0 && pread(c->state_fd, buf, sizeof(buf), 0) < 0 &&
+		    errno == ENODEV) {
+			*pp = c->next;
+			drv_cell_free(c);
+		} else {
+			pp = &c->next;
+		}
+	}
 	snprintf(path, sizeof(path), "%s/cells", d->sysfs);
 	dir = opendir(path);
 	if (!dir)
@@ -293,21 +335,72 @@ static int d_list_cells(struct backend *b, struct be_cell **cells, size_t *n)
 	return 0;
 }
 
-static int d_get_stats(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STATS])
+static const char *const stat_files[CV_NUM_STATS] = CV_STAT_NAMES(CV_STAT_SYSFS_PREFIX);
+
+/* Opens the statistics files of a followed cell; on failure none stays open. */
+static int drv_cell_open_stats(struct drv_backend *d, struct drv_cell *c)
 {
-	static const char *const names[CV_NUM_STATS] = CV_STAT_NAMES(CV_STAT_SYSFS_PREFIX);
-	struct drv_backend *d = DB(b);
-
 	for (int i = 0; i < CV_NUM_STATS; i++) {
-		char rel[96];
-		int r;
+		char path[512];
 
-		snprintf(rel, sizeof(rel), "cells/%u/statistics/%s", id, names[i]);
-		r = sysfs_u64(d, rel, &stats[i]);
-		if (r < 0)
-			return r == -ENOENT ? -ENOENT : r;
+		snprintf(path, sizeof(path), "%s/cells/%u/statistics/%s", d->sysfs, c->id,
+			 stat_files[i]);
+		c->stat_fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (c->stat_fd[i] < 0) {
+			int r = -errno;
+
+			drv_cell_close_stats(c);
+			return r;
+		}
 	}
 	return 0;
+}
+
+static int drv_cell_read_stats(struct drv_cell *c, uint64_t stats[CV_NUM_STATS])
+{
+	for (int i = 0; i < CV_NUM_STATS; i++) {
+		char buf[32];
+		ssize_t n = pread(c->stat_fd[i], buf, sizeof(buf) - 1, 0);
+
+		if (n < 0)
+			return -errno;
+		buf[n] = 0;
+		if (sscanf(buf, "%" SCNu64, &stats[i]) != 1)
+			return -EIO;
+	}
+	return 0;
+}
+
+static int d_get_stats(struct backend *b, uint32_t id, uint64_t stats[CV_NUM_STATS])
+{
+	struct drv_backend *d = DB(b);
+	struct drv_cell *c = drv_cell_find(d, id);
+	int r;
+
+	if (!c) {
+		/* Not followed (yet): read the files once. */
+		for (int i = 0; i < CV_NUM_STATS; i++) {
+			char rel[96];
+
+			snprintf(rel, sizeof(rel), "cells/%u/statistics/%s", id, stat_files[i]);
+			r = sysfs_u64(d, rel, &stats[i]);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	/* Twice at most: descriptors of a directory the module removed read ENODEV. */
+	for (int attempt = 0;; attempt++) {
+		if (c->stat_fd[0] < 0) {
+			r = drv_cell_open_stats(d, c);
+			if (r < 0)
+				return r;
+		}
+		r = drv_cell_read_stats(c, stats);
+		if (r != -ENODEV || attempt)
+			return r;
+		drv_cell_close_stats(c);
+	}
 }
 
 static int xioctl(struct drv_backend *d, unsigned long req, void *arg)

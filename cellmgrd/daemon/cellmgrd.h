@@ -182,6 +182,7 @@ struct caller {
 	char text[48];			/* "uid U (pid P)" */
 };
 void caller_of(sd_bus_message *msg, struct caller *who);
+void caller_forget(void);		/* drops the message caller_of() keeps */
 /* Reply to 'msg' of 'who' with the named error, and log it (MID_OP_FAILED) with the cell's
  * name; returns 0. */
 int reply_error(sd_bus_message *msg, const struct caller *who, const char *cell,

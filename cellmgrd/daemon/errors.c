@@ -17,10 +17,22 @@
 
 #include "cellmgrd.h"
 
+/*
+ * Who sent 'msg'.  Asking costs a call to the bus (GetConnectionCredentials), and a method
+ * asks twice (polkit_check(), then job_new()): the answer for the last message is kept, with
+ * a reference to it, so that its address cannot come back as another message's.
+ */
+static sd_bus_message *caller_msg;
+static struct caller caller_last;
+
 void caller_of(sd_bus_message *msg, struct caller *who)
 {
 	sd_bus_creds *creds = NULL;
 
+	if (msg && msg == caller_msg) {
+		*who = caller_last;
+		return;
+	}
 	who->uid = (uid_t)-1;
 	who->pid = 0;
 	if (sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID | SD_BUS_CREDS_PID, &creds) >= 0) {
@@ -32,6 +44,14 @@ void caller_of(sd_bus_message *msg, struct caller *who)
 	}
 	snprintf(who->text, sizeof(who->text), "uid %u (pid %u)", (unsigned)who->uid,
 		 (unsigned)who->pid);
+	sd_bus_message_unref(caller_msg);
+	caller_msg = sd_bus_message_ref(msg);
+	caller_last = *who;
+}
+
+void caller_forget(void)
+{
+	caller_msg = sd_bus_message_unref(caller_msg);
 }
 
 static int vreply_error(sd_bus_message *msg, const struct caller *who, const char *cell,

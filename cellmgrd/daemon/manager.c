@@ -314,6 +314,7 @@ void manager_free(struct manager *m)
 	if (!m)
 		return;
 	polkit_free_queries(m);
+	caller_forget();
 	while (m->cells) {
 		struct cell *c = m->cells;
 

@@ -50,5 +50,6 @@ $(BENCH_SELFTEST): tests/guest/bench/plugin/selftest.S | $(DEPS)
 bench-plugin: $(BENCH_SELFTEST)
 
 # The scripts whose intervals the plugin counts (make bench's second guest).
-BENCH_COUNTED := tests/guest/bench/hypervisor.sh tests/guest/bench/cells.sh \
+BENCH_COUNTED := tests/guest/bench/hypervisor.sh tests/guest/bench/cellmgrd.sh \
+	tests/guest/bench/cells.sh \
 	tests/guest/bench/dma.sh

@@ -77,19 +77,71 @@ echo "bench cells: cvtool create + load + start to the first console line: $(sta
 echo "bench cells: CPUs online after destroy: $(cat /sys/devices/system/cpu/online)"
 $cvtool disable >/dev/null
 
-# The managed path: cellmgrd over D-Bus, same steps.
+# The managed path: cellmgrd over D-Bus, same steps.  busctl monitor timestamps every
+# message on the bus, so that each step splits into the daemon's part (from a method call
+# to its reply, as the bus saw them) and the rest (cellctl's process, its connection, its
+# other calls).
 systemctl start cellmgrd.service || fail "cellmgrd does not start"
 cellctl enable /etc/cellvisor/system.json >/dev/null || fail "cellctl enable failed"
+busctl monitor --json=short >$tmp/monitor 2>/dev/null &
+monitor=$!
+sleep 2
 for r in $(seq "$rounds"); do
 	step "cellctl create" cellctl create /etc/cellvisor/cells/gic-demo.json || fail "cellctl create"
 	step "cellctl load" cellctl load gic-demo || fail "cellctl load"
 	step "cellctl start --wait" cellctl start --wait gic-demo || fail "cellctl start"
 	step "cellctl shutdown --destroy" cellctl shutdown --destroy gic-demo || fail "cellctl shutdown"
 done
-for s in "cellctl create" "cellctl load" "cellctl start --wait" "cellctl shutdown --destroy"; do
+# One process instead of three: create, load and start from the configuration.
+for r in $(seq "$rounds"); do
+	step "cellctl start --config --wait" cellctl start --config /etc/cellvisor/cells/gic-demo.json \
+		--wait gic-demo || fail "cellctl start --config"
+	cellctl shutdown --destroy gic-demo >/dev/null || fail "cellctl shutdown"
+done
+sleep 1
+kill "$monitor"
+wait "$monitor" 2>/dev/null
+for s in "cellctl create" "cellctl load" "cellctl start --wait" "cellctl shutdown --destroy" \
+	"cellctl start --config --wait"; do
 	echo "bench cells: $s: $(stats <"$tmp/$s") ms"
 done
 paste -d' ' "$tmp/cellctl create" "$tmp/cellctl load" "$tmp/cellctl start --wait" | awk '{ print $1 + $2 + $3 }' >$tmp/csum
 echo "bench cells: cellctl create + load + start --wait: $(stats <$tmp/csum) ms"
+paste -d' ' $tmp/csum $tmp/sum | awk '{ print $1 - $2 }' >$tmp/share
+echo "bench cells: daemon and D-Bus share of create + load + start (cellctl - cvtool): $(stats <$tmp/share) ms"
+# Method call to reply, per method of cellmgrd, and the bus calls of each kind per round.
+awk -v out="$tmp/m-" '
+function f(k,  s) {
+	if (!match($0, "\"" k "\":\"?[^,\"}]*"))
+		return ""
+	s = substr($0, RSTART, RLENGTH)
+	sub(/^"[^"]*":"?/, "", s)
+	return s
+}
+{
+	type = f("type"); ts = f("timestamp-realtime"); member = f("member")
+	if (type == "method_call") {
+		calls[member]++
+		if (f("destination") == "org.cellvisor.cell1") {
+			key = f("sender") " " f("cookie")
+			start[key] = ts
+			name[key] = member
+		}
+	} else if (type == "method_return" || type == "error") {
+		key = f("destination") " " f("reply_cookie")
+		if (key in start) {
+			print int((ts - start[key]) / 1000) >> (out name[key])
+			delete start[key]
+		}
+	}
+}
+END { for (m in calls) print m, calls[m] > (out "count") }' $tmp/monitor
+for m in CreateCell Load Start Shutdown Destroy GetCell Get; do
+	[ -s "$tmp/m-$m" ] && echo "bench cells: cellmgrd $m, call to reply: $(stats <"$tmp/m-$m") ms"
+done
+n=$(( rounds * 2 ))
+sort "$tmp/m-count" 2>/dev/null | while read -r m c; do
+	echo "bench cells: bus method calls $m during the cellctl rounds: $c calls ($n cell starts)"
+done
 cellctl disable >/dev/null
 rm -rf "$tmp"

@@ -122,6 +122,45 @@ t "  ... and the cell is gone" eval '! cellctl status cpuoff >/dev/null 2>&1'
 t "  ... its journal has the cell's last words" \
 	sh -c "journalctl -b --no-pager -u cell@cpuoff | grep -q 'cpuoff: PSCI CPU_OFF'"
 
+# Statistics come from sysfs files cellmgrd keeps open once read: a cell destroyed and
+# created again under the same id while cellmgrd cannot look (SIGSTOP) must be read from the
+# new cell's files, not fail on the old ones (ENODEV) nor keep them.
+cvtool=/usr/libexec/cellvisor-test/cvtool
+total() { sed -n 's/.*"total" \([0-9]*\).*/\1/p'; }
+id=$($cvtool create /usr/share/cellvisor/configs/uart-demo.cvb)
+t "a cell created behind cellmgrd's back (cvtool, id $id) is followed" wait_state uart-demo created
+p=$(cellpath uart-demo)
+t "  ... its Statistics are read (total $(cprop uart-demo Statistics | total))" \
+	[ -n "$(cprop uart-demo Statistics | total)" ]
+pid=$(unit cellmgrd.service MainPID)
+kill -STOP "$pid"
+$cvtool destroy "$id" >/dev/null
+id2=$($cvtool create /usr/share/cellvisor/configs/uart-demo.cvb)
+stats=/sys/devices/cellvisor/cells/$id2/statistics/exits_total
+s1=$(cat "$stats")
+busctl get-property $S "$p" $CI Statistics >/tmp/stats-after 2>&1 &
+bg=$!
+sleep 0.5
+kill -CONT "$pid"
+wait $bg
+st=$?
+s2=$(cat "$stats")
+v=$(total </tmp/stats-after)
+echo "# stopped: destroyed $id, created $id2; Statistics total $v, sysfs $s1 before, $s2 after: $(cat /tmp/stats-after)"
+t "  ... created again under the same id while cellmgrd was stopped" [ "$id2" = "$id" ]
+t "  ... the first Get after SIGCONT answers from the new cell's files" \
+	eval '[ $st = 0 ] && [ -n "$v" ] && [ "$v" -ge "$s1" ] && [ "$v" -le "$s2" ]'
+s1=$(cat "$stats"); v=$(cprop uart-demo Statistics | total); s2=$(cat "$stats")
+t "  ... and the next ($v, sysfs $s1..$s2)" eval '[ -n "$v" ] && [ "$v" -ge "$s1" ] && [ "$v" -le "$s2" ]'
+fds=$(ls -l /proc/"$pid"/fd 2>&1)
+grep -q "cells/$id/statistics/exits_total" <<<"$fds" || echo "$fds" | sed 's/^/# fd: /'
+t "  ... from descriptors it keeps open" grep -q "cells/$id/statistics/exits_total" <<<"$fds"
+$cvtool destroy "$id2" >/dev/null
+gone() { for _ in $(seq 100); do [ -z "$(cellpath "$1")" ] && return 0; sleep 0.1; done; return 1; }
+t "  ... and it is forgotten once destroyed" gone uart-demo
+t "  ... cellmgrd holds no descriptor of a removed cell's statistics" \
+	eval '! ls -l /proc/$pid/fd | grep -q "cells/$id/statistics"'
+
 systemctl stop cells.target cell@gic-demo.service cell@pci-demo.service
 t "stopping cellvisor.service stops the cells and disables" systemctl stop cellvisor.service
 t "  ... disabled" [ "$(cat /sys/devices/cellvisor/enabled)" = 0 ]

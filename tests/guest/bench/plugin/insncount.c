@@ -25,7 +25,13 @@
  * plugin writes one line to PATH:
  *   mark SEQ K VCPU | hv kernel low exits[10] insns[10] | ... one group per vCPU
  * The counters are cumulative since QEMU started; differences between two marks are the
- * figures.  Instructions are counted per translation block entered: a block left early by an
+ * figures.
+ *
+ * Profile (for finding where a step's kernel instructions go, not for make bench): marker 4
+ * starts a profile of the vCPU that executes it, marker 5 ends it and writes its hottest
+ * kernel translation blocks, by instructions executed, as
+ *   prof SEQ VCPU ADDRESS INSNS
+ * lines (ADDRESS: the block's first instruction; symbolize with the guest's /proc/kallsyms).  Instructions are counted per translation block entered: a block left early by an
  * exception counts whole (the same way every time, so counts stay reproducible).
  */
 #include <inttypes.h>
@@ -46,8 +52,16 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 enum cls { CLS_HV, CLS_KERNEL, CLS_LOW, NUM_CLS };
 
+#define PROF_SLOTS	(1 << 16)
+#define PROF_TOP	60
+
+struct prof_slot {
+	uint64_t pc, insns;
+};
+
 struct vcpu {
 	uint64_t insns[NUM_CLS];
+	struct prof_slot *prof;	/* while profiling, else NULL */
 	uint64_t exits[NUM_REASONS];
 	uint64_t exit_insns[NUM_REASONS];
 	int in_exit;
@@ -56,6 +70,7 @@ struct vcpu {
 } __attribute__((aligned(64)));
 
 struct tb_info {
+	uint64_t pc;
 	uint32_t n;
 	uint8_t cls;
 };
@@ -94,6 +109,14 @@ static void tb_exec(unsigned int idx, void *udata)
 		return;
 	v = &vcpus[idx];
 	v->insns[t->cls] += t->n;
+	if (v->prof && t->cls == CLS_KERNEL) {
+		uint64_t h = (t->pc >> 2) * 0x9e3779b97f4a7c15ull >> 48;
+
+		while (v->prof[h].pc && v->prof[h].pc != t->pc)
+			h = (h + 1) & (PROF_SLOTS - 1);
+		v->prof[h].pc = t->pc;	/* a full table would loop: 64 Ki blocks is plenty */
+		v->prof[h].insns += t->n;
+	}
 	if (t->cls == CLS_HV) {
 		if (!v->in_exit) {
 			v->in_exit = 1;
@@ -130,11 +153,30 @@ static void hv_store(unsigned int idx, qemu_plugin_meminfo_t info, uint64_t vadd
 		v->reason = r;
 }
 
+static int by_insns(const void *a, const void *b)
+{
+	const struct prof_slot *x = a, *y = b;
+
+	return x->insns < y->insns ? 1 : x->insns > y->insns ? -1 : 0;
+}
+
 static void marker(unsigned int idx, void *udata)
 {
 	unsigned int k = (unsigned int)(uintptr_t)udata;
 
+	if (k == 4 && idx < MAX_VCPUS && !vcpus[idx].prof)
+		vcpus[idx].prof = calloc(PROF_SLOTS, sizeof(struct prof_slot));
 	pthread_mutex_lock(&out_lock);
+	if (k == 5 && idx < MAX_VCPUS && vcpus[idx].prof) {
+		struct prof_slot *p = vcpus[idx].prof;
+
+		vcpus[idx].prof = NULL;
+		qsort(p, PROF_SLOTS, sizeof(*p), by_insns);
+		for (int i = 0; i < PROF_TOP && p[i].insns; i++)
+			fprintf(out, "prof %" PRIu64 " %u 0x%" PRIx64 " %" PRIu64 "\n", seq, idx,
+				p[i].pc, p[i].insns);
+		free(p);
+	}
 	fprintf(out, "mark %" PRIu64 " %u %u", seq++, k, idx);
 	for (int i = 0; i < MAX_VCPUS; i++) {
 		const struct vcpu *v = &vcpus[i];
@@ -160,6 +202,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	if (!t)
 		abort();
 	t->n = (uint32_t)n;
+	t->pc = qemu_plugin_tb_vaddr(tb);
 	t->cls = (uint8_t)classify(qemu_plugin_tb_vaddr(tb));
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, t);
 	for (size_t i = 0; i < n; i++) {
