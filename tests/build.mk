@@ -18,6 +18,9 @@ GUEST_TESTS += tests/guest/scenarios/hostile-cell.sh tests/guest/scenarios/hosti
 GUEST_TESTS += tests/guest/scenarios/hostile-dma.sh
 # Inter-cell links (issue 14): root <-> ivshmem-demo, link-hostile.
 GUEST_TESTS += tests/guest/scenarios/link.sh
+# Linux in a cell (issue 15): cell@linux-demo booting the root's kernel, its lifecycle and a
+# panic; linux-demo talking to the root over a link with cellvisor.ko in the cell.
+GUEST_TESTS += tests/guest/scenarios/linux-cell.sh tests/guest/scenarios/linux-link.sh
 
 # The base image depends only on the package list and the script that assembles it.
 $(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS)
@@ -53,5 +56,8 @@ GUEST_BENCHES += tests/guest/bench/cells.sh
 GUEST_BENCHES += tests/guest/bench/dma.sh
 # Inter-cell links (issue 14): round-trip latency, throughput, exits per message.
 GUEST_BENCHES += tests/guest/bench/link.sh
+# How long Linux takes to come up in a cell (issue 15).
+GUEST_BENCHES += tests/guest/bench/linux.sh
 $(call stage,tests/guest/rootfs/tap.sh,/usr/lib/cellvisor-test/tap.sh,0644)
 $(call stage,tests/guest/rootfs/cells.sh,/usr/lib/cellvisor-test/cells.sh,0644)
+$(call stage,tests/guest/rootfs/bus.sh,/usr/lib/cellvisor-test/bus.sh,0644)

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,8 +409,21 @@ uint64_t bus_now_ms(void)
 }
 
 /*
+ * SIGTERM while following a cell to its end (cell@.service stops: its ExecStop= shut the
+ * cell down already): print what the console still holds, then go.
+ */
+static volatile sig_atomic_t follow_terminated;
+
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	follow_terminated = 1;
+}
+
+/*
  * One attachment: until the stream ends (daemon or cell gone: returns -1 to retry), or the
- * cell stops (returns the exit status).  Returns 0 at the end of a non-following stream.
+ * cell stops (returns the exit status), or SIGTERM (the exit status of a cell that stopped,
+ * else 0).  Returns 0 at the end of a non-following stream.
  */
 static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool exit_on_stop,
 		       struct follow *f)
@@ -427,6 +441,13 @@ static int follow_once(sd_bus *bus, const char *path, int fd, bool follow, bool 
 
 		if (poll(p, 2, timeout) < 0 && errno != EINTR)
 			return -1;
+		if (follow_terminated) {
+			int r = path ? cell_stopped(bus, path) : 0;
+
+			while ((k = read(fd, buf, sizeof(buf))) > 0)
+				out_write(f, buf, k);
+			return r > 0 ? stop_status(r) : CELLCTL_EXIT_OK;
+		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			k = read(fd, buf, sizeof(buf));
 			if (k > 0) {
@@ -524,6 +545,11 @@ int bus_follow(const struct bus_opts *o, const char *name, bool follow, bool exi
 
 	if (!f)
 		return CELLCTL_EXIT_INVALID;
+	if (follow && exit_on_stop) {
+		struct sigaction sa = { .sa_handler = on_sigterm };	/* no SA_RESTART */
+
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	for (;;) {
 		sd_bus_error e = SD_BUS_ERROR_NULL;
 		sd_bus_message *reply = NULL;

@@ -301,13 +301,13 @@ char *state_save_image(struct manager *m, const char *name, const char *suffix,
 	return path;
 }
 
-void state_remove_linux(struct manager *m, const char *name)
+/* Remove the files of cell 'name' with these suffixes (those that exist). */
+static void remove_files(struct manager *m, const char *name, const char *const *suffixes,
+			 size_t n)
 {
-	static const char *const suffixes[] = { ".boot", ".dtb" };
-
 	if (!safe_name(name))
 		return;
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		char *path = state_path(m, name, suffixes[i]);
 
 		if (path)
@@ -316,17 +316,16 @@ void state_remove_linux(struct manager *m, const char *name)
 	}
 }
 
+void state_remove_linux(struct manager *m, const char *name)
+{
+	static const char *const suffixes[] = { ".boot", ".dtb" };
+
+	remove_files(m, name, suffixes, sizeof(suffixes) / sizeof(suffixes[0]));
+}
+
 void state_remove_cell(struct manager *m, const char *name)
 {
 	static const char *const suffixes[] = { ".meta", ".blob", ".params", ".boot", ".dtb" };
 
-	if (!safe_name(name))
-		return;
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		char *path = state_path(m, name, suffixes[i]);
-
-		if (path)
-			unlink(path);
-		free(path);
-	}
+	remove_files(m, name, suffixes, sizeof(suffixes) / sizeof(suffixes[0]));
 }

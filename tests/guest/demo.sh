@@ -53,6 +53,27 @@ run cellctl links
 say "What ivshmem-demo printed (journalctl -u cell@ivshmem-demo)"
 journalctl -u cell@ivshmem-demo --no-pager -o cat | tail -n 8 | sed 's/^/  /'
 
+say "Linux in a cell: the kernel the root runs (/vmlinuz) boots in cell@linux-demo on CPUs 2 and 3"
+echo "  cellmgrd generates its device tree:"
+run sh -c "cellctl config show --device-tree linux-demo | head -n 45"
+echo "  its console is a PL011 the hypervisor emulates, and its journal is the unit's"
+for c in uart-demo ivshmem-demo; do
+	run systemctl stop "cell@$c.service"
+done
+run systemctl start cell@linux-demo.service
+for _ in $(seq 600); do
+	journalctl -u cell@linux-demo -o cat | grep -q "linux-demo: up" && break
+	sleep 0.2
+done
+run cellctl list
+say "What linux-demo printed (journalctl -u cell@linux-demo, first and last lines)"
+journalctl -u cell@linux-demo --no-pager -o cat | grep -E "Booting Linux|Linux version|Machine model|psci:|GICv3: CPU|smp:|ttyAMA0|Run /init" | sed 's/^/  /'
+journalctl -u cell@linux-demo --no-pager -o cat | grep "^linux-demo:" | sed 's/^/  /'
+say "Stop it: its init answers the shutdown request and powers off"
+run systemctl stop cell@linux-demo.service
+journalctl -u cell@linux-demo --no-pager -o cat | tail -n 4 | sed 's/^/  /'
+run systemctl is-active cell@linux-demo.service
+
 say "Stop: the cells are shut down and destroyed, then cellvisor.service disables the hypervisor"
 run systemctl stop cellvisor.service
 run cat /sys/devices/cellvisor/enabled

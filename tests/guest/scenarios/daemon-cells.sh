@@ -7,21 +7,7 @@
 # Needs the hypervisor's cell calls.
 # timeout: 900
 . /usr/lib/cellvisor-test/tap.sh
-S=org.cellvisor.cell1
-M=/org/cellvisor/cell1
-CI=org.cellvisor.cell1.Cell
-cellpath() { busctl call $S $M $S.Manager GetCell s "$1" 2>/dev/null | cut -d'"' -f2; }
-cprop() { busctl get-property $S "$(cellpath "$1")" $CI "$2" 2>&1; }
-unit() { systemctl show -p "$2" --value "$1"; }
-wait_state() { # wait_state CELL STATE
-	for _ in $(seq 150); do [ "$(cprop "$1" State)" = "s \"$2\"" ] && return 0; sleep 0.1; done
-	echo "# $1: State = $(cprop "$1" State), wanted $2"; return 1
-}
-wait_unit() { # wait_unit UNIT ACTIVESTATE
-	for _ in $(seq 150); do [ "$(unit "$1" ActiveState)" = "$2" ] && return 0; sleep 0.1; done
-	echo "# $1: $(unit "$1" ActiveState), wanted $2"; return 1
-}
-diag_unit() { systemctl status --no-pager -n 20 "$1" 2>&1 | sed 's/^/# /'; }
+. /usr/lib/cellvisor-test/bus.sh
 
 busctl monitor --json=short $S >/tmp/monitor 2>&1 &
 sleep 1

@@ -7,21 +7,8 @@
 # panics ends its cell failed (SYSTEM_RESET of a no_reset cell) while pci-demo runs on.
 # timeout: 1200
 . /usr/lib/cellvisor-test/tap.sh
-S=org.cellvisor.cell1
-M=/org/cellvisor/cell1
-CI=org.cellvisor.cell1.Cell
+. /usr/lib/cellvisor-test/bus.sh
 sys=/sys/devices/cellvisor
-cellpath() { busctl call $S $M $S.Manager GetCell s "$1" 2>/dev/null | cut -d'"' -f2; }
-cprop() { busctl get-property $S "$(cellpath "$1")" $CI "$2" 2>&1; }
-unit() { systemctl show -p "$2" --value "$1"; }
-wait_state() { # wait_state CELL STATE
-	for _ in $(seq 300); do [ "$(cprop "$1" State)" = "s \"$2\"" ] && return 0; sleep 0.1; done
-	echo "# $1: State = $(cprop "$1" State), wanted $2"; return 1
-}
-wait_unit() { # wait_unit UNIT ACTIVESTATE
-	for _ in $(seq 300); do [ "$(unit "$1" ActiveState)" = "$2" ] && return 0; sleep 0.1; done
-	echo "# $1: $(unit "$1" ActiveState), wanted $2"; return 1
-}
 since=
 wait_log() { # wait_log UNIT TEXT SECONDS: the unit's journal (since $since) shows TEXT
 	for _ in $(seq $(($3 * 10))); do
@@ -48,12 +35,12 @@ t "cellctl config show prints linux-demo's device tree" \
 work=$!
 since=$(date '+%F %T')
 t "systemctl start cell@linux-demo" systemctl start cell@linux-demo.service
-t "  ... running" wait_state linux-demo running
+t "  ... running" wait_state linux-demo running 30
 t "  ... its journal has the kernel's banner" wait_log cell@linux-demo "Linux version $release" 120
 t "  ... its CPUs: the second came up through PSCI CPU_ON in the cell" \
 	wait_log cell@linux-demo "smp: Brought up 1 node, 2 CPUs" 120
 t "  ... its console is the emulated PL011 (ttyAMA0)" \
-	wait_log cell@linux-demo "9000000.pl011: ttyAMA0" 60
+	wait_log cell@linux-demo "ttyAMA0 at MMIO 0x9000000" 60
 t "  ... and its init says: linux-demo: up $release" \
 	wait_log cell@linux-demo "linux-demo: up $release" 120
 t "  ... with 2 CPUs" wait_log cell@linux-demo "linux-demo: 2 CPUs" 10
@@ -68,7 +55,7 @@ t "systemctl stop cell@linux-demo" systemctl stop cell@linux-demo.service
 t "  ... its init answered the shutdown request" \
 	wait_log cell@linux-demo "linux-demo: shutdown requested, powering off" 10
 t "  ... and Linux powered off (PSCI SYSTEM_OFF)" wait_log cell@linux-demo "reboot: Power down" 10
-t "  ... the unit is inactive, not failed" wait_unit cell@linux-demo.service inactive
+t "  ... the unit is inactive, not failed" wait_unit cell@linux-demo.service inactive 30
 t "  ... the cell is gone" eval '[ -z "$(cellpath linux-demo)" ]'
 t "  ... CPUs 2 and 3 are the root's again" eval '[ "$(online 2)$(online 3)" = 11 ]'
 t "  ... the hypervisor's memory pool is as before ($pool0 pages)" \
@@ -89,8 +76,8 @@ t "  ... the pool is as before" [ "$(cat $sys/mem_pool_used)" = "$pool0" ]
 
 # A Linux that panics: a copy of linux-demo whose init crashes the kernel (panic=-1 makes
 # Linux reset at once; SYSTEM_RESET of a no_reset cell fails it), beside pci-demo.
-t "cell@pci-demo starts as a bystander" systemctl start cell@pci-demo.service
 since=$(date '+%F %T')
+t "cell@pci-demo starts as a bystander" systemctl start cell@pci-demo.service
 t "  ... pci-demo: all checks passed" wait_log cell@pci-demo "pci-demo: all checks passed" 60
 sed -e 's/"linux-demo"/"linux-panic"/' -e 's/"cmdline": "\([^"]*\)"/"cmdline": "\1 linux-demo.panic"/' \
 	/etc/cellvisor/cells/linux-demo.json >/etc/cellvisor/cells/linux-panic.json
@@ -99,10 +86,11 @@ t "linux-panic's config differs in name and command line only" \
 systemctl start cell@linux-panic.service
 t "a panicking Linux: its journal has the panic" \
 	wait_log cell@linux-panic "Kernel panic - not syncing" 180
-t "  ... its cell ends failed" wait_state linux-panic failed
-t "  ... the hypervisor says why" \
+t "  ... the hypervisor ends its cell failed, saying why" \
 	bash -c "cellctl console --hypervisor 2>/dev/null | grep -qF \"cell 'linux-panic' failed: it cannot restart in place\""
-t "  ... its unit is failed" wait_unit cell@linux-panic.service failed
+t "  ... its unit fails: the follower exits 3 (the cell failed)" \
+	eval 'wait_unit cell@linux-panic.service failed 30 && [ "$(unit cell@linux-panic.service ExecMainStatus)" = 3 ]'
+t "  ... and the failed cell is destroyed (ExecStopPost)" eval '[ -z "$(cellpath linux-panic)" ]'
 t "  ... pci-demo still runs" wait_state pci-demo running
 t "  ... and the root is unharmed" bash -c '! dmesg | grep -iE "rcu.*stall|soft lockup|Oops|BUG:"'
 systemctl stop cell@linux-panic.service cell@pci-demo.service

@@ -8,15 +8,9 @@
 # fills it with the complement and says so with its state and doorbell.
 # timeout: 900
 . /usr/lib/cellvisor-test/tap.sh
-S=org.cellvisor.cell1
-M=/org/cellvisor/cell1
+. /usr/lib/cellvisor-test/bus.sh
 link=linux-link
 dev=/sys/class/misc/cellvisor-link-$link
-unit() { systemctl show -p "$2" --value "$1"; }
-wait_unit() { # wait_unit UNIT ACTIVESTATE
-	for _ in $(seq 300); do [ "$(unit "$1" ActiveState)" = "$2" ] && return 0; sleep 0.1; done
-	echo "# $1: $(unit "$1" ActiveState), wanted $2"; return 1
-}
 wait_log() { # wait_log TEXT SECONDS: cell@linux-demo's journal shows TEXT
 	for _ in $(seq $(($2 * 10))); do
 		journalctl -u cell@linux-demo -o cat | grep -qF -- "$1" && return 0
@@ -60,8 +54,8 @@ cp /usr/bin/cellvisor-link "$extra/usr/bin/"
 cp -L /lib/ld-linux-aarch64.so.1 "$extra/lib/"
 cp -L /lib/aarch64-linux-gnu/libc.so.6 "$extra/lib/aarch64-linux-gnu/"
 (cd "$extra" && find . | busybox cpio -o -H newc 2>/dev/null) >/tmp/linux-extra.cpio
-cat /usr/share/cellvisor/linux-demo/initramfs.cpio.gz /tmp/linux-extra.cpio >/tmp/linux-link.cpio
-sed -e 's|"/usr/share/cellvisor/linux-demo/initramfs.cpio.gz"|"/tmp/linux-link.cpio"|' \
+cat /usr/share/cellvisor/linux-demo/initramfs.cpio.gz /tmp/linux-extra.cpio >/run/linux-link.cpio
+sed -e 's|"/usr/share/cellvisor/linux-demo/initramfs.cpio.gz"|"/run/linux-link.cpio"|' \
 	-e 's|^\t"memory_regions"|\t"irqs": [42],\n\t"memory_regions"|' \
 	/tmp/linux-demo.json.orig >/etc/cellvisor/cells/linux-demo.json
 t "linux-demo with the link's doorbell and the bigger initramfs is valid" \
@@ -93,11 +87,11 @@ t "  ... answered" bash -c "[ $ok = 0 ] && cellvisor-link check $link 248"
 
 t "systemctl stop cell@linux-demo" systemctl stop cell@linux-demo.service
 t "  ... the root sees the cell's side down" cellvisor-link wait $link linux-demo down 30000
-t "  ... the unit is inactive" wait_unit cell@linux-demo.service inactive
+t "  ... the unit is inactive" wait_unit cell@linux-demo.service inactive 30
 
 systemctl stop cellvisor.service
 cp /tmp/system.json.orig /etc/cellvisor/system.json
 cp /tmp/linux-demo.json.orig /etc/cellvisor/cells/linux-demo.json
-rm -rf "$extra" /tmp/linux-extra.cpio /tmp/linux-link.cpio
+rm -rf "$extra" /tmp/linux-extra.cpio /run/linux-link.cpio
 echo "1..$n"
 [ $fails = 0 ]

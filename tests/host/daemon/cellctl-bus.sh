@@ -123,6 +123,25 @@ check "... having waited on the cell's PropertiesChanged" wait_for "$dir/addmatc
 kill $mon
 check "cellctl shutdown --destroy beta: exit 0" cc shutdown --destroy beta
 
+# cell@.service's stop: ExecStop= shuts the cell down, then systemd sends the follower SIGTERM
+# (the follower itself, not a shell running it).
+"$CELLCTL" start --config "$dir/beta.json" --follow beta >"$dir/unit.out" 2>"$dir/unit.err" &
+unit=$!
+check "a follower again" eval 'for _ in $(seq 100); do [ "$(cc show beta -p State --value 2>/dev/null)" = running ] && break; sleep 0.05; done; [ "$(cc show beta -p State --value)" = running ]'
+ctl beta print "first words
+" >/dev/null
+check "... it follows (as after READY=1)" wait_for "$dir/unit.out" "first words"
+ctl beta print "last words
+" >/dev/null
+check "cellctl shutdown beta (ExecStop=)" cc shutdown beta
+kill -TERM $unit
+wait $unit
+st=$?
+check "the follower exits 0 on SIGTERM after the shutdown (status $st; $(tr '\n' ' ' <"$dir/unit.err"))" \
+	test $st = 0
+check "... having printed the cell's last words" grep -q "last words" "$dir/unit.out"
+check "cellctl shutdown --destroy beta: exit 0" cc shutdown --destroy beta
+
 ctl alpha answer deny >/dev/null
 check "cellctl shutdown refused by the cell: exit 7" test "$(st cc shutdown alpha)" = 7
 check "... with the daemon's message" grep -q "refused to shut down" "$dir/cc.err"
