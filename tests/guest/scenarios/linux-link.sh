@@ -53,8 +53,12 @@ cp "/lib/modules/$release/updates/dkms/cellvisor.ko" "$extra/lib/modules/"
 cp /usr/bin/cellvisor-link "$extra/usr/bin/"
 cp -L /lib/ld-linux-aarch64.so.1 "$extra/lib/"
 cp -L /lib/aarch64-linux-gnu/libc.so.6 "$extra/lib/aarch64-linux-gnu/"
-(cd "$extra" && find . | busybox cpio -o -H newc 2>/dev/null) >/tmp/linux-extra.cpio
+# compressed too: an uncompressed archive after the gzip'ed one would have to start on a
+# multiple of 4 bytes
+(cd "$extra" && find . | busybox cpio -o -H newc 2>/dev/null | busybox gzip -c) >/tmp/linux-extra.cpio
 cat /usr/share/cellvisor/linux-demo/initramfs.cpio.gz /tmp/linux-extra.cpio >/run/linux-link.cpio
+t "the extra archive has the module, the tool and the C library" \
+	bash -c 'busybox gzip -dc /tmp/linux-extra.cpio | busybox cpio -t 2>/dev/null | grep -c -e cellvisor.ko -e bin/cellvisor-link -e libc.so.6 | grep -qx 3'
 sed -e 's|"/usr/share/cellvisor/linux-demo/initramfs.cpio.gz"|"/run/linux-link.cpio"|' \
 	-e 's|^\t"memory_regions"|\t"irqs": [42],\n\t"memory_regions"|' \
 	/tmp/linux-demo.json.orig >/etc/cellvisor/cells/linux-demo.json
