@@ -720,7 +720,7 @@ void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
 		[CELL_SYSTEM_OFF] = "PSCI SYSTEM_OFF", [CELL_SYSTEM_RESET] = "PSCI SYSTEM_RESET",
 	};
 	struct cell *c;
-	bool changed = false;
+	bool changed = false, no_reset;
 
 	while (!spin_trylock(&control_lock)) {
 		if (atomic_read(&cpu->stop))
@@ -737,8 +737,9 @@ void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
 		 * others; left pending, stop_cpus() would wait for this very CPU.
 		 */
 		atomic_set(&cpu->wake, 0);
+		no_reset = how == CELL_SYSTEM_RESET && (c->config->flags & CV_CELL_NO_RESET);
 		c->state = stop_cpus(c, true) ? CV_CELL_STATE_FAILED : shut_down_or_failed(c);
-		if (how == CELL_SYSTEM_RESET && (c->config->flags & CV_CELL_NO_RESET))
+		if (no_reset)
 			c->state = CV_CELL_STATE_FAILED;	/* its images need reloading */
 		else if (c->state == CV_CELL_STATE_SHUT_DOWN && how == CELL_SYSTEM_RESET &&
 			 run(c) == 0)
@@ -747,7 +748,7 @@ void cell_cpu_off(struct per_cpu *cpu, enum cell_off how)
 			printk("Cellvisor: cell '%s' %s (%s)\n", name_of(c),
 			       c->state == CV_CELL_STATE_RUNNING ? "restarted itself" :
 			       c->state == CV_CELL_STATE_SHUT_DOWN ? "shut itself down" :
-			       how == CELL_SYSTEM_RESET ? "failed: it cannot restart in place "
+			       no_reset ? "failed: it cannot restart in place "
 			       "(no_reset), start it again to reload it" :
 			       "failed while stopping", what[how]);
 	}
