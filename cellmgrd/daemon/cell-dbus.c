@@ -229,10 +229,12 @@ static int read_images_arg(sd_bus_message *msg, struct image_spec **specs, size_
 }
 
 /*
- * Read the images into the job: 'specs', or without any the images of the cell's
- * configuration.  Returns 0, or 1 when the call has been answered with an error.
+ * Give the job the images to read: 'specs', or without any the images of the cell's
+ * configuration; the worker reads them (read_images()), so that a big image over a slow
+ * file system does not hold up the event loop.  Returns 0, or 1 when the call has been
+ * answered with an error.
  */
-static int job_read_images(struct job *j, struct cell *c, const struct image_spec *specs,
+static int job_take_images(struct job *j, struct cell *c, const struct image_spec *specs,
 			   size_t n)
 {
 	if (!n) {
@@ -246,27 +248,40 @@ static int job_read_images(struct job *j, struct cell *c, const struct image_spe
 		specs = c->images;
 		n = c->n_images;
 	}
-	j->images = calloc(n, sizeof(*j->images));
-	if (!j->images) {
+	j->image_specs = calloc(n, sizeof(*j->image_specs));
+	for (size_t i = 0; j->image_specs && i < n; i++) {
+		j->image_specs[i].path = strdup(specs[i].path);
+		j->image_specs[i].address = specs[i].address;
+		j->n_image_specs += !!j->image_specs[i].path;
+	}
+	if (j->n_image_specs != n) {
 		reply_error(j->msg, &j->who, c->name, SD_BUS_ERROR_NO_MEMORY, "out of memory");
 		return 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char *data = NULL;
-		long size = read_file(specs[i].path, &data, 1L << 30);
+	return 0;
+}
 
-		if (size == 0)
-			reply_error(j->msg, &j->who, c->name, CV_BUS_ERROR_INVALID_IMAGE,
-				    "image %s for cell \"%s\" is empty", specs[i].path, c->name);
-		else if (size < 0)
-			reply_error(j->msg, &j->who, c->name, CV_BUS_ERROR_INVALID_IMAGE,
-				    "cannot read image %s for cell \"%s\": %s", specs[i].path,
-				    c->name, strerror((int)-size));
+/* Worker: read the images the job was given; a failure is the call's named error. */
+static int read_images(struct job *j)
+{
+	j->images = calloc(j->n_image_specs, sizeof(*j->images));
+	if (!j->images)
+		return job_error(j, SD_BUS_ERROR_NO_MEMORY, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < j->n_image_specs; i++) {
+		const char *path = j->image_specs[i].path;
+		char *data = NULL;
+		long size = read_file(path, &data, 1L << 30);
+
 		if (size <= 0) {
 			free(data);
-			return 1;
+			return size ? job_error(j, CV_BUS_ERROR_INVALID_IMAGE, (int)size,
+						"cannot read image %s for cell \"%s\": %s", path,
+						j->cell_name, strerror((int)-size)) :
+				      job_error(j, CV_BUS_ERROR_INVALID_IMAGE, -EINVAL,
+						"image %s for cell \"%s\" is empty", path,
+						j->cell_name);
 		}
-		j->images[i] = (struct be_image){ data, size, specs[i].address };
+		j->images[i] = (struct be_image){ data, size, j->image_specs[i].address };
 		j->n_images++;
 	}
 	return 0;
@@ -289,8 +304,10 @@ static struct cell *job_cell(struct job *j)
 
 static int run_load(struct job *j)
 {
-	return backend_of(j)->ops->cell_load(backend_of(j), j->cell_id, j->images, j->n_images,
-					     &j->why);
+	int r = read_images(j);
+
+	return r ? r : backend_of(j)->ops->cell_load(backend_of(j), j->cell_id, j->images,
+						     j->n_images, &j->why);
 }
 
 static void reply_load(struct job *j)
@@ -333,7 +350,7 @@ static int method_load(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 		r = -ENOMEM;
 		goto out;
 	}
-	if (job_read_images(j, c, specs, n)) {
+	if (job_take_images(j, c, specs, n)) {
 		job_free(j);
 		goto out;
 	}
@@ -492,7 +509,9 @@ static int run_restart(struct job *j)
 	int r;
 
 	/* A cell that does not run is left as it is by a shutdown (created, shut down, failed). */
-	r = b->ops->cell_shutdown(b, j->cell_id, &j->why);
+	r = read_images(j);
+	if (!r)
+		r = b->ops->cell_shutdown(b, j->cell_id, &j->why);
 	if (!r)
 		r = b->ops->cell_load(b, j->cell_id, j->images, j->n_images, &j->why);
 	if (!r)
@@ -538,7 +557,7 @@ static int method_restart(sd_bus_message *msg, void *userdata, sd_bus_error *err
 	j = job_new(c->m, msg, c);
 	if (!j)
 		return -ENOMEM;
-	if (job_read_images(j, c, NULL, 0)) {
+	if (job_take_images(j, c, NULL, 0)) {
 		job_free(j);
 		return 1;
 	}

@@ -219,7 +219,9 @@ struct job {
 	/* what the method prepared */
 	char *config_path;		/* Enable, CreateCell: the file given */
 	struct cc_config *cfg;		/* ... loaded and validated */
-	struct be_image *images;	/* Load, Restart: read from the files */
+	struct image_spec *image_specs;	/* Load, Restart: the images to read (paths malloc'ed) */
+	size_t n_image_specs;
+	struct be_image *images;	/* ... read from the files by the worker */
 	size_t n_images;
 	struct image_spec *linux_specs;	/* CreateCell of a Linux cell: boot stub, kernel,
 					   device tree, initrd (paths malloc'ed) */
@@ -231,6 +233,8 @@ struct job {
 	int r;
 	uint32_t new_id;		/* CreateCell */
 	struct cv_ioctl_refusal why;	/* on failure: the reason (include/cellvisor/reason.h) */
+	const char *error_name;		/* on a failure before the driver: the named error */
+	char *error_text;		/* ... and its message (job_error()) */
 };
 
 /* A job for a call on 'c' (NULL: on the manager), or NULL without memory. */
@@ -239,6 +243,9 @@ void job_free(struct job *j);
 /* Hand the job to a worker thread; the job is the runner's afterwards, which replies.
  * Returns 1, for a method handler to return: the reply is sent, or will be. */
 int job_submit(struct job *j);
+/* Worker: fail the job with a named error of its own, not a driver refusal; returns r. */
+int job_error(struct job *j, const char *name, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* A refused driver call: the named error of refusals[] (errors.c). */
 void job_reply_refusal(struct job *j);
 int jobs_init(struct manager *m);

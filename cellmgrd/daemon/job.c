@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,11 +49,27 @@ void job_free(struct job *j)
 	for (size_t i = 0; i < j->n_images; i++)
 		free((void *)j->images[i].data);
 	free(j->images);
+	for (size_t i = 0; i < j->n_image_specs; i++)
+		free(j->image_specs[i].path);
+	free(j->image_specs);
+	free(j->error_text);
 	for (size_t i = 0; i < j->n_linux_specs; i++)
 		free(j->linux_specs[i].path);
 	free(j->linux_specs);
 	cc_free(j->cfg);
 	free(j);
+}
+
+int job_error(struct job *j, const char *name, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&j->error_text, fmt, ap) < 0)
+		j->error_text = NULL;
+	va_end(ap);
+	j->error_name = name;
+	return r;
 }
 
 static void *job_thread(void *arg)
@@ -126,7 +144,11 @@ static void job_finish(struct job *j)
 		manager_refresh(m);
 		if (j->fail)
 			j->fail(j);
-		job_reply_refusal(j);
+		if (j->error_name)
+			reply_error(j->msg, &j->who, j->cell_name, j->error_name, "%s",
+				    j->error_text ? j->error_text : "out of memory");
+		else
+			job_reply_refusal(j);
 		return;
 	}
 	if (j->record)

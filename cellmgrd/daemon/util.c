@@ -84,42 +84,49 @@ void dual_ts_now(struct dual_ts *ts)
 long read_file(const char *path, char **data, long max)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
-	long n = 0;
+	struct stat st;
+	char *buf = NULL, *nb;
+	long n = 0, cap, allocated = 0;
+	ssize_t k;
+	int e = 0;
 
 	if (fd < 0)
 		return -errno;
+	/* Sized by the file, so an image is one read, not thousands (over 9p, each is a
+	 * round trip); a file that grows or says nothing of its size (procfs) grows the buffer. */
+	cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < max ?
+	      (long)st.st_size + 1 : 4096;
 	for (;;) {
-		char *nb;
-		ssize_t k;
-
-		if (n >= max) {
-			free(buf);
-			close(fd);
-			return -EFBIG;
+		if (n == cap) {
+			if (cap >= max) {
+				e = EFBIG;
+				break;
+			}
+			cap = cap > max / 2 ? max : cap * 2;
 		}
-		nb = realloc(buf, n + 4096 + 1);
-		if (!nb) {
-			free(buf);
-			close(fd);
-			return -ENOMEM;
+		if (cap != allocated) {
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				e = ENOMEM;
+				break;
+			}
+			buf = nb;
+			allocated = cap;
 		}
-		buf = nb;
-		k = read(fd, buf + n, 4096);
-		if (k < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		if (k == 0)
+		k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			e = k < 0 ? errno : 0;
 			break;
+		}
 		n += k;
 	}
 	close(fd);
+	if (e) {
+		free(buf);
+		return -e;
+	}
 	buf[n] = 0;
 	*data = buf;
 	return n;

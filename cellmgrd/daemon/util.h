@@ -40,7 +40,7 @@ struct dual_ts {
 };
 void dual_ts_now(struct dual_ts *ts);
 
-/* Read a whole (small) file; NUL-terminated; returns size or -errno. */
+/* Read a whole file (less than max bytes, or -EFBIG); NUL-terminated; returns size or -errno. */
 long read_file(const char *path, char **data, long max);
 
 #endif
