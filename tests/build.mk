@@ -20,7 +20,8 @@ GUEST_TESTS += tests/guest/scenarios/hostile-dma.sh
 GUEST_TESTS += tests/guest/scenarios/link.sh
 # Linux in a cell (issue 15): cell@linux-demo booting the root's kernel, its lifecycle and a
 # panic; linux-demo talking to the root over a link with cellvisor.ko in the cell.
-GUEST_TESTS += tests/guest/scenarios/linux-cell.sh tests/guest/scenarios/linux-link.sh
+GUEST_TESTS += tests/guest/scenarios/linux-cell.sh tests/guest/scenarios/linux-link.sh \
+	tests/guest/scenarios/linux-pci.sh
 
 # The base image depends only on the package list and the script that assembles it.
 $(GUEST_BASE): tests/guest/packages tests/guest/mkbase | $(DEPS)

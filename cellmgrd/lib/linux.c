@@ -292,6 +292,70 @@ static int write_links(void *fdt, const struct cv_cell_config *cell,
 	return 0;
 }
 
+/*
+ * The PCI host bridge of a cell with PCI functions: the platform's ECAM window, which the
+ * hypervisor traps (the cell sees its own functions), a memory window for each BAR the
+ * configuration gives, where it stays (hence linux,pci-probe-only in /chosen), and each
+ * function's INTx (any pin) on its wired interrupt.
+ */
+static int write_pci(void *fdt, const struct cell_view *v, const struct cv_platform *pl)
+{
+	uint64_t reg[2] = { pl->pci_ecam_base,
+			    (uint64_t)(pl->pci_bus_end - pl->pci_bus_start + 1) << 20 };
+	const uint32_t map_mask[] = { 0xffff00, 0, 0, 7 }, bus_range[] = { pl->pci_bus_start,
+									  pl->pci_bus_end };
+	char name[64];
+	int r;
+
+	snprintf(name, sizeof(name), "pcie@%llx", X(pl->pci_ecam_base));
+	if ((r = fdt_begin_node(fdt, name)) < 0 ||
+	    (r = fdt_property_string(fdt, "compatible", "pci-host-ecam-generic")) < 0 ||
+	    (r = fdt_property_string(fdt, "device_type", "pci")) < 0 ||
+	    (r = fdt_property_u32(fdt, "#address-cells", 3)) < 0 ||
+	    (r = fdt_property_u32(fdt, "#size-cells", 2)) < 0 ||
+	    (r = fdt_property_u32(fdt, "#interrupt-cells", 1)) < 0 ||
+	    (r = prop_reg(fdt, reg, 1)) < 0 ||
+	    (r = prop_cells(fdt, "bus-range", bus_range, 2)) < 0 ||
+	    (r = fdt_property_u32(fdt, "linux,pci-domain", pl->pci_domain)) < 0 ||
+	    (r = fdt_property(fdt, "dma-coherent", NULL, 0)) < 0)
+		return r;
+	/* ranges: (PCI space code, PCI address, CPU address, size) per BAR; bus = CPU address */
+	fdt32_t *ranges = cc_xzalloc(sizeof(*ranges) * 7 * CV_PCI_NUM_BARS * v->num_pci + 1);
+	fdt32_t *map = cc_xzalloc(sizeof(*map) * 8 * 4 * v->num_pci + 1), *c = ranges;
+
+	for (uint32_t i = 0; i < v->num_pci; i++)
+		for (unsigned b = 0; b < CV_PCI_NUM_BARS; b++) {
+			const struct cv_pci_bar *bar = &v->pci[i].bars[b];
+			const uint32_t range[7] = { bar->address >> 32 ? 0x03000000 : 0x02000000,
+						    bar->address >> 32, (uint32_t)bar->address,
+						    bar->address >> 32, (uint32_t)bar->address,
+						    bar->size >> 32, (uint32_t)bar->size };
+
+			for (unsigned k = 0; bar->size && k < 7; k++)
+				*c++ = cpu_to_fdt32(range[k]);
+		}
+	r = fdt_property(fdt, "ranges", ranges, (int)((char *)c - (char *)ranges));
+	c = map;
+	for (uint32_t i = 0; i < v->num_pci; i++)
+		for (uint32_t pin = 1; v->pci[i].intx_irq >= 32 && pin <= 4; pin++) {
+			const uint32_t entry[8] = {
+				(uint32_t)v->pci[i].bus << 16 | v->pci[i].devfn << 8, 0, 0, pin,
+				PHANDLE_GIC, GIC_SPI, v->pci[i].intx_irq - 32, IRQ_LEVEL_HIGH };
+
+			for (unsigned k = 0; k < 8; k++)
+				*c++ = cpu_to_fdt32(entry[k]);
+		}
+	if (r >= 0 && c != map)
+		r = prop_cells(fdt, "interrupt-map-mask", map_mask, 4);
+	if (r >= 0 && c != map)
+		r = fdt_property(fdt, "interrupt-map", map, (int)((char *)c - (char *)map));
+	free(ranges);
+	free(map);
+	if (r < 0)
+		return r;
+	return fdt_end_node(fdt);
+}
+
 /* libfdt's sequential writer: every call returns 0 or a negative FDT_ERR_*. */
 static int write_tree(void *fdt, size_t cap, const struct cv_cell_config *cell,
 		      const struct cv_system_config *sys, const char *cmdline, bool initrd)
@@ -328,6 +392,8 @@ static int write_tree(void *fdt, size_t cap, const struct cv_cell_config *cell,
 	W(fdt_property_string(fdt, "bootargs", cmdline));
 	if (has_uart(cell))
 		W(fdt_property_string(fdt, "stdout-path", uart_path));
+	if (v.num_pci)
+		W(fdt_property_u32(fdt, "linux,pci-probe-only", 1));
 	if (initrd) {
 		/* Placeholders: set in place once the tree's size is known. */
 		W(fdt_property_u64(fdt, "linux,initrd-start", 0));
@@ -408,6 +474,8 @@ static int write_tree(void *fdt, size_t cap, const struct cv_cell_config *cell,
 	}
 
 	W(write_links(fdt, cell, sys));
+	if (v.num_pci && pl->pci_ecam_base)
+		W(write_pci(fdt, &v, pl));
 
 	if (has_uart(cell)) {
 		uint64_t reg[2] = { cell->console.address, UART_SIZE };
@@ -443,7 +511,7 @@ static void *generate(const struct cv_cell_config *cell, const struct cv_system_
 		      const char *cmdline, bool initrd, int *err)
 {
 	size_t cap = 16384 + strlen(cmdline) + 256 * CV_MAX_CPUS + 256 * cell->mem_regions.count +
-		     512 * (size_t)sys->links.count;
+		     512 * (size_t)sys->links.count + 1024 + 512 * (size_t)cell->pci_devices.count;
 	void *fdt = cc_xzalloc(cap), *out;
 
 	*err = write_tree(fdt, cap, cell, sys, cmdline, initrd);

@@ -170,6 +170,18 @@ u64 cell_ram_to_phys(struct cell *c, u64 ipa, u64 size, bool write)
 	return phys;
 }
 
+void scrub_memory(u64 phys, u64 size)
+{
+	u64 off;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		void *page = arch_map_temp(phys + off);
+
+		memset(page, 0, PAGE_SIZE);
+		arch_unmap_temp(page);
+	}
+}
+
 static int copy(struct cell *c, u64 ipa, void *buf, u64 len, bool to_cell)
 {
 	while (len) {

@@ -464,6 +464,7 @@ static void free_cell(struct cell *c)
 	}
 	if (c->comm)
 		page_free(c->comm, 1);
+	pci_cell_free(c);
 	page_free((void *)c->config, c->blob_pages);
 	memset(c, 0, sizeof(*c));
 }
@@ -526,19 +527,11 @@ static int build_cell(struct cell *c)
 		return err;
 	}
 	pci_cell_quiesce(c);
+	pci_cell_bars(c);
 	arch_cell_irqs(c, c->cpu_set);	/* its SPIs off, to its own CPUs */
 	root_cell.cpu_set &= ~c->cpu_set;
 	link_attach(c);
 	return 0;
-}
-
-static unsigned int pow2_pages(u64 size)
-{
-	unsigned int n = 1;
-
-	while (n * PAGE_SIZE < size)
-		n <<= 1;
-	return n;
 }
 
 static long create(u64 blob_ipa, u64 size)
@@ -559,7 +552,7 @@ static long create(u64 blob_ipa, u64 size)
 		       CV_MAX_CELLS - 1);
 		return refuse(-CV_ENOMEM, CV_REASON_NO_CELL_SLOT, CV_MAX_CELLS - 1, 0);
 	}
-	pages = pow2_pages(size);
+	pages = page_count(size);
 	blob = page_alloc(pages);
 	if (!blob) {
 		printk("Cellvisor: create: no room for a %llu-byte cell blob in the memory pool\n",
@@ -671,6 +664,7 @@ static int run(struct cell *c)
 	if (err)
 		return err;
 	fill_comm(c);
+	pci_cell_reset_bars(c);
 	arch_flush_guest_tlb(c);
 	atomic_set(&c->faulted, 0);
 	c->state = CV_CELL_STATE_RUNNING;
@@ -814,18 +808,10 @@ static void scrub(const struct cell *c)
 {
 	const struct cv_mem_region *r = config_mem(c->config);
 	unsigned int i;
-	u64 off;
 
-	for (i = 0; i < c->config->mem_regions.count; i++) {
-		if (r[i].flags & CV_MEM_ROOTSHARED)
-			continue;	/* the root's too: it keeps what is in it */
-		for (off = 0; is_ram(&r[i]) && off < r[i].size; off += PAGE_SIZE) {
-			void *page = arch_map_temp(r[i].phys_start + off);
-
-			memset(page, 0, PAGE_SIZE);
-			arch_unmap_temp(page);
-		}
-	}
+	for (i = 0; i < c->config->mem_regions.count; i++)
+		if (is_ram(&r[i]) && !(r[i].flags & CV_MEM_ROOTSHARED))
+			scrub_memory(r[i].phys_start, r[i].size);	/* not the root's too */
 }
 
 static long destroy(struct cell *c, bool force)

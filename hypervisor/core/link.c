@@ -63,14 +63,7 @@ static const struct cv_link *link_cfg(unsigned int i)
 
 static void scrub(const struct cv_link *l)
 {
-	u64 off;
-
-	for (off = 0; off < l->size; off += PAGE_SIZE) {
-		void *page = arch_map_temp(l->phys_start + off);
-
-		memset(page, 0, PAGE_SIZE);
-		arch_unmap_temp(page);
-	}
+	scrub_memory(l->phys_start, l->size);
 }
 
 /* Cells using the link: every cell peer that exists, the root peer while it is up. */

@@ -18,6 +18,15 @@ void *page_alloc(unsigned int pages)
 	return virt;
 }
 
+unsigned int page_count(u64 size)
+{
+	unsigned int n = 1;
+
+	while (n * PAGE_SIZE < size)
+		n <<= 1;
+	return n;
+}
+
 void page_free(void *virt, unsigned int pages)
 {
 	pool_free(&mem_pool, hv_phys(virt), pages);

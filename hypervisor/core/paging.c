@@ -156,7 +156,8 @@ static int walk(struct paging *pg, u64 table, unsigned int level, u64 va, u64 pa
 			err = walk(pg, *pte & fmt->addr_mask, level + 1, va, pa, chunk, flags, unmap);
 			if (err)
 				return err;
-			merge_table(pg, pte, level);
+			if (!pg->keep_tables)
+				merge_table(pg, pte, level);
 		}
 		va += chunk;
 		pa += chunk;

@@ -5,8 +5,10 @@
  * No cell maps the ECAM window; every access traps and lands here.  A non-root cell sees
  * the functions its configuration lists; the root cell sees every function that no other
  * cell holds.  A function the cell does not see reads as all-ones (no device) and ignores
- * writes.  A non-root cell's writes to its BARs and expansion ROM address are ignored too:
- * the BARs stay where the configuration puts them, where the cell's stage 2 maps them.
+ * writes.  A non-root cell's BARs stay where the configuration puts them, where its stage 2
+ * maps them: the cell sees BAR registers of its own (struct pci_bar_view), which it can size
+ * as an OS does (all-ones written, the size mask read back) and write, without moving the
+ * real ones; its functions have no expansion ROM.
  *
  * The root cell places its own functions' BARs, but it must not make one decode over
  * another cell's BAR: both devices would answer there.  So when the root writes a BAR or
@@ -17,6 +19,7 @@
  */
 #include <cv/cell.h>
 #include <cv/config.h>
+#include <cv/errno.h>
 #include <cv/hv.h>
 #include <cv/spinlock.h>
 
@@ -35,15 +38,21 @@
 
 static spinlock_t root_decode_lock;	/* one root write of a BAR or command at a time */
 
-bool pci_listed(const struct cv_cell_config *cfg, const struct cv_pci_device *d)
+/* Where the configuration lists function 'd', or -1. */
+static int pci_index(const struct cv_cell_config *cfg, const struct cv_pci_device *d)
 {
 	const struct cv_pci_device *p = config_pci(cfg);
 	unsigned int i;
 
 	for (i = 0; i < cfg->pci_devices.count; i++)
 		if (p[i].domain == d->domain && p[i].bus == d->bus && p[i].devfn == d->devfn)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+bool pci_listed(const struct cv_cell_config *cfg, const struct cv_pci_device *d)
+{
+	return pci_index(cfg, d) >= 0;
 }
 
 /* Does cell 'c' see function 'd'? */
@@ -210,22 +219,66 @@ static void root_decode_write(u64 fn, struct mmio_access *a)
 	spin_unlock(&root_decode_lock);
 }
 
+/* Offset of a function's configuration space in the ECAM window. */
+static u64 ecam_fn(const struct cv_pci_device *d)
+{
+	return (u64)(d->bus - hv.config->platform.pci_bus_start) << 20 | (u64)d->devfn << 12;
+}
+
+/* BAR registers of the function at 'fn': 6 for an endpoint, 2 for a bridge, else none. */
+static unsigned int num_bars(u64 fn)
+{
+	unsigned int type = (u32)ecam_read(fn + PCI_HEADER_TYPE, 1) & 0x7f;
+
+	return type == 0 ? 6 : type == 1 ? 2 : 0;
+}
+
+/*
+ * A non-root cell's access to a BAR register of its function number i: its own view
+ * (any access size; the expansion ROM reads as none).  False: not a BAR register.
+ */
+static bool cell_bar_access(const struct cell *c, unsigned int i, struct mmio_access *a)
+{
+	u64 reg = a->addr & (PAGE_SIZE - 1), fn = a->addr & ~(u64)(PAGE_SIZE - 1);
+	unsigned int shift = (reg & 3) * 8;
+	u32 bits = (u32)(~0ULL >> (64 - 8 * a->size)) << shift;
+	struct pci_bar_view *v;
+
+	if (reg >= PCI_ROM && reg < PCI_ROM + 4) {
+		if (!a->write)
+			a->value = 0;
+		return true;
+	}
+	if (reg < PCI_BAR_FIRST || reg >= PCI_BAR_FIRST + 4 * num_bars(fn))
+		return false;
+	v = &c->bars[i * CV_PCI_NUM_BARS + (reg - PCI_BAR_FIRST) / 4];
+	if (a->write)
+		v->value = (v->value & ~(bits & v->mask)) | ((u32)(a->value << shift) & bits & v->mask);
+	else
+		a->value = (v->value & bits) >> shift;
+	return true;
+}
+
 static enum mmio_result ecam_access(void *arg, struct mmio_access *a)
 {
 	const struct cell *c = arg;
 	const struct cv_platform *p = &hv.config->platform;
 	struct cv_pci_device d = { .domain = p->pci_domain };
 	u64 reg = a->addr & (PAGE_SIZE - 1);
+	int i;
 
 	if (a->size > 4 || (reg & (a->size - 1)))
 		return MMIO_UNHANDLED;
 	d.bus = (u8)(p->pci_bus_start + (a->addr >> 20));
 	d.devfn = (u8)(a->addr >> 12);
-	if (!pci_visible(c, &d)) {
+	i = c == &root_cell ? -1 : pci_index(c->config, &d);
+	if (c == &root_cell ? !pci_visible(c, &d) : i < 0) {
 		if (!a->write)
 			a->value = ~0ULL;
 		return MMIO_HANDLED;
 	}
+	if (i >= 0 && c->bars && cell_bar_access(c, (unsigned int)i, a))
+		return MMIO_HANDLED;
 	if (a->write && (reg == PCI_COMMAND || bar_register(reg))) {
 		if (c == &root_cell)
 			root_decode_write(a->addr & ~(u64)(PAGE_SIZE - 1), a);
@@ -243,21 +296,82 @@ static enum mmio_result ecam_access(void *arg, struct mmio_access *a)
  */
 void pci_cell_quiesce(const struct cell *c)
 {
-	const struct cv_platform *p = &hv.config->platform;
 	const struct cv_pci_device *d = config_pci(c->config);
 	unsigned int i;
 
 	for (i = 0; i < c->config->pci_devices.count; i++)
-		ecam_write(((u64)(d[i].bus - p->pci_bus_start) << 20 | (u64)d[i].devfn << 12) +
-			   PCI_COMMAND, 2, PCI_COMMAND_INTX_OFF);
+		ecam_write(ecam_fn(&d[i]) + PCI_COMMAND, 2, PCI_COMMAND_INTX_OFF);
+}
+
+/*
+ * The view of BAR b of function number i: the real BAR's size (its decoding is off), the
+ * address the configuration gives.  A 64-bit BAR takes the next register too.  Returns the
+ * registers it took.
+ */
+static unsigned int view_bar(struct cell *c, unsigned int i, unsigned int b, unsigned int n)
+{
+	const struct cv_pci_device *d = &config_pci(c->config)[i];
+	struct pci_bar_view *v = &c->bars[i * CV_PCI_NUM_BARS + b];
+	u64 reg = ecam_fn(d) + PCI_BAR_FIRST + 4 * b, addr = d->bars[b].address, size;
+	u32 lo = (u32)ecam_read(reg, 4);
+
+	if (!d->bars[b].size || (lo & PCI_BAR_IO))
+		return 1;	/* not the cell's: reads as no BAR (and a cell has no I/O space) */
+	v->mask = bar_mask(reg) & ~0xfU;
+	v->home = ((u32)addr & v->mask) | (lo & 0xf);
+	size = (u32)(~v->mask + 1);
+	if ((lo & PCI_BAR_TYPE) == PCI_BAR_MEM64 && b + 1 < n) {
+		v[1].mask = bar_mask(reg + 4);
+		v[1].home = (u32)(addr >> 32) & v[1].mask;
+		size = ~((u64)v[1].mask << 32 | v->mask) + 1;
+	}
+	if (v->mask && size > d->bars[b].size)
+		printk("Cellvisor: create '%s': BAR %u of PCI device %02x:%02x.%u decodes 0x%llx "
+		       "bytes, more than the 0x%llx its configuration gives the cell\n",
+		       c->config->name, b, d->bus, d->devfn >> 3, d->devfn & 7, size,
+		       d->bars[b].size);
+	return (lo & PCI_BAR_TYPE) == PCI_BAR_MEM64 && b + 1 < n ? 2 : 1;
+}
+
+void pci_cell_bars(struct cell *c)
+{
+	const struct cv_pci_device *d = config_pci(c->config);
+	unsigned int i, b, n;
+
+	for (i = 0; c->bars && i < c->config->pci_devices.count; i++)
+		for (b = 0, n = num_bars(ecam_fn(&d[i])); b < n;)
+			b += view_bar(c, i, b, n);
+	pci_cell_reset_bars(c);
+}
+
+void pci_cell_reset_bars(struct cell *c)
+{
+	unsigned int i;
+
+	for (i = 0; c->bars && i < c->config->pci_devices.count * CV_PCI_NUM_BARS; i++)
+		c->bars[i].value = c->bars[i].home;
 }
 
 int pci_cell_init(struct cell *c)
 {
 	const struct cv_platform *p = &hv.config->platform;
 	u64 size = (u64)(p->pci_bus_end - p->pci_bus_start + 1) << 20;
+	u64 views = c->config->pci_devices.count * CV_PCI_NUM_BARS * sizeof(*c->bars);
 
 	if (!p->pci_ecam_base || (c != &root_cell && !c->config->pci_devices.count))
 		return 0;
+	if (c != &root_cell) {
+		c->bar_pages = page_count(views);
+		c->bars = page_alloc(c->bar_pages);
+		if (!c->bars)
+			return -CV_ENOMEM;
+	}
 	return mmio_register(c, p->pci_ecam_base, size, ecam_access, c);
+}
+
+void pci_cell_free(struct cell *c)
+{
+	if (c->bars)
+		page_free(c->bars, c->bar_pages);
+	c->bars = NULL;
 }

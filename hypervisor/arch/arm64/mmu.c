@@ -56,6 +56,7 @@ void mmu_init(u64 root)
 	hv_paging.alloc = pool_pages;
 	hv_paging.free = pool_pages_free;
 	hv_paging.root = root;
+	hv_paging.keep_tables = true;
 }
 
 static int hv_map(u64 va, u64 pa, u64 size, unsigned int flags)
@@ -106,9 +107,11 @@ void arch_unmap_temp(void *virt)
 	spin_lock(&hv_paging_lock);
 	paging_unmap(&hv_paging, va, PAGE_SIZE);
 	spin_unlock(&hv_paging_lock);
-	dsb(ishst);
-	asm volatile("tlbi vae2is, %0" : : "r"(va >> 12) : "memory");
-	dsb(ish);
+	/* Only this CPU uses its temporary page: a local invalidation (a broadcast one per
+	 * page made scrubbing a cell's RAM slow on every CPU). */
+	dsb(nshst);
+	asm volatile("tlbi vae2, %0" : : "r"(va >> 12) : "memory");
+	dsb(nsh);
 	isb();
 }
 

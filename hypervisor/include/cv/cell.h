@@ -36,6 +36,9 @@ struct cell {
 	struct ratelimit dma_rl;	/* lines about its devices' blocked DMA */
 	u32 faulted;			/* a CPU failed while a management call held the
 					   lock (cell_cpu_failed): the call ends it failed */
+	struct pci_bar_view *bars;	/* its functions' BAR registers as it sees them
+					   (core/pci.c), CV_PCI_NUM_BARS per function */
+	unsigned int bar_pages;
 };
 
 extern struct cell root_cell;
@@ -84,6 +87,17 @@ u64 cell_ram_to_phys(struct cell *c, u64 ipa, u64 size, bool write);
 /* Copy between the hypervisor and cell RAM; -CV_EFAULT when the range is not cell RAM. */
 int cell_copy_to(struct cell *c, u64 ipa, const void *src, u64 len);
 int cell_copy_from(struct cell *c, void *dst, u64 ipa, u64 len);
+/* Zero the physical range [phys, phys + size), page by page (what a cell or link left). */
+void scrub_memory(u64 phys, u64 size);
+
+/*
+ * A BAR register of a non-root cell's function as the cell sees it: 'value' reads back,
+ * a write changes the bits of 'mask' (the real BAR's size), 'home' is where the
+ * configuration puts it (the value at each start).
+ */
+struct pci_bar_view {
+	u32 value, mask, home;
+};
 
 /* PCI (core/pci.c): does the configuration list function 'd'? */
 bool pci_listed(const struct cv_cell_config *cfg, const struct cv_pci_device *d);
@@ -91,6 +105,11 @@ bool pci_listed(const struct cv_cell_config *cfg, const struct cv_pci_device *d)
 int pci_cell_init(struct cell *c);
 /* Decoding, bus mastering and INTx of the cell's functions off, as they change hands. */
 void pci_cell_quiesce(const struct cell *c);
+/* A new cell's functions, quiesced: size their BARs for the cell's view of them. */
+void pci_cell_bars(struct cell *c);
+/* Its BARs where its configuration puts them again, as the cell (re)starts. */
+void pci_cell_reset_bars(struct cell *c);
+void pci_cell_free(struct cell *c);
 
 /* The lifecycle (core/control.c): the hypercalls of the root cell, ids checked there. */
 long cell_create(u64 blob_ipa, u64 size);

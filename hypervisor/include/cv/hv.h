@@ -46,6 +46,8 @@ static inline u64 hv_phys(const void *virt)
 /* Zeroed pages of the memory pool, aligned to their count (a power of two); NULL if full. */
 void *page_alloc(unsigned int pages);
 void page_free(void *virt, unsigned int pages);
+/* The power of two of pages that holds 'size' bytes, for page_alloc(). */
+unsigned int page_count(u64 size);
 
 /* Wait until *flag reaches 'value' (or passes it, for counters); -CV_ETIMEDOUT after 's' seconds. */
 int wait_for(const u32 *flag, u32 value, unsigned int s);

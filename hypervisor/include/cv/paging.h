@@ -44,6 +44,12 @@ struct paging {
 	u64 (*alloc)(unsigned int pages);
 	void (*free)(u64 phys, unsigned int pages);
 	u64 root;			/* physical address of the root table(s) */
+	/*
+	 * Tables stay once made: no unmap frees or merges one.  The hypervisor's own tables
+	 * are so, for a CPU's temporary page to need only a local TLB invalidation: another
+	 * CPU may keep a table of them in its walk cache, so none may go.
+	 */
+	bool keep_tables;
 };
 
 /* Input addresses the tables cover: 1 << paging_va_bits(fmt). */

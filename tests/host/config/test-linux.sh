@@ -250,6 +250,20 @@ eq "  ... the io region is not memory" "$(fdtget -l "$tmp/pl011.dtb" / | grep -c
 mkcell "$tmp/none.json" 's|"type": "vpl011", "address": "0x09000000"|"type": "none"|'
 t "no console is fine" 0 "$cellctl" config show --device-tree --system "$sys" "$tmp/none.json" -o "$tmp/none.dtb"
 if fdtget "$tmp/none.dtb" /chosen stdout-path >/dev/null 2>&1; then nok "  ... no stdout-path"; else ok "  ... no stdout-path"; fi
+if fdtget -l "$tmp/linux.dtb" / | grep -q '^pcie@'; then nok "no PCI function: no PCI host"; else ok "no PCI function: no PCI host"; fi
+# Two functions (INTx on 36; none) with a 32-bit BAR and a 64-bit one.
+mkcell "$tmp/pci.json" 's|^\t"memory_regions"|\t"irqs": [36],\n\t"pci_devices": [\n\t\t{ "bdf": "00:01.0", "intx_irq": 36, "bars": [ { "address": "0x10000000", "size": "1 MiB" } ] },\n\t\t{ "bdf": "00:03.0", "bars": [ null, null, { "address": "0x8000200000", "size": "16 KiB" } ] }\n\t],\n&|'
+t "a Linux cell with PCI functions" 0 "$cellctl" config show --device-tree --system "$sys" "$tmp/pci.json" -o "$tmp/pci.dtb"
+p=/pcie@$(printf %x $(grep -o '"ecam_base": *"[^"]*"' "$sys" | grep -o '0x[0-9a-f]*'))
+eq "  ... /chosen says probe-only" "$(fdtget "$tmp/pci.dtb" /chosen linux,pci-probe-only 2>&1)" 1
+eq "  ... the PCI host is generic ECAM" "$(fdtget "$tmp/pci.dtb" $p compatible 2>&1)" pci-host-ecam-generic
+eq "  ... on the platform's ECAM window, all its buses" "$(fdtget -t x "$tmp/pci.dtb" $p reg 2>&1) $(fdtget "$tmp/pci.dtb" $p bus-range 2>&1)" \
+	"40 10000000 0 10000000 0 255"
+eq "  ... a window per BAR: 32-bit memory, then 64-bit" "$(fdtget -t x "$tmp/pci.dtb" $p ranges 2>&1)" \
+	"2000000 0 10000000 0 10000000 0 100000 3000000 80 200000 80 200000 0 4000"
+eq "  ... every INTx pin of the first function on SPI 4 (36), level; none for the second" \
+	"$(fdtget -t x "$tmp/pci.dtb" $p interrupt-map 2>&1)" \
+	"$(for pin in 1 2 3 4; do printf '800 0 0 %s 1 0 4 4 ' $pin; done | sed 's/ $//')"
 
 # ---- every error path: FILE: PATH: problem (hint), exit 1 ----
 # bad FILE EXPECTED-TEXT DESCRIPTION: config check fails with the text.

@@ -90,6 +90,23 @@ void arch_unmap_temp(void *virt)
 	(void)virt;
 }
 
+/* The memory pool: the cells' BAR views (core/pci.c). */
+void *page_alloc(unsigned int pages)
+{
+	return calloc(pages, PAGE_SIZE);
+}
+
+void page_free(void *virt, unsigned int pages)
+{
+	(void)pages;
+	free(virt);
+}
+
+unsigned int page_count(u64 size)
+{
+	return (unsigned int)((size + PAGE_SIZE - 1) / PAGE_SIZE);
+}
+
 int arch_map_guest(struct cell *c, u64 ipa, u64 pa, u64 size, unsigned int flags)
 {
 	(void)c; (void)ipa; (void)pa; (void)size; (void)flags;
@@ -157,6 +174,22 @@ static void make_cell(struct cell *c, struct cell_blob *b, unsigned int id, cons
 
 static struct cell *const who_cells[3] = { &root_cell, &cell1, &cell2 };
 
+/*
+ * No function but cell1's 00:01.0: an endpoint with a 32-bit memory BAR 0 (sized like plain
+ * memory: 16 bytes).
+ */
+static void reset_ecam_page(size_t pg)
+{
+	u8 *p = ecam_mem + pg * PAGE_SIZE;
+
+	memset(p, 0xff, PAGE_SIZE);
+	if (pg == 1 << 3) {
+		p[0x0e] = 0;
+		memset(p + 0x10, 0, 4);
+	}
+	ecam_dirty[pg] = false;
+}
+
 static void setup(void)
 {
 	unsigned int i;
@@ -186,6 +219,27 @@ static void setup(void)
 	for (i = 0; i < 3; i++)
 		if (gic_cell_init(who_cells[i]) || pci_cell_init(who_cells[i]))
 			FAIL("registering the emulated devices of cell %u\n", i);
+	for (i = 0; i < ECAM_LEN / PAGE_SIZE; i++)
+		reset_ecam_page(i);
+	pci_cell_bars(&cell1);
+}
+
+static u8 shadow_ecam[PAGE_SIZE];
+
+/* A non-root cell's configuration write: nothing of another's function, none of its BARs. */
+static void check_ecam(const struct cell *c, u64 addr, unsigned int size)
+{
+	u64 page = (addr - ECAM_BASE) & ~(u64)(PAGE_SIZE - 1);
+	struct cv_pci_device d = { .bus = (u8)(page >> 20), .devfn = (u8)(page >> 12) };
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE; i++)
+		if (ecam_mem[page + i] != shadow_ecam[i] &&
+		    (!pci_listed(c->config, &d) || (i >= 0x10 && i < 0x28) ||
+		     (i >= 0x30 && i < 0x34)))
+			FAIL("cell '%s' wrote %u bytes at 0x%llx and changed byte 0x%x of the "
+			     "configuration space of %02x:%02x.%u\n", c->config->name, size, addr,
+			     i, d.bus, d.devfn >> 3, d.devfn & 7);
 }
 
 /*
@@ -268,19 +322,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 		shadow_gicd = malloc(GICD_LEN);
 		shadow_gicr = malloc(GICR_LEN);
-		memset(ecam_mem, 0xff, ECAM_LEN);
 		ready = true;
 	}
 	/* Every input starts from the same device state. */
 	memset(gicd_mem, 0, GICD_LEN);
 	*(u32 *)(gicd_mem + 0x4) = 7;
 	memset(gicr_mem, 0, GICR_LEN);
-	for (pg = 0; pg < ECAM_LEN / PAGE_SIZE; pg++) {
-		if (ecam_dirty[pg] || !ready) {
-			memset(ecam_mem + pg * PAGE_SIZE, 0xff, PAGE_SIZE);
-			ecam_dirty[pg] = false;
-		}
-	}
+	for (pg = 0; pg < ECAM_LEN / PAGE_SIZE; pg++)
+		if (ecam_dirty[pg])
+			reset_ecam_page(pg);
 	for (pos = 0; pos + 16 <= size; pos += 16) {
 		const u8 *op = data + pos;
 		struct cell *c = who_cells[op[0] % 3];
@@ -309,6 +359,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (write && c != &root_cell) {
 			memcpy(shadow_gicd, gicd_mem, GICD_LEN);
 			memcpy(shadow_gicr, gicr_mem, GICR_LEN);
+			if (addr >= ECAM_BASE && addr < ECAM_BASE + ECAM_LEN)
+				memcpy(shadow_ecam, ecam_mem + ((addr - ECAM_BASE) &
+							       ~(u64)(PAGE_SIZE - 1)),
+				       PAGE_SIZE);
 		}
 		r = mmio_dispatch(c, &a);
 		if (r != MMIO_HANDLED && r != MMIO_UNHANDLED)
@@ -327,6 +381,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (write && c != &root_cell)
 			check_isolation(c, addr, sz);
+		if (write && c != &root_cell && addr >= ECAM_BASE && addr + sz <= ECAM_BASE + ECAM_LEN)
+			check_ecam(c, addr, sz);
 		if (!write && r == MMIO_HANDLED && c != &root_cell && addr >= GICD_BASE &&
 		    addr + sz <= GICD_BASE + GICD_LEN) {
 			u64 bit;

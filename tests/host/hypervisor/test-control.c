@@ -936,8 +936,9 @@ static void test_create(void)
 	memset(ram + BLOB_PAGE * P, 0xee, sizeof(b));
 	ok(strcmp(c->config->name, "demo") == 0 && c->config->cpu_set == DEMO_CPUS,
 	   "the root overwriting its blob afterwards changes nothing");
-	ok(mem_pool.used == before.pool_used + 2 + 4,
-	   "pool: one page of config, one of comm region, four of DMA map (levels 0 to 3): +%llu",
+	ok(mem_pool.used == before.pool_used + 3 + 4,
+	   "pool: one page each of config, comm region and BAR views, four of DMA map (levels 0 "
+	   "to 3): +%llu",
 	   mem_pool.used - before.pool_used);
 	ok(root_cell.cpu_set == (PRESENT_CPUS & ~DEMO_CPUS) && c->cpu_set == DEMO_CPUS &&
 	   cpus_in(DEMO_CPUS, CV_CPU_PARKED, c) && cpus_in(0x8, CV_CPU_PARKED, &root_cell),
@@ -1130,6 +1131,49 @@ static void test_load_and_start(void)
 	   said("set-loadable: cell 'demo' is running; shut it down first") &&
 	   maps_none(&root_cell, RAM_BASE, 4 * P), "set-loadable of a running cell: -EBUSY");
 	kicked = 0;
+}
+
+/* The running demo cell's access of 'size' bytes to its function's configuration space. */
+static u64 cell_cfg(unsigned int reg, unsigned int size, bool write, u64 value)
+{
+	struct mmio_access a = {
+		.addr = ECAM + ((u64)DEMO_DEVFN << 12) + reg, .value = value, .size = size,
+		.write = write,
+	};
+
+	cfg_unhandled += mmio_dispatch(cell_find(demo), &a) != MMIO_HANDLED;
+	return a.value;
+}
+
+/*
+ * The cell sizes and writes its BARs as an OS does, and sees what it wrote; the real BARs
+ * stay (the real BAR 0 is plain memory here: 16 bytes when sized).
+ */
+static void test_cell_bars(void)
+{
+	u32 real0 = *pci_reg32(DEMO_DEVFN, 0x10), rom = *pci_reg32(DEMO_DEVFN, 0x30);
+
+	cfg_unhandled = 0;
+	ok(cell_cfg(0x10, 4, false, 0) == DEMO_BAR, "the cell reads BAR 0 where its "
+	   "configuration puts it: 0x%llx", cell_cfg(0x10, 4, false, 0));
+	cell_cfg(0x10, 4, true, 0xffffffff);
+	ok(cell_cfg(0x10, 4, false, 0) == 0xfffffff0 && *pci_reg32(DEMO_DEVFN, 0x10) == real0,
+	   "all-ones written: the size mask of the real BAR reads back; the real BAR stays");
+	cell_cfg(0x10, 4, true, DEMO_BAR);
+	ok(cell_cfg(0x10, 4, false, 0) == DEMO_BAR && cell_cfg(0x12, 2, false, 0) == DEMO_BAR >> 16,
+	   "its address written back reads back, in any access size");
+	cell_cfg(0x13, 1, true, 0xab);
+	ok(cell_cfg(0x10, 4, false, 0) == ((DEMO_BAR & 0xffffff) | 0xab000000U) &&
+	   *pci_reg32(DEMO_DEVFN, 0x10) == real0, "a byte written changes that byte of its view");
+	pci_cell_reset_bars(cell_find(demo));
+	ok(cell_cfg(0x10, 4, false, 0) == DEMO_BAR, "a start puts the view back where the "
+	   "configuration says");
+	cell_cfg(0x14, 4, true, 0xffffffff);
+	cell_cfg(0x30, 4, true, 0xffffffff);
+	ok(cell_cfg(0x14, 4, false, 0) == 0 && cell_cfg(0x30, 4, false, 0) == 0 &&
+	   *pci_reg32(DEMO_DEVFN, 0x30) == rom,
+	   "a BAR its configuration does not give, and the expansion ROM, read as none");
+	ok(cfg_unhandled == 0, "every access handled");
 }
 
 /* Shutdown through the communication region: denied, approved, no answer. */
@@ -1857,6 +1901,7 @@ int main(void)
 	test_root_bars();
 	test_no_such_cell();
 	test_load_and_start();
+	test_cell_bars();
 	test_shutdown();
 	test_destroy();
 	test_lock();
