@@ -145,7 +145,8 @@ static int walk(struct paging *pg, u64 table, unsigned int level, u64 va, u64 pa
 		u64 *pte = &t[index_of(pg, va, level)];
 		int err;
 
-		if (chunk == block && (unmap || (level >= fmt->block_level && ALIGNED(pa, block)))) {
+		if (chunk == block && !(pg->keep_tables && is_table(fmt, *pte, level)) &&
+		    (unmap || (level >= fmt->block_level && ALIGNED(pa, block)))) {
 			if (is_table(fmt, *pte, level))
 				free_tables(pg, *pte & fmt->addr_mask, level + 1);
 			*pte = unmap ? 0 : leaf(fmt, pa, flags, level);

@@ -192,5 +192,20 @@ int main(void)
 	fail_after = -1;
 	paging_destroy(&pg);
 	ok(live_pages == 0, "stage 1 tables freed too");
+
+	/* The hypervisor's own tables: a CPU's temporary page in and out, the tables stay. */
+	pg = new_tables(&s1);
+	pg.keep_tables = true;
+	ok(paging_map(&pg, 0x0000f00000000000ULL, 0x70000000, PAGE_SIZE, PT_READ) == 0 &&
+	   live_pages == 4, "kept tables: a page needs three tables under the root");
+	ok(paging_unmap(&pg, 0x0000f00000000000ULL, PAGE_SIZE) == 0 && live_pages == 4 &&
+	   paging_lookup(&pg, 0x0000f00000000000ULL, NULL) == 0,
+	   "... unmapped, the tables that map nothing stay");
+	ok(paging_map(&pg, 0x0000f00000000000ULL, 0x70000000, 2 * MiB, PT_READ) == 0 &&
+	   paging_lookup(&pg, 0x0000f00000000000ULL + MiB, &level) && level == 3 &&
+	   paging_unmap(&pg, 0x0000f00000000000ULL, 2 * MiB) == 0 && live_pages == 4,
+	   "... a whole 2 MiB mapped and unmapped: pages of that table, never a block over it");
+	paging_destroy(&pg);
+	ok(live_pages == 0, "kept tables go with the rest");
 	return tap_done();
 }
