@@ -649,6 +649,7 @@ static void fill_comm(struct cell *c)
 	comm->pci_ecam_base = c->config->pci_devices.count ?
 			      hv.config->platform.pci_ecam_base : 0;
 	arch_cell_comm(c, comm);
+	arch_comm_sync(comm);
 }
 
 /*
@@ -768,6 +769,7 @@ static long ask_shutdown(struct cell *c)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	comm->msg_to_cell = CV_MSG_SHUTDOWN_REQUEST;
 	while (now_ms() - begin <= c->config->shutdown_timeout_ms) {
+		arch_comm_sync(comm);	/* the request out, the cell's answer in */
 		reply = comm->reply_from_cell;
 		if (reply != CV_REPLY_NONE)
 			break;
@@ -775,6 +777,7 @@ static long ask_shutdown(struct cell *c)
 	}
 	if (reply == CV_REPLY_DENIED) {
 		comm->msg_to_cell = CV_MSG_NONE;
+		arch_comm_sync(comm);
 		printk("Cellvisor: cell '%s' refused to shut down\n", name_of(c));
 		return refuse(-CV_EPERM, CV_REASON_SHUTDOWN_DENIED, 0, 0);
 	}
@@ -783,6 +786,7 @@ static long ask_shutdown(struct cell *c)
 			cpu_relax();
 		err = stop_cpus(c, true);
 		comm->msg_to_cell = CV_MSG_NONE;
+		arch_comm_sync(comm);
 		c->state = err ? CV_CELL_STATE_FAILED : shut_down_or_failed(c);
 		printk("Cellvisor: cell '%s' %s\n", name_of(c), err ? "approved the shutdown, "
 		       "but its CPUs did not stop: failed" :

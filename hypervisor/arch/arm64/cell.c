@@ -18,6 +18,17 @@ void arch_flush_guest_tlb(struct cell *c)
 	isb();
 }
 
+void arch_comm_sync(struct cv_comm_region *comm)
+{
+	u64 line = 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);	/* CTR_EL0.DminLine */
+	u64 p = (u64)(size_t)comm, end = p + PAGE_SIZE;
+
+	dsb(ish);
+	for (; p < end; p += line)
+		asm volatile("dc civac, %0" : : "r"(p) : "memory");
+	dsb(ish);
+}
+
 void arch_cell_comm(const struct cell *c, struct cv_comm_region *comm)
 {
 	const struct cv_platform *p = &hv.config->platform;

@@ -83,6 +83,12 @@ void arch_unmap_temp(void *virt);
 void arch_cpu_kick(struct per_cpu *cpu);	/* wake a CPU waiting in arch_cpu_wait() */
 void arch_raise_spi(u32 irq);			/* make a (wired) SPI pending */
 void arch_cpu_wait(void);
+/*
+ * The communication region page to and from memory (clean and invalidate to the point of
+ * coherency): a cell may map it uncached, as Linux's /dev/mem does, and would not see what
+ * the hypervisor's cached writes left in a cache, nor the hypervisor its answers.
+ */
+void arch_comm_sync(struct cv_comm_region *comm);
 /* Forget the TLB entries of the cell's VMID, on all CPUs. */
 void arch_flush_guest_tlb(struct cell *c);
 /* The platform facts of the communication region (GIC, timer). */

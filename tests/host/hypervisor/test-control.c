@@ -297,6 +297,14 @@ u64 arch_guest_phys(struct cell *c, u64 ipa, bool write)
 	return p->pa + (ipa & (P - 1));
 }
 
+static unsigned int comm_syncs;
+
+void arch_comm_sync(struct cv_comm_region *comm)
+{
+	(void)comm;
+	comm_syncs++;
+}
+
 void arch_flush_guest_tlb(struct cell *c)
 {
 	unsigned int i;
@@ -1120,6 +1128,7 @@ static void test_load_and_start(void)
 	   comm->pci_ecam_base == ECAM && comm->gicd_base == GICD &&
 	   comm->gicr_base == GICR + GICR_STRIDE && comm->reserved == 0,
 	   "comm region: no message, console, PCI, the platform facts of the arch layer");
+	ok(comm_syncs > 0, "... written to memory, for a cell that maps it uncached");
 	ok(kicked == DEMO_CPUS && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
 	   cpus[1].wake_entry == DEMO_ENTRY && cpus[2].wake_entry == DEMO_ENTRY &&
 	   cpus[1].wake_context == 0 && cpus_in(0x8, CV_CPU_PARKED, &root_cell),
@@ -1181,6 +1190,7 @@ static void test_shutdown(void)
 {
 	struct cell *c = cell_find(demo);
 	struct cv_comm_region *comm = c->comm;
+	unsigned int syncs = comm_syncs;
 	u64 t0;
 	long r;
 
@@ -1190,6 +1200,8 @@ static void test_shutdown(void)
 	ok(r == -CV_EPERM && why(CV_REASON_SHUTDOWN_DENIED) &&
 	   guest.saw_request && said("cell 'demo' refused to shut down"),
 	   "the cell denies: %ld \"%s\"", r, last);
+	ok(comm_syncs >= syncs + 2, "the request went to memory and the answer came from it "
+	   "(%u syncs of the page)", comm_syncs - syncs);
 	ok(c->state == CV_CELL_STATE_RUNNING && cpus_in(DEMO_CPUS, CV_CPU_RUNNING, c) &&
 	   !cpus[1].stop && !cpus[2].stop && pages_of(c) == 12 && comm->msg_to_cell == CV_MSG_NONE,
 	   "... it keeps running with all its memory; the request is withdrawn");
