@@ -243,6 +243,12 @@ out=$(call "$alpha" $CI Load 'a(st)' 1 "$dir/demo.bin" 0x50000000)
 check "Load outside the loadable region: InvalidImage" grep -q "Error.InvalidImage" <<<"$out"
 out=$(call "$alpha" $CI Load 'a(st)' 1 "$dir/missing.bin" 0x40000000)
 check "Load of a missing file: InvalidImage naming it" grep -q "Error.InvalidImage.*missing.bin" <<<"$out"
+: >"$dir/empty.bin"
+out=$(call "$alpha" $CI Load 'a(st)' 1 "$dir/empty.bin" 0x40000000)
+check "Load of an empty file: InvalidImage naming it" grep -q "Error.InvalidImage: image $dir/empty.bin for cell \"alpha\" is empty" <<<"$out"
+head -c 5000000 /dev/urandom >"$dir/big.bin"	# its region is 4 MiB
+out=$(call "$alpha" $CI Load 'a(st)' 1 "$dir/big.bin" 0x40000000)
+check "Load of an image bigger than the cell's region: InvalidImage" grep -q "Error.InvalidImage" <<<"$out"
 out=$(call "$alpha" $CI Load 'a(st)' 0)
 check "Load() with the config's images succeeds" test -z "$out"
 check "alpha: State=loadable" test "$(cprop "$alpha" State)" = loadable
