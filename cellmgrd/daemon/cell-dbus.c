@@ -251,8 +251,10 @@ static int job_take_images(struct job *j, struct cell *c, const struct image_spe
 	j->image_specs = calloc(n, sizeof(*j->image_specs));
 	for (size_t i = 0; j->image_specs && i < n; i++) {
 		j->image_specs[i].path = strdup(specs[i].path);
+		if (!j->image_specs[i].path)
+			break;
 		j->image_specs[i].address = specs[i].address;
-		j->n_image_specs += !!j->image_specs[i].path;
+		j->n_image_specs++;
 	}
 	if (j->n_image_specs != n) {
 		reply_error(j->msg, &j->who, c->name, SD_BUS_ERROR_NO_MEMORY, "out of memory");
