@@ -97,6 +97,7 @@ static int cv_link_query(struct cv_link_dev *link, struct cv_link_event *ev)
 		ev->peers[p].state = v;
 		ev->peers[p].received = cv_hc_link_get_info(link->id, CV_LINK_INFO_RECEIVED, p);
 		ev->peers[p].sent = cv_hc_link_get_info(link->id, CV_LINK_INFO_SENT, p);
+		ev->peers[p].coalesced = cv_hc_link_get_info(link->id, CV_LINK_INFO_COALESCED, p);
 	}
 	return 0;
 }
@@ -384,7 +385,10 @@ static ssize_t events_show(struct device *dev, struct device_attribute *attr, ch
 }
 static DEVICE_ATTR_RO(events);
 
-/* One line per peer: index, cell name, cell id (- if absent), state, received, sent. */
+/*
+ * One line per peer: index, cell name, cell id (- if absent), state, received, sent,
+ * coalesced.
+ */
 static ssize_t peers_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	struct cv_link_dev *link = cv_link_of(dev);
@@ -401,11 +405,12 @@ static ssize_t peers_show(struct device *dev, struct device_attribute *attr, cha
 		const struct cv_link_peer_info *e = &ev->peers[p];
 
 		if (e->cell_id < 0)
-			len += sysfs_emit_at(buf, len, "%u %s - %u %u %u\n", p, e->cell, e->state,
-					     e->received, e->sent);
+			len += sysfs_emit_at(buf, len, "%u %s - %u %u %u %u\n", p, e->cell,
+					     e->state, e->received, e->sent, e->coalesced);
 		else
-			len += sysfs_emit_at(buf, len, "%u %s %d %u %u %u\n", p, e->cell,
-					     e->cell_id, e->state, e->received, e->sent);
+			len += sysfs_emit_at(buf, len, "%u %s %d %u %u %u %u\n", p, e->cell,
+					     e->cell_id, e->state, e->received, e->sent,
+					     e->coalesced);
 	}
 	kfree(ev);
 	return len;

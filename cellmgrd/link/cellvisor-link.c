@@ -332,9 +332,10 @@ static void print_info(const struct dev *d)
 	       (unsigned long long)d->info.address, d->info.doorbell_irq, ev->self,
 	       !!(d->info.flags & CV_LINK_INFO_F_WRITABLE), (unsigned long long)ev->events);
 	for (unsigned int p = 0; p < ev->num_peers && p < CV_LINK_MAX_PEERS; p++)
-		printf("peer %u cell=%s id=%d state=%u (%s) received=%u sent=%u\n", p,
-		       ev->peers[p].cell, ev->peers[p].cell_id, ev->peers[p].state,
-		       state_name(ev->peers[p].state), ev->peers[p].received, ev->peers[p].sent);
+		printf("peer %u cell=%s id=%d state=%u (%s) received=%u sent=%u coalesced=%u\n",
+		       p, ev->peers[p].cell, ev->peers[p].cell_id, ev->peers[p].state,
+		       state_name(ev->peers[p].state), ev->peers[p].received, ev->peers[p].sent,
+		       ev->peers[p].coalesced);
 }
 
 static int cmd_list(void)

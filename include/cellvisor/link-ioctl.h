@@ -29,6 +29,10 @@ struct cv_link_peer_info {
 	__u32 state;			/* CV_LINK_STATE_DOWN (0) or what the peer set */
 	__u32 received;			/* doorbells it has been rung */
 	__u32 sent;			/* doorbells it rang */
+	__u32 coalesced;		/* rings at it merged into another's doorbell (the
+					   rate limit of link.h): received + coalesced is
+					   what its peers sent it */
+	__u32 reserved;			/* 0 */
 };
 
 /* read() and CV_LINK_IOCTL_GET_INFO's events: one consistent snapshot. */

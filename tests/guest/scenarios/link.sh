@@ -70,7 +70,7 @@ t "  ... sysfs peers: cell $id, up" eventually grep -q "^1 ivshmem-demo $id 1 " 
 
 # Round trips: data checked, doorbells both ways.
 rx() { cellvisor-link info $dev | sed -n "s/^peer $1 .* received=\([0-9]*\) .*/\1/p"; }
-tx() { cellvisor-link info $dev | sed -n "s/^peer $1 .* sent=\([0-9]*\)$/\1/p"; }
+tx() { cellvisor-link info $dev | sed -n "s/^peer $1 .* sent=\([0-9]*\) .*/\1/p"; }
 ev0=$(cat $cls/events) rx0=$(rx 0)
 t "200 round trips of 64 bytes, every byte checked" out "data ok" cellvisor-link echo $dev 200 64
 db=$(sed -n 's/.*cell: \([0-9]*\) doorbells.*/\1/p' /tmp/out)
@@ -133,9 +133,11 @@ t "link-hostile runs in ivshmem-demo's cell ($s) as peer 1" cell_says $s \
 t "  ... and rings" cell_says $s "link-hostile: second 2:"
 # The hypervisor's figures bracket the wait: t0 before the first, t1 after the second.
 uev() { grep -c "CELLVISOR_LINK_EVENT=peer-state" /tmp/uevents; }
+cellvisor-link info $dev >/tmp/info0
 t0=$(date +%s%N) rx0=$(rx 0) tx0=$(tx 1) i0=$(irqs) e0=$(cat $cls/events) r0=$(rings $s) u0=$(uev)
 sleep 5
 u1=$(uev) i1=$(irqs) e1=$(cat $cls/events) r1=$(rings $s) rx1=$(rx 0) tx1=$(tx 1) t1=$(date +%s%N)
+cellvisor-link info $dev >/tmp/info1
 ms=$(( (t1 - t0) / 1000000 )) max=$((32 + 10 * ms))
 echo "# over $ms ms: the cell rang $((tx1 - tx0)) times (it counted $((r1 - r0))), the hypervisor raised the root's doorbell $((rx1 - rx0)) times, the root took $((i1 - i0)) interrupts ($((e1 - e0)) by the device)"
 t "  ... faster than the limit: $((tx1 - tx0)) rings > $max" [ $((tx1 - tx0)) -gt $max ]
@@ -148,6 +150,18 @@ t "  ... the root took doorbell interrupts meanwhile, no more than raised" \
 	[ $((i1 - i0)) -gt 0 -a $((e1 - e0)) -gt 0 -a $((i1 - i0)) -le $((rx1 - rx0 + 1)) ]
 t "  ... its state changes reach udev at most once per 200 ms: $((u1 - u0)) uevents" \
 	[ $((u1 - u0)) -gt 0 -a $((u1 - u0)) -le $((ms / 200 + 2)) ]
+# One snapshot each (cellvisor-link info): every ring at the root was raised or coalesced
+# (and so were the rings of the cell's state changes, which it does not count as sent).
+field() { sed -n "s/^peer $1 .* $2=\([0-9]*\).*/\1/p" "$3"; }
+rung=$(( $(field 1 sent /tmp/info1) - $(field 1 sent /tmp/info0) ))
+counted=$(( $(field 0 received /tmp/info1) - $(field 0 received /tmp/info0) +
+	    $(field 0 coalesced /tmp/info1) - $(field 0 coalesced /tmp/info0) ))
+echo "# the cell rang $rung times; the root's doorbell was raised or coalesced $counted times"
+t "  ... the root's coalesced rings are counted: raised + coalesced >= rung (1 % for timing)" \
+	[ $(( $(field 0 coalesced /tmp/info1) - $(field 0 coalesced /tmp/info0) )) -gt 0 -a \
+	  $counted -ge $(( rung - rung / 100 - 64 )) ]
+t "  ... sysfs shows it too, as the last column of peer 0" \
+	eval '[ "$(awk '"'"'$1 == 0 { print $7 }'"'"' $cls/peers)" -gt "$(field 0 coalesced /tmp/info0)" ]'
 t "  ... the hypervisor says the root's doorbells are coalesced" hvsaid \
 	"link 'ivshmem-demo': peer 0 ('root') is rung more than 32 times at once or 10 a millisecond (now by 'ivshmem-demo'); its doorbells are coalesced"
 a=$(date +%s%N)
