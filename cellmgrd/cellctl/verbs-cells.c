@@ -716,7 +716,7 @@ int cellctl_links(int argc, char **argv)
 	sd_bus *bus = bus_connect(&o);
 	const char *name, *cell;
 	uint64_t size, address, events;
-	uint32_t irq, state, received, sent;
+	uint32_t irq, state, received, sent, coalesced;
 	int32_t cell_id;
 	int writable;
 	cJSON *arr = NULL;
@@ -735,10 +735,10 @@ int cellctl_links(int argc, char **argv)
 	if (o.json)
 		arr = cJSON_CreateArray();
 	else if (!o.no_legend)
-		printf("%-20s %-10s %-12s %4s %-20s %4s %-6s %9s %9s\n", "LINK", "SIZE", "ADDRESS",
-		       "PEER", "CELL", "ID", "STATE", "RECEIVED", "SENT");
-	r = sd_bus_message_enter_container(reply, 'a', "(sttubta(siuuu))");
-	while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sttubta(siuuu)")) > 0) {
+		printf("%-20s %-10s %-12s %4s %-20s %4s %-6s %9s %9s %9s\n", "LINK", "SIZE",
+		       "ADDRESS", "PEER", "CELL", "ID", "STATE", "RECEIVED", "SENT", "COALESCED");
+	r = sd_bus_message_enter_container(reply, 'a', "(sttubta(siuuuu))");
+	while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sttubta(siuuuu)")) > 0) {
 		cJSON *lj = NULL, *peers = NULL;
 		char sz[32];
 		unsigned p = 0;
@@ -746,7 +746,7 @@ int cellctl_links(int argc, char **argv)
 		r = sd_bus_message_read(reply, "sttubt", &name, &size, &address, &irq, &writable,
 					&events);
 		if (r >= 0)
-			r = sd_bus_message_enter_container(reply, 'a', "(siuuu)");
+			r = sd_bus_message_enter_container(reply, 'a', "(siuuuu)");
 		if (r < 0)
 			break;
 		cc_format_size(size, sz, sizeof(sz));
@@ -760,8 +760,8 @@ int cellctl_links(int argc, char **argv)
 			cJSON_AddNumberToObject(lj, "events", (double)events);
 			peers = cJSON_AddArrayToObject(lj, "peers");
 		}
-		while ((r = sd_bus_message_read(reply, "(siuuu)", &cell, &cell_id, &state,
-						&received, &sent)) > 0) {
+		while ((r = sd_bus_message_read(reply, "(siuuuu)", &cell, &cell_id, &state,
+						&received, &sent, &coalesced)) > 0) {
 			char id[16] = "-";
 
 			if (cell_id >= 0)
@@ -775,14 +775,15 @@ int cellctl_links(int argc, char **argv)
 				cJSON_AddNumberToObject(pj, "state_value", state);
 				cJSON_AddNumberToObject(pj, "received", received);
 				cJSON_AddNumberToObject(pj, "sent", sent);
+				cJSON_AddNumberToObject(pj, "coalesced", coalesced);
 				cJSON_AddItemToArray(peers, pj);
 			} else {
 				char addr[24];
 
 				snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)address);
-				printf("%-20s %-10s %-12s %4u %-20s %4s %-6s %9u %9u\n", p ? "" : name,
-				       p ? "" : sz, p ? "" : addr, p, cell, id, state ? "up" : "down",
-				       received, sent);
+				printf("%-20s %-10s %-12s %4u %-20s %4s %-6s %9u %9u %9u\n",
+				       p ? "" : name, p ? "" : sz, p ? "" : addr, p, cell, id,
+				       state ? "up" : "down", received, sent, coalesced);
 			}
 			p++;
 		}

@@ -579,8 +579,9 @@ static int d_read_link(struct drv_backend *d, const char *dev, struct be_link *l
 		struct be_link_peer *p = &l->peers[l->num_peers];
 		unsigned int idx;
 
-		if (sscanf(line, "%u %63s %15s %" SCNu32 " %" SCNu32 " %" SCNu32, &idx, cell, id,
-			   &p->state, &p->received, &p->sent) != 6)
+		p->coalesced = 0;
+		if (sscanf(line, "%u %63s %15s %" SCNu32 " %" SCNu32 " %" SCNu32 " %" SCNu32, &idx,
+			   cell, id, &p->state, &p->received, &p->sent, &p->coalesced) < 6)
 			continue;
 		snprintf(p->cell, sizeof(p->cell), "%.31s", cell);
 		p->cell_id = strcmp(id, "-") ? (int32_t)strtol(id, NULL, 10) : -1;

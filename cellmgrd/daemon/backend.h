@@ -71,6 +71,7 @@ struct be_link_peer {
 	uint32_t state;			/* 0: down, else what the peer set */
 	uint32_t received;		/* doorbells it was rung */
 	uint32_t sent;			/* doorbells it rang */
+	uint32_t coalesced;		/* rings at it merged into another's doorbell */
 };
 
 struct be_link {

@@ -502,20 +502,21 @@ static int method_list_links(sd_bus_message *msg, void *userdata, sd_bus_error *
 					       m->backend->ops->name);
 	r = sd_bus_message_new_method_return(msg, &reply);
 	if (r >= 0)
-		r = sd_bus_message_open_container(reply, 'a', "(sttubta(siuuu))");
+		r = sd_bus_message_open_container(reply, 'a', "(sttubta(siuuuu))");
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		const struct be_link *l = &links[i];
 
-		r = sd_bus_message_open_container(reply, 'r', "sttubta(siuuu)");
+		r = sd_bus_message_open_container(reply, 'r', "sttubta(siuuuu)");
 		if (r >= 0)
 			r = sd_bus_message_append(reply, "sttubt", l->name, l->size, l->address,
 						  l->doorbell_irq, (int)l->writable, l->events);
 		if (r >= 0)
-			r = sd_bus_message_open_container(reply, 'a', "(siuuu)");
+			r = sd_bus_message_open_container(reply, 'a', "(siuuuu)");
 		for (uint32_t p = 0; r >= 0 && p < l->num_peers; p++)
-			r = sd_bus_message_append(reply, "(siuuu)", l->peers[p].cell,
+			r = sd_bus_message_append(reply, "(siuuuu)", l->peers[p].cell,
 						  l->peers[p].cell_id, l->peers[p].state,
-						  l->peers[p].received, l->peers[p].sent);
+						  l->peers[p].received, l->peers[p].sent,
+						  l->peers[p].coalesced);
 		if (r >= 0)
 			r = sd_bus_message_close_container(reply);
 		if (r >= 0)
@@ -607,7 +608,7 @@ const sd_bus_vtable manager_vtable[] = {
 				       method_get_console, offsetof(struct manager, hv_console),
 				       SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ListLinks", SD_BUS_NO_ARGS,
-				SD_BUS_RESULT("a(sttubta(siuuu))", links), method_list_links,
+				SD_BUS_RESULT("a(sttubta(siuuuu))", links), method_list_links,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS_OFFSET("OpenConsole", SD_BUS_ARGS("b", follow),
 				       SD_BUS_RESULT("h", fd), method_open_console,

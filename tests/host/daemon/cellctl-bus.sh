@@ -21,9 +21,9 @@ check "cellctl list: table with header, rows and legend" eval 'cc list >"$dir/li
 check "cellctl list --no-legend: rows only" test "$(cc list --no-legend | wc -l)" = 2
 check "cellctl list --json" grep -q '"name":"alpha","id":1,"state":"created","object":"/org/cellvisor/cell1/cell/alpha","cpus":\[1\]' <<<"$(cc list --json)"
 # Links (issue 14): system.json's link "ivshmem-demo" between the root and a cell of that name.
-check "cellctl links: the root's link and its peers, one line each" eval 'cc links >"$dir/links" && grep -q "^ivshmem-demo  *1 MiB  *0x7ff00000  *0 root  *0 up  *0  *0$" "$dir/links" && grep -q "^  *1 ivshmem-demo  *- down  *0  *0$" "$dir/links" && grep -q "^1 link of the root cell listed." "$dir/links"'
+check "cellctl links: the root's link and its peers, one line each" eval 'cc links >"$dir/links" && grep -q "^ivshmem-demo  *1 MiB  *0x7ff00000  *0 root  *0 up  *0  *0  *0$" "$dir/links" && grep -q "^  *1 ivshmem-demo  *- down  *0  *0  *0$" "$dir/links" && grep -q "^1 link of the root cell listed." "$dir/links"'
 sed 's/^/# /' "$dir/links"
-check "cellctl links --json" grep -q '"name":"ivshmem-demo","size":1048576,"address":2146435072,"doorbell_irq":101,"writable":true,"events":0,"peers":\[{"cell":"root","id":0,"state":"up","state_value":1,"received":0,"sent":0},{"cell":"ivshmem-demo","id":-1,"state":"down"' <<<"$(cc links --json)"
+check "cellctl links --json" grep -q '"name":"ivshmem-demo","size":1048576,"address":2146435072,"doorbell_irq":101,"writable":true,"events":0,"peers":\[{"cell":"root","id":0,"state":"up","state_value":1,"received":0,"sent":0,"coalesced":0},{"cell":"ivshmem-demo","id":-1,"state":"down"' <<<"$(cc links --json)"
 check "cellctl show NAME -p State --value" test "$(cc show alpha -p State --value)" = created
 check "cellctl show NAME -p Name,CPUs" test "$(cc show alpha -p Name,CPUs | tr '\n' ' ')" = "Name=alpha CPUs=1 "
 check "cellctl show (manager) Enabled=yes" grep -qx "Enabled=yes" <<<"$(cc show)"
