@@ -222,6 +222,9 @@ t "  ... cellctl links shows it up" eventually sh -c \
 	'cellctl links --no-legend | grep -q "^  *1 ivshmem-demo  *[0-9][0-9]* up "'
 t "  ... ListLinks on the bus" out '"ivshmem-demo" 1048576 2146435072 101 true' \
 	busctl call org.cellvisor.cell1 /org/cellvisor/cell1 org.cellvisor.cell1.Manager ListLinks
+t "  ... with each peer's counters, the coalesced rings too (from sysfs)" out \
+	'"peers":\[{"cell":"root","id":0,"state":"up","state_value":1,"received":[0-9]*,"sent":[0-9]*,"coalesced":[0-9]*}' \
+	cellctl links --json
 t "  ... the conversation through the device" out "data ok" cellvisor-link echo $dev 20 64
 lc() { # lc TEXT: a LinkChanged signal with TEXT (its JSON, spaces removed) within 10 s
 	for _ in $(seq 50); do tr -d ' ' </tmp/linkchanged | grep '"LinkChanged"' | grep -qF "$1" && return 0
