@@ -34,12 +34,8 @@ for prop in Name Id State CPUs FailedCPUs MemoryRegions Interrupts Devices Confi
 	t "busctl get-property uart-demo $prop" busctl get-property $S "$p" $CI $prop
 done
 t "pci-demo owns the edu device" grep -q '"0000:00:0' <<<"$(cprop pci-demo Devices)"
-wait_log() { # wait_log UNIT TEXT: the unit's journal shows TEXT within 15 s
-	for _ in $(seq 150); do journalctl -u "$1" -o cat | grep -qF -- "$2" && return 0; sleep 0.1; done
-	journalctl -u "$1" -o cat | tail -n 15 | sed 's/^/# /'; return 1
-}
 t "pci-demo drives edu in its cell: liveness, factorial, INTx (\"all checks passed\")" \
-	wait_log cell@pci-demo.service "pci-demo: all checks passed"
+	wait_log cell@pci-demo.service "pci-demo: all checks passed" 15
 t "Statistics count exits" grep -q 'total' <<<"$(cprop uart-demo Statistics)"
 t "busctl GetConsole on a cell" busctl call $S "$p" $CI GetConsole
 t "systemctl stop cell@uart-demo: shut down and destroyed" systemctl stop cell@uart-demo.service

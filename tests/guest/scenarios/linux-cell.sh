@@ -10,14 +10,6 @@
 . /usr/lib/cellvisor-test/bus.sh
 sys=/sys/devices/cellvisor
 since=
-wait_log() { # wait_log UNIT TEXT SECONDS: the unit's journal (since $since) shows TEXT
-	for _ in $(seq $(($3 * 10))); do
-		journalctl -u "$1" -o cat ${since:+--since "$since"} | grep -qF -- "$2" && return 0
-		sleep 0.1
-	done
-	journalctl -u "$1" -o cat ${since:+--since "$since"} | tail -n 15 | sed 's/^/# /'
-	return 1
-}
 online() { cat /sys/devices/system/cpu/cpu$1/online; }
 release=$(uname -r)
 

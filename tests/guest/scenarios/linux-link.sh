@@ -11,14 +11,6 @@
 . /usr/lib/cellvisor-test/bus.sh
 link=linux-link
 dev=/sys/class/misc/cellvisor-link-$link
-wait_log() { # wait_log TEXT SECONDS: cell@linux-demo's journal shows TEXT
-	for _ in $(seq $(($2 * 10))); do
-		journalctl -u cell@linux-demo -o cat | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	journalctl -u cell@linux-demo -o cat | tail -n 15 | sed 's/^/# /'
-	return 1
-}
 peer_state() { # peer_state CELL: its state on the link, as the root's device shows it
 	cellvisor-link info $link >/dev/null 2>&1
 	awk -v c="$1" '$2 == c { print $4 }' $dev/peers
@@ -70,9 +62,9 @@ t "the generated device tree has the link" \
 t "cellvisor.service starts with it" systemctl start cellvisor.service
 t "the root has /dev/cellvisor-link-$link" test -c /dev/cellvisor-link-$link
 t "systemctl start cell@linux-demo" systemctl start cell@linux-demo.service
-t "  ... Linux is up" wait_log "linux-demo: up $release" 180
+t "  ... Linux is up" wait_log cell@linux-demo "linux-demo: up $release" 180
 t "  ... cellvisor.ko in the cell made the link's device" \
-	wait_log "linux-demo: link $link: 1048576 bytes at 0x50000000, doorbell interrupt 42" 30
+	wait_log cell@linux-demo "linux-demo: link $link: 1048576 bytes at 0x50000000, doorbell interrupt 42" 30
 t "  ... and the root sees the cell's side up" cellvisor-link wait $link linux-demo up 30000
 
 t "the root fills the link with 165 and says so (its state, which rings the cell)" \
@@ -82,7 +74,7 @@ for _ in $(seq 300); do [ "$(peer_state linux-demo)" = 90 ] && { ok=0; break; };
 t "  ... the cell answers: its state is 90 (255 - 165)" [ $ok = 0 ]
 t "  ... every byte of the link is 90 now" cellvisor-link check $link 90
 t "  ... the cell's journal says what it got" \
-	wait_log "linux-demo: link $link: 1048576 bytes of 165 from the root, answered 90" 10
+	wait_log cell@linux-demo "linux-demo: link $link: 1048576 bytes of 165 from the root, answered 90" 10
 t "  ... the cell rang the root: its doorbell count went up" [ "$(cat $dev/events)" -gt 0 ]
 t "a second round: 7 -> 248" bash -c "cellvisor-link fill $link 7 && cellvisor-link state $link 7"
 ok=1

@@ -9,15 +9,6 @@
 . /usr/lib/cellvisor-test/tap.sh
 . /usr/lib/cellvisor-test/bus.sh
 edu=/sys/bus/pci/devices/0000:00:01.0
-wait_log() { # wait_log TEXT SECONDS: cell@linux-demo's journal shows TEXT
-	for _ in $(seq "$2"); do
-		journalctl -u cell@linux-demo -o cat | grep -qF -- "$1" && return 0
-		sleep 1
-	done
-	journalctl -u cell@linux-demo -o cat | grep -e "linux-demo:" -e pci | tail -n 15 |
-		sed 's/^/# /'
-	return 1
-}
 bar0() { head -n 1 "$edu/resource" | cut -d' ' -f1-2; }
 
 cp /etc/cellvisor/cells/linux-demo.json /tmp/linux-demo.json.orig
@@ -49,11 +40,11 @@ before=$(bar0)
 echo "# the root's edu: BAR 0 $before"
 t "the root has the edu, BAR 0 at 0x10000000" [ "${before%% *}" = 0x0000000010000000 ]
 t "systemctl start cell@linux-demo" systemctl start cell@linux-demo.service
-t "  ... Linux is up" wait_log "linux-demo: up $(uname -r)" 180
+t "  ... Linux is up" wait_log cell@linux-demo "linux-demo: up $(uname -r)" 180
 t "  ... it found the function, BAR 0 (1 MiB) where the configuration puts it" \
-	wait_log "linux-demo: pci 0000:00:01.0 0x1234:0x11e8, BAR 0 0x0000000010000000-0x00000000100fffff" 30
+	wait_log cell@linux-demo "linux-demo: pci 0000:00:01.0 0x1234:0x11e8, BAR 0 0x0000000010000000-0x00000000100fffff" 30
 t "  ... and reads the edu's identification register through it" \
-	wait_log "reads 0x010000ED" 30
+	wait_log cell@linux-demo "reads 0x010000ED" 30
 t "  ... the root does not have it meanwhile" [ ! -e $edu ]
 t "  ... the hypervisor saw no BAR bigger than the configuration's" \
 	bash -c '! grep -q "decodes 0x" /sys/devices/cellvisor/console'
