@@ -16,11 +16,15 @@
  * canary gic-demo's RAM (0x71000000), the root's RAM (0x50000000), the cell's own RAM
  * without 'dma' (its second region, 0x40400000), and the doorbells an MSI would write: the
  * ITS's GITS_TRANSLATER (0x08090040) and the distributor's GICD_SETSPI_NSR (0x08000040).
+ * Last, with decoding on, it moves BAR 0 over the root's RAM (0x50000000): its view of the
+ * register says so, but the device must still answer where it was ("dma-attack: BAR 0 ...
+ * the device still answers at ADDR", or "... MOVED").
  * Ends with "dma-attack: done, N leaked"; approves shutdown. */
 #include <inmate.h>
 
 INMATE_NAME("dma-attack");
 
+#define EDU_ID			0x00		/* reads 0x010000ed */
 #define EDU_VENDOR		0x1234
 #define EDU_DEVICE		0x11e8
 #define EDU_DMA_SRC		0x80
@@ -175,5 +179,14 @@ void inmate_main(void)
 	printf("dma-attack: own RAM without dma at 0x%lx %s\n", NO_DMA_RAM,
 	       no_dma_ram_marked() ? "holds its marker: not written" : "CHANGED: WRITTEN");
 	nleaked += !no_dma_ram_marked();
+
+	/* The real BAR must stay: the cell writes only its view of the register. */
+	pci_cfg_write((unsigned int)bdf, PCI_BAR0, 0x50000000, 4);
+	printf("dma-attack: BAR 0 written with 0x50000000, reads 0x%x: the device %s 0x%lx\n",
+	       pci_cfg_read((unsigned int)bdf, PCI_BAR0, 4),
+	       mmio_read32(bar + EDU_ID) == 0x010000ed ? "still answers at" : "MOVED away from",
+	       (unsigned long)bar);
+	nleaked += mmio_read32(bar + EDU_ID) != 0x010000ed;
+	pci_cfg_write((unsigned int)bdf, PCI_BAR0, (uint32_t)bar, 4);
 	printf("dma-attack: done, %u leaked\n", nleaked);
 }

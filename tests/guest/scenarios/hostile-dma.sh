@@ -7,7 +7,8 @@
 #    reading the hypervisor's memory, the canary's RAM, the root's RAM and the cell's own RAM
 #    without 'dma' brings nothing; writing there changes nothing, nor writing to the ITS's
 #    and the distributor's MSI doorbells; the hypervisor names the device, the address, the
-#    access and the cell for each
+#    access and the cell for each; writing its BAR 0 over the root's RAM changes only the
+#    cell's view of the register: the device still answers where it was
 #  - the root's edu 00:02.0 writing into a cell's RAM or the hypervisor is blocked and
 #    reported; the RAM of a destroyed cell is the root's to DMA to again
 #  - the canary gic-demo ticks on, the root is unharmed, the pool is back after each cell
@@ -60,6 +61,8 @@ t "  ... nor its own RAM without 'dma'" \
 	expect $d "dma-attack: read its own RAM without dma at 0x40400000: nothing arrived" 30000
 t "  ... its write to its own RAM without 'dma' did not land" \
 	expect $d "dma-attack: own RAM without dma at 0x40400000 holds its marker: not written" 30000
+t "  ... its BAR 0 written over the root's RAM: its view says so, the device stays" \
+	expect $d "dma-attack: BAR 0 written with 0x50000000, reads 0x50000000: the device still answers at 0x10000000" 30000
 t "  ... done, nothing leaked" cellsaid $d "dma-attack: done, 0 leaked"
 $cvtool console --nonblock | grep "DMA blocked" | sed 's/^/# /'
 t "  ... the hypervisor reported its read of the hypervisor" \
